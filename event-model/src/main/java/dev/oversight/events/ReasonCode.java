@@ -1,0 +1,28 @@
+package dev.oversight.events;
+
+/** Why a deploy is not compliant. The table in DESIGN.md is the contract; the order here is the order of that table. */
+public enum ReasonCode {
+    NO_APPROVAL("a change in the deploy has fewer approvals than policy asks, not counting its author"),
+    SELF_APPROVAL("the only approvals come from the change's author"),
+    APPROVAL_DISMISSED("an approval was dismissed or withdrawn and not replaced"),
+    STALE_APPROVAL("approvals were given on an earlier head; commits came after them"),
+    BOT_APPROVAL("an approval came from a bot account and does not count"),
+    MISSING_OWNER_APPROVAL("policy requires approval from a group and none came"),
+    CI_FAILED("a required check's latest result on the deployed commit is not success"),
+    CI_MISSING("a required check never reported on the deployed commit"),
+    DIRECT_PUSH("a commit reached the deployed branch without a reviewed change"),
+    UNKNOWN_CHANGE("the deployed commit cannot be tied to any change or push Oversight has seen"),
+    FREEZE_WINDOW("deployed inside a change freeze"),
+    BREAK_GLASS("an emergency deploy declared under policy"),
+    BREAK_GLASS_EXPIRED("the review after the fact of an emergency deploy did not arrive by its deadline");
+
+    private final String meaning;
+
+    ReasonCode(String meaning) {
+        this.meaning = meaning;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

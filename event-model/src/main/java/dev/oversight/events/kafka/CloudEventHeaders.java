@@ -1,0 +1,52 @@
+package dev.oversight.events.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * CloudEvents attributes as Kafka headers (the CloudEvents Kafka protocol binding, binary content mode), so any
+ * CloudEvents-aware consumer reads Oversight's records.
+ */
+public final class CloudEventHeaders {
+
+    public static final String SPECVERSION = "ce_specversion";
+    public static final String ID = "ce_id";
+    public static final String TYPE = "ce_type";
+    public static final String SOURCE = "ce_source";
+    public static final String TIME = "ce_time";
+    public static final String CONTENT_TYPE = "content-type";
+
+    /** Every Oversight event type starts with this. */
+    public static final String TYPE_PREFIX = "dev.oversight.";
+
+    private CloudEventHeaders() {}
+
+    /**
+     * Writes the attributes.
+     *
+     * @param type   the part after {@link #TYPE_PREFIX}, such as {@code verdict.v1}
+     * @param source a URI reference naming the producer, such as {@code /oversight/ingest/github}
+     */
+    public static Headers write(Headers headers, String id, String type, String source, Instant time) {
+        put(headers, SPECVERSION, "1.0");
+        put(headers, ID, id);
+        put(headers, TYPE, TYPE_PREFIX + type);
+        put(headers, SOURCE, source);
+        put(headers, TIME, DateTimeFormatter.ISO_INSTANT.format(time));
+        put(headers, CONTENT_TYPE, "application/json");
+        return headers;
+    }
+
+    public static String read(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
