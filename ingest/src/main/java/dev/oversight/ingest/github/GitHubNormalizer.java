@@ -1,0 +1,363 @@
+package dev.oversight.ingest.github;
+
+import static dev.oversight.ingest.PayloadReader.at;
+import static dev.oversight.ingest.PayloadReader.bool;
+import static dev.oversight.ingest.PayloadReader.firstInstant;
+import static dev.oversight.ingest.PayloadReader.githubUser;
+import static dev.oversight.ingest.PayloadReader.integer;
+import static dev.oversight.ingest.PayloadReader.requireLong;
+import static dev.oversight.ingest.PayloadReader.requireObject;
+import static dev.oversight.ingest.PayloadReader.requireText;
+import static dev.oversight.ingest.PayloadReader.text;
+import static dev.oversight.ingest.PayloadReader.texts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oversight.events.Actor;
+import dev.oversight.events.ChangeAction;
+import dev.oversight.events.ChangeEvent;
+import dev.oversight.events.CiResult;
+import dev.oversight.events.CiResult.CiConclusion;
+import dev.oversight.events.CiResult.CiStatus;
+import dev.oversight.events.CiResult.CiSystem;
+import dev.oversight.events.DeployEvent;
+import dev.oversight.events.DeployEvent.DeployState;
+import dev.oversight.events.Evidence;
+import dev.oversight.events.PushEvent;
+import dev.oversight.events.ReviewEvent;
+import dev.oversight.events.ReviewState;
+import dev.oversight.events.Source;
+import dev.oversight.events.json.Json;
+import dev.oversight.ingest.MalformedPayloadException;
+import dev.oversight.ingest.Normalized;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a GitHub webhook delivery into Oversight's evidence records. Field by field, the mapping is documented in
+ * this module's README.
+ */
+public final class GitHubNormalizer {
+
+    /** The event types Oversight reads; every other type is answered 200 "ignored". */
+    public static final Set<String> EVENTS = Set.of("pull_request", "pull_request_review", "push", "check_run",
+            "check_suite", "workflow_run", "workflow_job", "status", "deployment", "deployment_status");
+
+    private static final String NO_COMMIT = "0000000000000000000000000000000000000000";
+
+    private final String event;
+    private final String deliveryId;
+    private final JsonNode body;
+    private final Instant receivedAt;
+    private String repository;
+
+    private GitHubNormalizer(String event, String deliveryId, JsonNode body, Instant receivedAt) {
+        this.event = event;
+        this.deliveryId = deliveryId;
+        this.body = body;
+        this.receivedAt = receivedAt;
+    }
+
+    public static Normalized normalize(String event, String deliveryId, JsonNode body, Instant receivedAt) {
+        if ("ping".equals(event)) {
+            return new Normalized.Ignored("ping: webhook reached Oversight");
+        }
+        if (!EVENTS.contains(event)) {
+            return new Normalized.Ignored("event type " + event + " is not used by Oversight");
+        }
+        if (!body.isObject()) {
+            throw new MalformedPayloadException("body is not a JSON object");
+        }
+        return new GitHubNormalizer(event, deliveryId, body, receivedAt).run();
+    }
+
+    /** The repository id of a GitHub repository: {@code github:owner/name}. */
+    public static String repositoryId(String fullName) {
+        return Source.GITHUB.id() + ":" + fullName;
+    }
+
+    private Normalized run() {
+        repository = repositoryId(requireText(body, "repository.full_name"));
+        String action = text(body, "action");
+        List<Evidence> evidence = new ArrayList<>();
+        String ignored = switch (event) {
+            case "pull_request" -> pullRequest(action, evidence);
+            case "pull_request_review" -> review(action, evidence);
+            case "push" -> push(evidence);
+            case "check_run" -> checkRun(action, evidence);
+            case "check_suite" -> checkSuite(evidence);
+            case "workflow_run" -> workflowRun(evidence);
+            case "workflow_job" -> workflowJob(evidence);
+            case "status" -> status(evidence);
+            case "deployment" -> deployment(evidence);
+            case "deployment_status" -> deploymentStatus(evidence);
+            default -> "event type " + event + " is not used by Oversight";
+        };
+        return ignored != null ? new Normalized.Ignored(ignored) : new Normalized.Accepted(repository, evidence);
+    }
+
+    private String pullRequest(String action, List<Evidence> out) {
+        JsonNode pr = requireObject(body, "pull_request");
+        boolean merged = bool(pr, "merged");
+        ChangeAction kind;
+        switch (action == null ? "" : action) {
+            case "opened" -> kind = ChangeAction.OPENED;
+            case "reopened" -> kind = ChangeAction.REOPENED;
+            case "synchronize" -> kind = ChangeAction.UPDATED;
+            case "edited", "ready_for_review", "converted_to_draft" -> kind = ChangeAction.EDITED;
+            case "labeled" -> kind = ChangeAction.LABELED;
+            case "unlabeled" -> kind = ChangeAction.UNLABELED;
+            case "closed" -> kind = merged ? ChangeAction.MERGED : ChangeAction.CLOSED;
+            default -> {
+                return "pull_request action " + action + " is not used by Oversight";
+            }
+        }
+        long number = requireLong(pr, "number");
+        List<String> labels = new ArrayList<>();
+        JsonNode labelNodes = at(pr, "labels");
+        if (labelNodes != null && labelNodes.isArray()) {
+            labelNodes.forEach(l -> {
+                if (text(l, "name") != null) {
+                    labels.add(text(l, "name"));
+                }
+            });
+        }
+        Instant when = kind == ChangeAction.MERGED
+                ? firstInstant(pr, receivedAt, "merged_at", "closed_at", "updated_at")
+                : firstInstant(pr, receivedAt, "updated_at", "created_at");
+        out.add(new ChangeEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when, kind,
+                changeId(number), number, text(pr, "title"), text(pr, "html_url"),
+                requireUser(pr, "user"), githubUser(body, "sender"),
+                requireText(pr, "head.sha"), kind == ChangeAction.UPDATED ? text(body, "before") : null,
+                text(pr, "head.ref"), text(pr, "base.ref"),
+                // merge_commit_sha is filled on unmerged pull requests too (GitHub's test merge): only a merged
+                // pull request's is the commit it landed as.
+                merged ? text(pr, "merge_commit_sha") : null,
+                merged ? githubUser(pr, "merged_by") : null,
+                labels));
+        return null;
+    }
+
+    private String review(String action, List<Evidence> out) {
+        JsonNode review = requireObject(body, "review");
+        JsonNode pr = requireObject(body, "pull_request");
+        ReviewState state;
+        Instant when;
+        if ("dismissed".equals(action)) {
+            state = ReviewState.DISMISSED;
+            when = receivedAt;
+        } else if ("submitted".equals(action)) {
+            String given = requireText(review, "state").toLowerCase(Locale.ROOT);
+            state = switch (given) {
+                case "approved" -> ReviewState.APPROVED;
+                case "changes_requested" -> ReviewState.CHANGES_REQUESTED;
+                case "commented" -> ReviewState.COMMENTED;
+                case "dismissed" -> ReviewState.DISMISSED;
+                default -> throw new MalformedPayloadException("unknown review.state " + given);
+            };
+            when = firstInstant(review, receivedAt, "submitted_at");
+        } else {
+            return "pull_request_review action " + action + " is not used by Oversight";
+        }
+        long number = requireLong(pr, "number");
+        out.add(new ReviewEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when,
+                changeId(number), number, requireText(review, "id"), requireUser(review, "user"), state,
+                text(review, "commit_id"), githubUser(pr, "user"), text(review, "html_url")));
+        return null;
+    }
+
+    private String push(List<Evidence> out) {
+        String ref = requireText(body, "ref");
+        if (!ref.startsWith("refs/heads/")) {
+            return "push to " + ref + " (not a branch) is not used by Oversight";
+        }
+        List<PushEvent.PushedCommit> commits = new ArrayList<>();
+        JsonNode nodes = at(body, "commits");
+        if (nodes != null && nodes.isArray()) {
+            for (JsonNode c : nodes) {
+                String author = text(c, "author.username") != null ? text(c, "author.username") : text(c, "author.name");
+                String message = text(c, "message");
+                commits.add(new PushEvent.PushedCommit(requireText(c, "id"), author, firstLine(message),
+                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
+            }
+        }
+        // pusher carries only name and email; the sender is the account that pushed.
+        Actor pusher = githubUser(body, "sender");
+        if (pusher == null && text(body, "pusher.name") != null) {
+            pusher = Actor.of(text(body, "pusher.name"), null);
+        }
+        String after = requireText(body, "after");
+        out.add(new PushEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId,
+                firstInstant(body, receivedAt, "repository.pushed_at", "head_commit.timestamp"),
+                ref.substring("refs/heads/".length()), requireText(body, "before"), after,
+                bool(body, "forced"), bool(body, "created"), bool(body, "deleted") || NO_COMMIT.equals(after),
+                pusher, commits));
+        return null;
+    }
+
+    private String checkRun(String action, List<Evidence> out) {
+        if ("rerequested".equals(action) || "requested_action".equals(action)) {
+            return "check_run action " + action + " is not used by Oversight (the re-run reports on its own)";
+        }
+        JsonNode run = requireObject(body, "check_run");
+        out.add(ci(run, requireText(run, "name"), CiSystem.CHECK_RUN, requireText(run, "id"), 1,
+                text(run, "head_sha"), text(run, "check_suite.head_branch"), text(run, "html_url"),
+                "completed_at", "started_at"));
+        return null;
+    }
+
+    private String checkSuite(List<Evidence> out) {
+        JsonNode suite = requireObject(body, "check_suite");
+        String name = text(suite, "app.name") != null ? text(suite, "app.name") : "check suite";
+        out.add(ci(suite, name, CiSystem.CHECK_SUITE, requireText(suite, "id"), 1, text(suite, "head_sha"),
+                text(suite, "head_branch"), null, "updated_at", "created_at"));
+        return null;
+    }
+
+    private String workflowRun(List<Evidence> out) {
+        JsonNode run = requireObject(body, "workflow_run");
+        out.add(ci(run, requireText(run, "name"), CiSystem.WORKFLOW_RUN, requireText(run, "id"),
+                integer(run, "run_attempt", 1), text(run, "head_sha"), text(run, "head_branch"),
+                text(run, "html_url"), "updated_at", "run_started_at", "created_at"));
+        return null;
+    }
+
+    private String workflowJob(List<Evidence> out) {
+        JsonNode job = requireObject(body, "workflow_job");
+        out.add(ci(job, requireText(job, "name"), CiSystem.WORKFLOW_JOB, requireText(job, "id"),
+                integer(job, "run_attempt", 1), text(job, "head_sha"), text(job, "head_branch"),
+                text(job, "html_url"), "completed_at", "started_at", "created_at"));
+        return null;
+    }
+
+    private CiResult ci(JsonNode node, String name, CiSystem system, String runId, int attempt, String sha,
+                        String branch, String url, String... timeFields) {
+        if (sha == null) {
+            throw new MalformedPayloadException("missing field " + event + ".head_sha");
+        }
+        String status = text(node, "status");
+        CiStatus ciStatus = status == null ? CiStatus.COMPLETED : switch (status) {
+            case "completed" -> CiStatus.COMPLETED;
+            case "in_progress" -> CiStatus.IN_PROGRESS;
+            default -> CiStatus.QUEUED; // queued, requested, waiting, pending
+        };
+        CiConclusion conclusion = ciStatus == CiStatus.COMPLETED ? conclusion(text(node, "conclusion")) : null;
+        return new CiResult(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId,
+                firstInstant(node, receivedAt, timeFields), sha, name, system, runId, attempt, ciStatus, conclusion,
+                branch, url);
+    }
+
+    private static CiConclusion conclusion(String value) {
+        if (value == null) {
+            return CiConclusion.ERROR;
+        }
+        return switch (value) {
+            case "success" -> CiConclusion.SUCCESS;
+            case "failure" -> CiConclusion.FAILURE;
+            case "cancelled" -> CiConclusion.CANCELLED;
+            case "timed_out" -> CiConclusion.TIMED_OUT;
+            case "action_required" -> CiConclusion.ACTION_REQUIRED;
+            case "neutral" -> CiConclusion.NEUTRAL;
+            case "skipped" -> CiConclusion.SKIPPED;
+            case "stale" -> CiConclusion.STALE;
+            default -> CiConclusion.ERROR;
+        };
+    }
+
+    private String status(List<Evidence> out) {
+        String state = requireText(body, "state");
+        CiStatus status = "pending".equals(state) ? CiStatus.IN_PROGRESS : CiStatus.COMPLETED;
+        CiConclusion conclusion = switch (state) {
+            case "pending" -> null;
+            case "success" -> CiConclusion.SUCCESS;
+            case "failure" -> CiConclusion.FAILURE;
+            default -> CiConclusion.ERROR;
+        };
+        out.add(new CiResult(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId,
+                firstInstant(body, receivedAt, "updated_at", "created_at"), requireText(body, "sha"),
+                requireText(body, "context"), CiSystem.STATUS, requireText(body, "id"), 1, status, conclusion,
+                null, text(body, "target_url")));
+        return null;
+    }
+
+    private String deployment(List<Evidence> out) {
+        JsonNode deployment = requireObject(body, "deployment");
+        out.add(deploy(deployment, DeployState.REQUESTED,
+                firstInstant(deployment, receivedAt, "created_at"), text(deployment, "url")));
+        return null;
+    }
+
+    private String deploymentStatus(List<Evidence> out) {
+        JsonNode deployment = requireObject(body, "deployment");
+        JsonNode status = requireObject(body, "deployment_status");
+        String state = requireText(status, "state");
+        DeployState deployState = switch (state) {
+            case "success" -> DeployState.SUCCEEDED;
+            case "failure", "error" -> DeployState.FAILED;
+            case "inactive" -> DeployState.INACTIVE;
+            default -> DeployState.IN_PROGRESS; // queued, pending, in_progress, waiting
+        };
+        String url = text(status, "environment_url") != null ? text(status, "environment_url")
+                : text(status, "log_url") != null ? text(status, "log_url") : text(status, "target_url");
+        out.add(deploy(deployment, deployState, firstInstant(status, receivedAt, "created_at", "updated_at"), url));
+        return null;
+    }
+
+    private DeployEvent deploy(JsonNode deployment, DeployState state, Instant when, String url) {
+        String id = requireText(deployment, "id");
+        JsonNode payload = payload(deployment);
+        List<String> flags = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = payload.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode v = field.getValue();
+            if (v.isBoolean() && v.asBoolean() || v.isTextual() && "true".equalsIgnoreCase(v.asText())) {
+                flags.add(field.getKey());
+            }
+        }
+        String environment = text(body, "deployment_status.environment") != null
+                ? text(body, "deployment_status.environment") : requireText(deployment, "environment");
+        return new DeployEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when,
+                repository + "/deployments/" + id, environment, text(payload, "service"),
+                requireText(deployment, "sha"), text(deployment, "ref"), null, state,
+                githubUser(deployment, "creator"), text(deployment, "description"), url, flags,
+                text(payload, "rollback_of"));
+    }
+
+    /** A deployment's payload: an object, or a string holding one (both occur). */
+    private static JsonNode payload(JsonNode deployment) {
+        JsonNode payload = at(deployment, "payload");
+        if (payload != null && payload.isTextual() && !payload.asText().isBlank()) {
+            try {
+                payload = Json.mapper().readTree(payload.asText());
+            } catch (java.io.IOException e) {
+                payload = null;
+            }
+        }
+        return payload != null && payload.isObject() ? payload : Json.mapper().createObjectNode();
+    }
+
+    private String changeId(long number) {
+        return repository + "#" + number;
+    }
+
+    private static Actor requireUser(JsonNode node, String path) {
+        Actor actor = githubUser(node, path);
+        if (actor == null) {
+            throw new MalformedPayloadException("missing field " + path + ".login");
+        }
+        return actor;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        String line = message.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}
