@@ -1,0 +1,68 @@
+package dev.oversight.policy;
+
+import dev.oversight.policy.file.PolicyException;
+import dev.oversight.policy.file.PolicyFile;
+import dev.oversight.policy.rules.Policy;
+import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Settings;
+import dev.oversight.runtime.kafka.KafkaConnection;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * policy-stream's configuration.
+ *
+ * @param retention how long closed changes, pushes and decided deploys are kept in state (and a violation stays
+ *                  open to remediation)
+ */
+public record PolicyStreamConfig(
+        String applicationId,
+        Path stateDir,
+        int threads,
+        Duration retention,
+        Duration punctuateEvery,
+        Policy policy,
+        String policySource,
+        String httpHost,
+        int httpPort,
+        KafkaConnection kafka) {
+
+    public static final String POLICY_FILE = "OVERSIGHT_POLICY_FILE";
+    public static final String DATA_DIR = "OVERSIGHT_DATA_DIR";
+    public static final String APPLICATION_ID = "OVERSIGHT_POLICY_APPLICATION_ID";
+    public static final String THREADS = "OVERSIGHT_POLICY_THREADS";
+    public static final String RETENTION = "OVERSIGHT_STATE_RETENTION";
+
+    public static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.of(POLICY_FILE, "built-in default policy", "the policy YAML (see policy-stream/README.md)"),
+            ConfigKey.of(DATA_DIR, "./data", "embedded broker and state directories"),
+            ConfigKey.of(APPLICATION_ID, "oversight-policy-stream", "Kafka Streams application id (consumer group)"),
+            ConfigKey.of(THREADS, "1", "stream threads of this instance"),
+            ConfigKey.of(RETENTION, "30d", "how long closed changes and decided deploys stay in state"));
+
+    public static PolicyStreamConfig read(Settings settings, String bootstrapWhenUnset) {
+        ConfigReader config = new ConfigReader(settings);
+        String policyFile = config.string(POLICY_FILE, null);
+        Policy policy = null;
+        try {
+            policy = policyFile == null ? PolicyFile.defaultPolicy() : PolicyFile.load(Path.of(policyFile));
+        } catch (PolicyException e) {
+            e.problems().forEach(p -> config.problem(POLICY_FILE + " (" + policyFile + "): " + p));
+        }
+        PolicyStreamConfig result = new PolicyStreamConfig(
+                config.string(APPLICATION_ID, "oversight-policy-stream"),
+                config.path(DATA_DIR, "./data").resolve("streams"),
+                config.integer(THREADS, 1, 1, 64),
+                config.duration(RETENTION, Duration.ofDays(30)),
+                Duration.ofSeconds(1),
+                policy,
+                policyFile == null ? "built-in default policy" : policyFile,
+                config.string("OVERSIGHT_HTTP_HOST", "0.0.0.0"),
+                config.port("OVERSIGHT_HTTP_PORT", 8080),
+                KafkaConnection.read(config, bootstrapWhenUnset));
+        config.done();
+        return result;
+    }
+}

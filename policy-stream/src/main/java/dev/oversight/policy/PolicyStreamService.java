@@ -1,0 +1,106 @@
+package dev.oversight.policy;
+
+import dev.oversight.events.kafka.Topic;
+import dev.oversight.events.kafka.Topics;
+import dev.oversight.policy.topology.OversightTopology;
+import dev.oversight.runtime.ManagedService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** policy-stream as a service: the topology on Kafka Streams, exactly once (exactly_once_v2). */
+public final class PolicyStreamService implements ManagedService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyStreamService.class);
+
+    private final PolicyStreamConfig config;
+    private final PolicyMeters meters;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+
+    public PolicyStreamService(PolicyStreamConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.meters = new PolicyMeters(registry);
+    }
+
+    @Override
+    public String name() {
+        return "policy-stream";
+    }
+
+    public Topology topology() {
+        return OversightTopology.build(t -> config.kafka().topic(t).name(), config.policy(), config.retention(),
+                config.punctuateEvery(), meters);
+    }
+
+    /** The Kafka Streams settings; {@code overrides} win (tests shorten commit intervals and the like). */
+    public Properties streamsProperties() {
+        Map<String, Object> props = new HashMap<>(config.kafka().common(config.applicationId()));
+        props.remove("client.id");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(DeadLetterHandler.TOPIC_CONFIG, config.kafka().topic(Topics.DLQ).name());
+        props.put(DeadLetterHandler.METERS_CONFIG, meters);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 8 * 1024 * 1024);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    @Override
+    public void start() {
+        Topic<String, ?> verdicts = config.kafka().topic(Topics.VERDICTS);
+        streams = new KafkaStreams(topology(), streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("policy-stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.debug("policy-stream {} -> {}", before, now));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters.registry());
+        streams.start();
+        LOG.info("policy-stream started: policy '{}' ({}), verdicts to {}", config.policy().name(),
+                config.policySource(), verdicts.name());
+    }
+
+    @Override
+    public Readiness readiness() {
+        if (streams == null) {
+            return Readiness.notReady("not started");
+        }
+        KafkaStreams.State state = streams.state();
+        boolean ready = state == KafkaStreams.State.RUNNING;
+        return new Readiness(ready, "Kafka Streams " + state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (streams != null) {
+            // Leave the group on a clean stop, so a restart does not wait out the session timeout of the old member.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+        }
+    }
+}

@@ -1,0 +1,554 @@
+package dev.oversight.policy.topology;
+
+import static dev.oversight.policy.topology.StoreKeys.SEP;
+
+import dev.oversight.events.ArtifactEvent;
+import dev.oversight.events.ChangeEvent;
+import dev.oversight.events.CiResult;
+import dev.oversight.events.DeployEvent;
+import dev.oversight.events.Evidence;
+import dev.oversight.events.LastGood;
+import dev.oversight.events.PushEvent;
+import dev.oversight.events.ReviewEvent;
+import dev.oversight.events.Verdict;
+import dev.oversight.events.VerdictStatus;
+import dev.oversight.events.kafka.CloudEventHeaders;
+import dev.oversight.policy.PolicyMeters;
+import dev.oversight.policy.rules.Assessment;
+import dev.oversight.policy.rules.DeployFacts;
+import dev.oversight.policy.rules.EffectivePolicy;
+import dev.oversight.policy.rules.Glob;
+import dev.oversight.policy.rules.OversightRules;
+import dev.oversight.policy.rules.Policy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Where all evidence of a repository meets: keeps what it says in the stores, and for every deploy to a protected
+ * environment assembles {@link DeployFacts}, asks {@link OversightRules} and emits a verdict whenever the status
+ * changes. Grace periods and break-glass deadlines end by wall-clock punctuation. See DESIGN-NOTES.md.
+ */
+final class EvidenceProcessor implements Processor<String, Evidence, String, Object> {
+
+    static final String VERDICTS_SINK = "verdicts-sink";
+    static final String LAST_GOOD_SINK = "last-good-sink";
+    /** How far back the change-set walk follows pushes before it stops. */
+    static final int MAX_WALK = 500;
+
+    private final Policy policy;
+    private final Duration retention;
+    private final Duration punctuateEvery;
+    private final PolicyMeters meters;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, ChangeState> changes;
+    private KeyValueStore<String, CommitLink> commits;
+    private KeyValueStore<String, String> branches;
+    private KeyValueStore<String, CheckSet> checks;
+    private KeyValueStore<String, PushState> pushes;
+    private KeyValueStore<String, Stores.ArtifactLink> artifacts;
+    private KeyValueStore<String, DeployState> deploys;
+    private KeyValueStore<String, String> open;
+    private KeyValueStore<String, String> due;
+    private KeyValueStore<String, LastDeploy> latest;
+    private KeyValueStore<String, String> expiry;
+    private Instant nextSweep = Instant.EPOCH;
+
+    EvidenceProcessor(Policy policy, Duration retention, Duration punctuateEvery, PolicyMeters meters) {
+        this.policy = policy;
+        this.retention = retention;
+        this.punctuateEvery = punctuateEvery;
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        changes = Stores.get(context, Stores.CHANGES);
+        commits = Stores.get(context, Stores.COMMITS);
+        branches = Stores.get(context, Stores.BRANCHES);
+        checks = Stores.get(context, Stores.CHECKS);
+        pushes = Stores.get(context, Stores.PUSHES);
+        artifacts = Stores.get(context, Stores.ARTIFACTS);
+        deploys = Stores.get(context, Stores.DEPLOYS);
+        open = Stores.get(context, Stores.OPEN);
+        due = Stores.get(context, Stores.DUE);
+        latest = Stores.get(context, Stores.LATEST);
+        expiry = Stores.get(context, Stores.EXPIRY);
+        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    @Override
+    public void process(Record<String, Evidence> record) {
+        Evidence evidence = record.value();
+        if (evidence == null) {
+            return;
+        }
+        Instant now = now();
+        String repository = evidence.repository() != null ? evidence.repository() : record.key();
+        meters.evidence(evidence.kind());
+        boolean isDeploy = evidence.accept(new Evidence.Visitor<Boolean>() {
+            public Boolean change(ChangeEvent e) { onChange(repository, e, now); return false; }
+
+            public Boolean review(ReviewEvent e) { onReview(e); return false; }
+
+            public Boolean push(PushEvent e) { onPush(repository, e, now); return false; }
+
+            public Boolean ci(CiResult e) { onCi(repository, e, now); return false; }
+
+            public Boolean artifact(ArtifactEvent e) { onArtifact(repository, e, now); return false; }
+
+            public Boolean deploy(DeployEvent e) { onDeploy(repository, e, now); return true; }
+        });
+        if (!isDeploy) {
+            reevaluateOpen(repository, now);
+        }
+    }
+
+    // ---- evidence into state ------------------------------------------------------------------------------
+
+    private void onChange(String repository, ChangeEvent e, Instant now) {
+        ChangeState change = changes.get(e.changeId());
+        if (change == null) {
+            change = ChangeState.empty(e.changeId(), repository);
+        }
+        change.apply(e);
+        changes.put(e.changeId(), change);
+        if (e.merged() && e.mergeSha() != null) {
+            commits.put(StoreKeys.of(repository, e.mergeSha()), new CommitLink(e.changeId(), e.occurredAt()));
+            expireLater(Stores.COMMITS, StoreKeys.of(repository, e.mergeSha()), now);
+        }
+        if (change.headBranch != null) {
+            String branchKey = StoreKeys.of(repository, change.headBranch);
+            if (!change.closed) {
+                branches.put(branchKey, change.changeId);
+            } else if (change.changeId.equals(branches.get(branchKey))) {
+                branches.delete(branchKey);
+            }
+        }
+        if (change.closed) {
+            expireLater(Stores.CHANGES, change.changeId, now);
+        }
+    }
+
+    private void onReview(ReviewEvent e) {
+        ChangeState change = changes.get(e.changeId());
+        if (change == null) {
+            change = ChangeState.empty(e.changeId(), e.repository());
+        }
+        change.apply(e);
+        changes.put(e.changeId(), change);
+    }
+
+    private void onPush(String repository, PushEvent e, Instant now) {
+        if (e.deleted()) {
+            return;
+        }
+        PushState push = PushState.of(e);
+        String key = StoreKeys.of(repository, e.after());
+        pushes.put(key, push);
+        expireLater(Stores.PUSHES, key, now);
+        // A push to an open change's branch: its pusher and commit authors committed to that change.
+        String changeId = branches.get(StoreKeys.of(repository, e.branch()));
+        if (changeId != null) {
+            ChangeState change = changes.get(changeId);
+            if (change != null && !change.closed) {
+                change.applyPush(e.pusher(), push.commitAuthors, push.files, e.deliveryId(), e.occurredAt());
+                changes.put(changeId, change);
+            }
+        }
+    }
+
+    private void onCi(String repository, CiResult e, Instant now) {
+        String key = StoreKeys.of(repository, e.sha());
+        CheckSet set = checks.get(key);
+        if (set == null) {
+            set = new CheckSet();
+            expireLater(Stores.CHECKS, key, now);
+        }
+        set.apply(e);
+        checks.put(key, set);
+    }
+
+    private void onArtifact(String repository, ArtifactEvent e, Instant now) {
+        String key = StoreKeys.of(repository, e.artifactId());
+        artifacts.put(key, new Stores.ArtifactLink(e.sha(), e.changeId(), e.occurredAt()));
+        expireLater(Stores.ARTIFACTS, key, now);
+    }
+
+    private void onDeploy(String repository, DeployEvent e, Instant now) {
+        DeployState deploy = deploys.get(e.deployId());
+        if (deploy == null) {
+            deploy = new DeployState();
+            deploy.deployId = e.deployId();
+            deploy.repository = repository;
+        }
+        if (e.environment() != null) {
+            deploy.environment = e.environment();
+        }
+        if (e.sha() != null) {
+            deploy.sha = e.sha();
+        }
+        if (e.ref() != null) {
+            deploy.ref = e.ref();
+        }
+        if (e.artifactId() != null) {
+            deploy.artifactId = e.artifactId();
+        }
+        if (e.deployer() != null) {
+            deploy.deployer = e.deployer();
+        }
+        if (e.url() != null) {
+            deploy.url = e.url();
+        }
+        if (e.service() != null) {
+            deploy.service = e.service();
+        }
+        if (e.rollbackOf() != null) {
+            deploy.rollbackOf = e.rollbackOf();
+        }
+        deploy.flags.addAll(e.flags());
+        deploy.remember(e.deliveryId());
+        if (e.state() == DeployEvent.DeployState.FAILED || e.state() == DeployEvent.DeployState.ROLLED_BACK) {
+            deploy.failed = true;
+        }
+        boolean firstSuccess = e.state() == DeployEvent.DeployState.SUCCEEDED && !deploy.succeeded
+                && deploy.environment != null;
+        if (!firstSuccess) {
+            deploys.put(deploy.deployId, deploy);
+            if (deploy.status != null) {
+                evaluate(deploy, now);
+            }
+            return;
+        }
+        deploy.succeeded = true;
+        deploy.deployedAt = e.occurredAt();
+        deploy.receivedAt = now;
+        deploy.service = service(deploy);
+        if (deploy.sha == null && deploy.artifactId != null) {
+            Stores.ArtifactLink artifact = artifacts.get(StoreKeys.of(repository, deploy.artifactId));
+            if (artifact != null && artifact.sha() != null) {
+                deploy.sha = artifact.sha();
+            }
+        }
+        String latestKey = StoreKeys.of(repository, deploy.service, deploy.environment);
+        LastDeploy previous = latest.get(latestKey);
+        if (previous != null && !previous.deployId().equals(deploy.deployId)) {
+            deploy.previousSha = previous.sha();
+        }
+        if (previous == null || !deploy.deployedAt.isBefore(previous.at())) {
+            latest.put(latestKey, new LastDeploy(deploy.deployId, deploy.sha, deploy.deployedAt));
+        }
+        Policy.EnvironmentPolicy environment = environmentPolicy(deploy.environment);
+        boolean isProtected = environment != null && environment.isProtected();
+        meters.deploy(deploy.environment, deploy.service, team(deploy.service), isProtected);
+        if (!isProtected) {
+            // Recorded (previous sha for the next deploy), never flagged.
+            deploys.put(deploy.deployId, deploy);
+            expireLater(Stores.DEPLOYS, deploy.deployId, now);
+            return;
+        }
+        deploy.graceEndsAt = now.plus(environment.grace());
+        deploys.put(deploy.deployId, deploy);
+        open.put(StoreKeys.of(repository, deploy.deployId), deploy.deployId);
+        evaluate(deploy, now);
+    }
+
+    // ---- verdicts -----------------------------------------------------------------------------------------
+
+    private void reevaluateOpen(String repository, Instant now) {
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = open.prefixScan(StoreKeys.prefix(repository),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> ids.add(kv.value));
+        }
+        for (String id : ids) {
+            DeployState deploy = deploys.get(id);
+            if (deploy != null) {
+                evaluate(deploy, now);
+            }
+        }
+    }
+
+    private void evaluate(DeployState deploy, Instant now) {
+        if (deploy.graceEndsAt == null) {
+            return;
+        }
+        EffectivePolicy effective = policy.resolve(deploy.repository, deploy.service, deploy.environment);
+        Assessment assessment = OversightRules.evaluate(facts(deploy, now), effective);
+        VerdictStatus prior = deploy.status;
+        if (assessment.status() != prior) {
+            deploy.status = assessment.status();
+            deploy.revision++;
+            if (assessment.status() == VerdictStatus.EXCEPTION) {
+                deploy.exceptionDeadline = assessment.deadline();
+            }
+            emit(deploy, assessment, effective, now);
+            if ((prior == null || prior == VerdictStatus.PENDING) && assessment.status().isFinal()) {
+                meters.latency(assessment.status(), deploy.environment, Duration.between(deploy.receivedAt, now));
+            }
+        }
+        switch (deploy.status) {
+            case PENDING -> due.put(StoreKeys.of(StoreKeys.time(deploy.graceEndsAt.toEpochMilli()), deploy.deployId),
+                    deploy.deployId);
+            case EXCEPTION -> due.put(StoreKeys.of(StoreKeys.time(deploy.exceptionDeadline.toEpochMilli()),
+                    deploy.deployId), deploy.deployId);
+            case COMPLIANT, REMEDIATED -> {
+                open.delete(StoreKeys.of(deploy.repository, deploy.deployId));
+                expireLater(Stores.DEPLOYS, deploy.deployId, now);
+            }
+            case VIOLATION -> {
+                if (prior != VerdictStatus.VIOLATION) {
+                    // Open to remediation for the retention period, then closed.
+                    expireLater(Stores.OPEN, StoreKeys.of(deploy.repository, deploy.deployId), now);
+                    expireLater(Stores.DEPLOYS, deploy.deployId, now);
+                }
+            }
+            default -> { }
+        }
+        deploys.put(deploy.deployId, deploy);
+    }
+
+    private void emit(DeployState deploy, Assessment assessment, EffectivePolicy effective, Instant now) {
+        String team = team(deploy.service);
+        List<String> evidence = new ArrayList<>(deploy.evidence);
+        for (Verdict.ChangeSummary change : assessment.changes()) {
+            ChangeState state = changes.get(change.id());
+            if (state != null) {
+                state.evidence.stream().filter(id -> !evidence.contains(id)).forEach(evidence::add);
+            }
+        }
+        CheckSet set = deploy.sha == null ? null : checks.get(StoreKeys.of(deploy.repository, deploy.sha));
+        if (set != null) {
+            set.evidence.stream().filter(id -> !evidence.contains(id)).forEach(evidence::add);
+        }
+        Verdict verdict = new Verdict(Verdict.SCHEMA, Verdict.verdictId(deploy.deployId, deploy.revision),
+                deploy.revision, deploy.deployId, deploy.repository, deploy.service, deploy.environment, deploy.sha,
+                deploy.previousSha, assessment.status(), assessment.reasons(), assessment.changes(),
+                assessment.checks(), new Verdict.PolicyRef(effective.name(), effective.version()), now,
+                deploy.deployedAt, deploy.deployer == null ? null : deploy.deployer.login(),
+                "none".equals(team) ? null : team, deploy.url,
+                assessment.deadline(), evidence);
+        context.forward(new Record<String, Object>(deploy.repository, verdict, now.toEpochMilli(),
+                CloudEventHeaders.write(new RecordHeaders(), verdict.verdictId(), "verdict.v1",
+                        "/oversight/policy-stream", now)), VERDICTS_SINK);
+        meters.verdict(verdict.status(), deploy.environment, deploy.service, team);
+        if (verdict.status() == VerdictStatus.VIOLATION || verdict.status() == VerdictStatus.EXCEPTION) {
+            verdict.reasons().stream().map(Verdict.Reason::code).distinct()
+                    .forEach(code -> meters.reason(code, deploy.environment, deploy.service, team));
+        }
+        if (verdict.status() == VerdictStatus.COMPLIANT && deploy.succeeded && !deploy.failed && deploy.sha != null) {
+            LastGood lastGood = new LastGood(LastGood.SCHEMA, deploy.service, deploy.environment, deploy.repository,
+                    deploy.deployId, verdict.verdictId(), deploy.sha, deploy.deployedAt);
+            String key = LastGood.key(deploy.service, deploy.environment);
+            context.forward(new Record<String, Object>(key, lastGood, now.toEpochMilli(),
+                    CloudEventHeaders.write(new RecordHeaders(), verdict.verdictId(), "last-good.v1",
+                            "/oversight/policy-stream", now)), LAST_GOOD_SINK);
+        }
+    }
+
+    // ---- facts --------------------------------------------------------------------------------------------
+
+    /**
+     * Assembles what is known of a deploy. The change set is every change between the previous deploy of the
+     * service to the environment and this one, walked through the pushes of the deployed branch (after → before);
+     * a push that is not the merge of a change is a direct push. Where no push is known, the deployed commit's own
+     * change. In a repository with several services, only pushes that touch the service's paths count.
+     */
+    DeployFacts facts(DeployState deploy, Instant now) {
+        String repository = deploy.repository;
+        Map<String, DeployFacts.ChangeFacts> found = new LinkedHashMap<>();
+        List<DeployFacts.DirectPushFacts> direct = new ArrayList<>();
+        List<String> paths = servicePaths(deploy);
+        String branch = null;
+        String cursor = deploy.sha;
+        boolean walked = false;
+        Set<String> visited = new LinkedHashSet<>();
+        for (int step = 0; cursor != null && step < MAX_WALK && visited.add(cursor); step++) {
+            if (cursor.equals(deploy.previousSha)) {
+                break;
+            }
+            PushState push = pushes.get(StoreKeys.of(repository, cursor));
+            if (push == null) {
+                break;
+            }
+            walked = true;
+            branch = branch == null ? push.branch : branch;
+            List<String> shas = new ArrayList<>(push.commits);
+            shas.add(push.after);
+            Set<String> landed = new LinkedHashSet<>();
+            for (String sha : shas) {
+                CommitLink link = commits.get(StoreKeys.of(repository, sha));
+                if (link != null) {
+                    landed.add(link.changeId());
+                }
+            }
+            boolean relevant = push.files.isEmpty() || touches(push.files, paths);
+            if (!landed.isEmpty()) {
+                for (String changeId : landed) {
+                    ChangeState change = changes.get(changeId);
+                    if (change != null && !found.containsKey(changeId)) {
+                        change.addFiles(push.files);
+                        if (relevant || change.files.isEmpty() || touches(change.files, paths)) {
+                            found.put(changeId, change.toFacts());
+                        }
+                    }
+                }
+            } else if (relevant) {
+                direct.add(new DeployFacts.DirectPushFacts(push.pusher, push.before, push.after, push.commits,
+                        push.files, push.at));
+            }
+            if (deploy.previousSha == null || push.created) {
+                break; // a first deploy covers the deployed commit's own change
+            }
+            cursor = push.before;
+        }
+        if (!walked && deploy.sha != null) {
+            CommitLink link = commits.get(StoreKeys.of(repository, deploy.sha));
+            String changeId = link != null ? link.changeId() : null;
+            if (changeId == null && deploy.artifactId != null) {
+                Stores.ArtifactLink artifact = artifacts.get(StoreKeys.of(repository, deploy.artifactId));
+                changeId = artifact == null ? null : artifact.changeId();
+            }
+            ChangeState change = changeId == null ? null : changes.get(changeId);
+            if (change != null) {
+                found.put(changeId, change.toFacts());
+            }
+        }
+        CheckSet set = deploy.sha == null ? null : checks.get(StoreKeys.of(repository, deploy.sha));
+        return new DeployFacts(deploy.deployId, repository, deploy.service, deploy.environment, deploy.sha,
+                deploy.previousSha, branch != null ? branch : deploy.ref, deploy.deployer, deploy.deployedAt,
+                new ArrayList<>(deploy.flags), now, deploy.graceEndsAt, deploy.status, deploy.exceptionDeadline,
+                new ArrayList<>(found.values()), direct, set == null ? List.of() : set.toFacts());
+    }
+
+    private static boolean touches(Set<String> files, List<String> paths) {
+        if (paths.contains("**")) {
+            return true;
+        }
+        return files.stream().anyMatch(f -> paths.stream().anyMatch(p -> Glob.matchesPath(p, f)));
+    }
+
+    private List<String> servicePaths(DeployState deploy) {
+        return policy.service(deploy.service)
+                .filter(s -> s.repository().equalsIgnoreCase(deploy.repository))
+                .map(Policy.ServiceDef::paths).orElse(List.of("**"));
+    }
+
+    /**
+     * The service a deploy is of: named by the deploy itself, else the repository's only service in policy, else
+     * the one whose name the environment or ref mentions, else the repository's name.
+     */
+    private String service(DeployState deploy) {
+        if (deploy.service != null) {
+            return deploy.service;
+        }
+        List<Policy.ServiceDef> defined = policy.servicesOf(deploy.repository);
+        if (defined.size() == 1) {
+            return defined.get(0).name();
+        }
+        for (Policy.ServiceDef service : defined) {
+            if (mentions(deploy.environment, service.name()) || mentions(deploy.ref, service.name())) {
+                return service.name();
+            }
+        }
+        String repository = deploy.repository;
+        int slash = Math.max(repository.lastIndexOf('/'), repository.lastIndexOf(':'));
+        return slash >= 0 ? repository.substring(slash + 1) : repository;
+    }
+
+    private static boolean mentions(String text, String name) {
+        return text != null && text.toLowerCase(java.util.Locale.ROOT).contains(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private String team(String service) {
+        return policy.service(service).map(Policy.ServiceDef::team).filter(t -> t != null && !t.isBlank())
+                .orElse("none");
+    }
+
+    private Policy.EnvironmentPolicy environmentPolicy(String environment) {
+        return policy.environment(environment)
+                .or(() -> policy.environment(environment.toLowerCase(java.util.Locale.ROOT)))
+                .orElse(null);
+    }
+
+    // ---- time ---------------------------------------------------------------------------------------------
+
+    private void onWallClock(long timestamp) {
+        Instant now = Instant.ofEpochMilli(timestamp);
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.range("", StoreKeys.time(timestamp) + SEP + '\uffff')) {
+            it.forEachRemaining(ready::add);
+        }
+        for (KeyValue<String, String> entry : ready) {
+            due.delete(entry.key);
+            DeployState deploy = deploys.get(entry.value);
+            if (deploy != null && (deploy.status == VerdictStatus.PENDING || deploy.status == VerdictStatus.EXCEPTION)) {
+                evaluate(deploy, now);
+            }
+        }
+        if (!now.isBefore(nextSweep)) {
+            sweep(now);
+            nextSweep = now.plus(Duration.ofMinutes(1));
+        }
+    }
+
+    /** Records that an entry of a store may be dropped once the retention period has passed. */
+    private void expireLater(String store, String key, Instant now) {
+        expiry.put(StoreKeys.of(StoreKeys.time(now.plus(retention).toEpochMilli()), store, key), key);
+    }
+
+    /** Drops what has expired: closed changes, old pushes, checks, links and decided deploys. */
+    void sweep(Instant now) {
+        List<KeyValue<String, String>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = expiry.range("", StoreKeys.time(now.toEpochMilli()) + SEP + '\uffff')) {
+            it.forEachRemaining(expired::add);
+        }
+        for (KeyValue<String, String> entry : expired) {
+            expiry.delete(entry.key);
+            int first = entry.key.indexOf(SEP);
+            String store = entry.key.substring(first + 1, entry.key.indexOf(SEP, first + 1));
+            String key = entry.value;
+            switch (store) {
+                case Stores.CHANGES -> {
+                    ChangeState change = changes.get(key);
+                    if (change != null && change.closed) {
+                        changes.delete(key);
+                    }
+                }
+                case Stores.COMMITS -> commits.delete(key);
+                case Stores.PUSHES -> pushes.delete(key);
+                case Stores.CHECKS -> checks.delete(key);
+                case Stores.ARTIFACTS -> artifacts.delete(key);
+                case Stores.OPEN -> open.delete(key);
+                case Stores.DEPLOYS -> {
+                    DeployState deploy = deploys.get(key);
+                    if (deploy != null && deploy.status != VerdictStatus.PENDING
+                            && deploy.status != VerdictStatus.EXCEPTION) {
+                        deploys.delete(key);
+                        open.delete(StoreKeys.of(deploy.repository, key));
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+}

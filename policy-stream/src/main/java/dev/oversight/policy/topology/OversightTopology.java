@@ -1,0 +1,74 @@
+package dev.oversight.policy.topology;
+
+import dev.oversight.events.Evidence;
+import dev.oversight.events.LastGood;
+import dev.oversight.events.Verdict;
+import dev.oversight.events.kafka.Topic;
+import dev.oversight.events.kafka.Topics;
+import dev.oversight.policy.PolicyMeters;
+import dev.oversight.policy.rules.Policy;
+import java.time.Duration;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * policy-stream's topology, built in one method that reads top to bottom. Every node and store is named, so the
+ * internal topic names (changelogs) stay the same from release to release.
+ *
+ * <pre>
+ *  oversight.reviews ─┐
+ *  oversight.ci ──────┼─► oversight-evidence (stores: changes, commits, branches, checks, pushes, artifacts,
+ *  oversight.deploys ─┘                        deploys, open-deploys, due, latest-deploys, expiry)
+ *                              ├─► oversight.verdicts   (key: repository)
+ *                              └─► oversight.last-good  (key: service/environment)
+ * </pre>
+ */
+public final class OversightTopology {
+
+    public static final String PROCESSOR = "oversight-evidence";
+
+    private OversightTopology() {}
+
+    /**
+     * @param topics         names each catalogue topic with the deployment's prefix
+     * @param retention      how long closed changes, pushes, checks and decided deploys are kept
+     * @param punctuateEvery how often grace periods and deadlines are checked (wall clock)
+     */
+    public static Topology build(Function<Topic<String, ?>, String> topics, Policy policy, Duration retention,
+                                 Duration punctuateEvery, PolicyMeters meters) {
+        Topic<String, Evidence> reviews = Topics.REVIEWS;
+        Topic<String, Verdict> verdicts = Topics.VERDICTS;
+        Topic<String, LastGood> lastGood = Topics.LAST_GOOD;
+        return new Topology()
+                .addSource("reviews-source", reviews.keySerde().deserializer(), reviews.valueSerde().deserializer(),
+                        topics.apply(Topics.REVIEWS))
+                .addSource("ci-source", reviews.keySerde().deserializer(), reviews.valueSerde().deserializer(),
+                        topics.apply(Topics.CI))
+                .addSource("deploys-source", reviews.keySerde().deserializer(), reviews.valueSerde().deserializer(),
+                        topics.apply(Topics.DEPLOYS))
+                .addProcessor(PROCESSOR, () -> new EvidenceProcessor(policy, retention, punctuateEvery, meters),
+                        "reviews-source", "ci-source", "deploys-source")
+                .addStateStore(Stores.persistent(Stores.CHANGES, ChangeState.class), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.COMMITS, CommitLink.class), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.BRANCHES), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.CHECKS, CheckSet.class), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.PUSHES, PushState.class), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.ARTIFACTS, Stores.ArtifactLink.class), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.DEPLOYS, DeployState.class), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.OPEN), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.DUE), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LATEST, LastDeploy.class), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.EXPIRY), PROCESSOR)
+                .addSink(EvidenceProcessor.VERDICTS_SINK, topics.apply(Topics.VERDICTS),
+                        verdicts.keySerde().serializer(), anyValue(verdicts.valueSerde().serializer()), PROCESSOR)
+                .addSink(EvidenceProcessor.LAST_GOOD_SINK, topics.apply(Topics.LAST_GOOD),
+                        lastGood.keySerde().serializer(), anyValue(lastGood.valueSerde().serializer()), PROCESSOR);
+    }
+
+    /** The processor forwards Object; each sink gets only the type it writes. */
+    @SuppressWarnings("unchecked")
+    private static <V> Serializer<Object> anyValue(Serializer<V> serializer) {
+        return (topic, value) -> serializer.serialize(topic, (V) value);
+    }
+}

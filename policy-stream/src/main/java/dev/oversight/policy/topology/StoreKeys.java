@@ -1,0 +1,29 @@
+package dev.oversight.policy.topology;
+
+/**
+ * Store keys are made of parts joined by the unit separator (U+001F), which no repository id, sha or deploy id
+ * contains; a repository's entries share the prefix {@code repository + SEP} for prefix scans.
+ */
+final class StoreKeys {
+
+    static final char SEP = '\u001f';
+
+    private StoreKeys() {}
+
+    static String of(String... parts) {
+        return String.join(String.valueOf(SEP), parts);
+    }
+
+    static String prefix(String first) {
+        return first + SEP;
+    }
+
+    static String last(String key) {
+        return key.substring(key.lastIndexOf(SEP) + 1);
+    }
+
+    /** A time as a key part that sorts in time order. */
+    static String time(long epochMillis) {
+        return String.format("%015d", Math.max(0, epochMillis));
+    }
+}

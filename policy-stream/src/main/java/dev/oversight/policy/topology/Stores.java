@@ -1,0 +1,61 @@
+package dev.oversight.policy.topology;
+
+import dev.oversight.events.kafka.JsonSerde;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * The state of policy-stream: one named store per kind of fact, all keyed by strings that start with the
+ * repository where a prefix scan needs it. The names are part of the changelog topic names, so they never change.
+ */
+final class Stores {
+
+    /** change id → {@link ChangeState} */
+    static final String CHANGES = "changes";
+    /** repository + sha → {@link CommitLink}: the change a merged commit belongs to */
+    static final String COMMITS = "commits";
+    /** repository + branch → change id: the open change whose head branch it is */
+    static final String BRANCHES = "branches";
+    /** repository + sha → {@link CheckSet} */
+    static final String CHECKS = "checks";
+    /** repository + sha → {@link PushState}: the push that brought a branch to this sha */
+    static final String PUSHES = "pushes";
+    /** repository + artifact id → {@link ArtifactLink} */
+    static final String ARTIFACTS = "artifacts";
+    /** deploy id → {@link DeployState} */
+    static final String DEPLOYS = "deploys";
+    /** repository + deploy id → deploy id: deploys whose verdict later evidence may still move */
+    static final String OPEN = "open-deploys";
+    /** due time + deploy id → deploy id: grace periods and break-glass deadlines, in time order */
+    static final String DUE = "due";
+    /** repository + service + environment → {@link LastDeploy} */
+    static final String LATEST = "latest-deploys";
+    /** expiry time + store + key → key: when an entry may be dropped (bounded state) */
+    static final String EXPIRY = "expiry";
+
+    private Stores() {}
+
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), serde(type));
+    }
+
+    static StoreBuilder<KeyValueStore<String, String>> persistentIndex(String name) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+    }
+
+    private static <V> Serde<V> serde(Class<V> type) {
+        return JsonSerde.of(type);
+    }
+
+    static <V> KeyValueStore<String, V> get(ProcessorContext<?, ?> context, String name) {
+        return context.getStateStore(name);
+    }
+
+    /** An artifact built from a commit or a change (CDEvents artifact.packaged). */
+    record ArtifactLink(String sha, String changeId, java.time.Instant at) {}
+}
