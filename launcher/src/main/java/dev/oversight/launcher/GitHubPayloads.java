@@ -1,0 +1,147 @@
+package dev.oversight.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oversight.events.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * GitHub webhook deliveries for the demo (and tests), made from GitHub's own example payloads (resources under
+ * {@code demo/github}, see ORIGIN.md there) with the repository, people, commits and times of each step set.
+ */
+public final class GitHubPayloads {
+
+    /** One webhook delivery: its event type, delivery id and body. */
+    public record Delivery(String event, String deliveryId, byte[] body, String description) {}
+
+    private final String owner;
+    private final String name;
+
+    public GitHubPayloads(String fullName) {
+        int slash = fullName.indexOf('/');
+        this.owner = fullName.substring(0, slash);
+        this.name = fullName.substring(slash + 1);
+    }
+
+    public String fullName() {
+        return owner + "/" + name;
+    }
+
+    public Delivery pullRequest(String action, long number, String title, String author, String headSha,
+                                String mergeSha, String mergedBy, Instant at) {
+        ObjectNode body = template("pull_request.json");
+        body.put("action", action);
+        body.put("number", number);
+        ObjectNode pr = (ObjectNode) body.get("pull_request");
+        pr.put("number", number);
+        pr.put("title", title);
+        pr.put("html_url", "https://github.com/" + fullName() + "/pull/" + number);
+        user(pr, "user", author);
+        ((ObjectNode) pr.get("head")).put("sha", headSha).put("ref", "change-" + number);
+        ((ObjectNode) pr.get("base")).put("ref", "main");
+        pr.put("updated_at", at.toString());
+        boolean merged = mergeSha != null;
+        pr.put("state", "closed".equals(action) ? "closed" : "open");
+        pr.put("merged", merged);
+        if (merged) {
+            pr.put("merge_commit_sha", mergeSha);
+            pr.put("merged_at", at.toString());
+            pr.put("closed_at", at.toString());
+            user(pr, "merged_by", mergedBy);
+        }
+        user(body, "sender", merged ? mergedBy : author);
+        return delivery("pull_request", body, "pull_request " + action + " #" + number + " by " + author
+                + (merged ? " (merged as " + mergeSha.substring(0, 7) + " by " + mergedBy + ")" : ""));
+    }
+
+    public Delivery review(long number, String changeAuthor, String reviewer, String state, String commitSha,
+                           Instant at) {
+        ObjectNode body = template("pull_request_review.json");
+        body.put("action", "submitted");
+        ObjectNode review = (ObjectNode) body.get("review");
+        review.put("id", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L));
+        review.put("state", state);
+        review.put("commit_id", commitSha);
+        review.put("submitted_at", at.toString());
+        user(review, "user", reviewer);
+        ObjectNode pr = (ObjectNode) body.get("pull_request");
+        pr.put("number", number);
+        user(pr, "user", changeAuthor);
+        ((ObjectNode) pr.get("head")).put("sha", commitSha);
+        user(body, "sender", reviewer);
+        return delivery("pull_request_review", body, "pull_request_review " + state + " on #" + number + " by "
+                + reviewer);
+    }
+
+    public Delivery checkRun(String checkName, String sha, String conclusion, Instant at) {
+        ObjectNode body = template("check-run.json");
+        body.put("action", "completed");
+        ObjectNode run = (ObjectNode) body.get("check_run");
+        run.put("id", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L));
+        run.put("name", checkName);
+        run.put("head_sha", sha);
+        run.put("status", "completed");
+        run.put("conclusion", conclusion);
+        run.put("started_at", at.minusSeconds(90).toString());
+        run.put("completed_at", at.toString());
+        ((ObjectNode) run.get("check_suite")).put("head_sha", sha).put("head_branch", "main");
+        return delivery("check_run", body, "check_run " + checkName + " " + conclusion + " on " + sha.substring(0, 7));
+    }
+
+    public Delivery deploymentStatus(long deploymentId, String sha, String environment, String creator, String state,
+                                     Instant at) {
+        ObjectNode body = template("deployment_status.json");
+        ObjectNode deployment = (ObjectNode) body.get("deployment");
+        deployment.put("id", deploymentId);
+        deployment.put("sha", sha);
+        deployment.put("ref", "main");
+        deployment.put("environment", environment);
+        deployment.put("created_at", at.minusSeconds(30).toString());
+        user(deployment, "creator", creator);
+        ObjectNode status = (ObjectNode) body.get("deployment_status");
+        status.put("state", state);
+        status.put("environment", environment);
+        status.put("created_at", at.toString());
+        status.put("updated_at", at.toString());
+        user(status, "creator", creator);
+        user(body, "sender", creator);
+        return delivery("deployment_status", body, "deployment_status " + state + ": " + sha.substring(0, 7) + " to "
+                + environment + " by " + creator);
+    }
+
+    private ObjectNode template(String file) {
+        try (InputStream in = GitHubPayloads.class.getResourceAsStream("/demo/github/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("missing payload template " + file);
+            }
+            ObjectNode body = (ObjectNode) Json.mapper().readTree(in);
+            ObjectNode repository = (ObjectNode) body.get("repository");
+            repository.put("name", name);
+            repository.put("full_name", fullName());
+            repository.put("html_url", "https://github.com/" + fullName());
+            JsonNode ownerNode = repository.get("owner");
+            if (ownerNode instanceof ObjectNode o) {
+                o.put("login", owner);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void user(ObjectNode parent, String field, String login) {
+        JsonNode existing = parent.get(field);
+        ObjectNode user = existing instanceof ObjectNode o ? o : parent.putObject(field);
+        user.put("login", login);
+        user.put("type", login.endsWith("[bot]") ? "Bot" : "User");
+        user.put("html_url", "https://github.com/" + login);
+    }
+
+    private static Delivery delivery(String event, ObjectNode body, String description) {
+        return new Delivery(event, UUID.randomUUID().toString(), Json.toBytes(body), description);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.oversight.launcher;
+
+import dev.oversight.events.kafka.Topics;
+import dev.oversight.ingest.IngestConfig;
+import dev.oversight.policy.PolicyStreamConfig;
+import dev.oversight.policy.file.PolicyException;
+import dev.oversight.policy.file.PolicyFile;
+import dev.oversight.policy.rules.Policy;
+import dev.oversight.rollback.WorkerConfig;
+import dev.oversight.runtime.config.ConfigException;
+import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.runtime.config.Settings;
+import dev.oversight.runtime.kafka.KafkaConnection;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./oversight}: the command line. */
+public final class OversightCli {
+
+    static final String HELP = """
+            Oversight watches every deploy and flags code that reached production without oversight:
+            no review by someone other than its author, no passing CI, no tech lead's approval where one is needed.
+
+            Usage: oversight <command> [options]
+
+            Commands:
+              up                  Run the whole platform until Ctrl-C: an embedded Kafka broker (data under
+                                  ./data), ingest, policy-stream and rollback-worker, with one HTTP port for
+                                  webhooks, /metrics and /health. Starting again resumes on the same data.
+                  --bootstrap-servers HOST:PORT   use an existing Kafka cluster instead of embedding one
+                                                  (same as KAFKA_BOOTSTRAP_SERVERS)
+                  --port N                        HTTP port (OVERSIGHT_HTTP_PORT, default 8080)
+                  --data-dir DIR                  data directory (OVERSIGHT_DATA_DIR, default ./data)
+              demo                Start the platform on the embedded broker, play a scripted set of signed GitHub
+                                  webhooks (a reviewed deploy, a self-approved one, one of an unknown commit), show
+                                  the verdicts and the alerts as their receiver got them, and exit.
+              policy check FILE   Validate a policy file and report every problem in it (exit 1 when there is any).
+              config              List every configuration variable with its default.
+              help, --help        This text.
+
+            Configuration comes from environment variables (see `oversight config`), or from a Java properties
+            file named by OVERSIGHT_CONFIG_FILE with the same keys. Secrets may be given as <NAME>_FILE.
+            """;
+
+    private OversightCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(HELP);
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            return switch (args[0]) {
+                case "up" -> up(rest(args), out, err);
+                case "demo" -> new Demo(out).run(Settings.fromEnvironment().with(options(rest(args), err)));
+                case "policy" -> policy(rest(args), out, err);
+                case "config" -> config(out);
+                default -> {
+                    err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
+                    yield 2;
+                }
+            };
+        } catch (UsageException e) {
+            err.println("oversight: " + e.getMessage() + ". Try: oversight --help");
+            return 2;
+        } catch (ConfigException e) {
+            err.println("oversight: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("oversight: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    private static int up(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Settings settings = Settings.fromEnvironment().with(options(args, err));
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        Platform platform = Platform.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("Stopping Oversight ...");
+            platform.close();
+            err.println("Oversight stopped.");
+            stopped.countDown();
+        }, "oversight-shutdown"));
+        if (!platform.awaitIngestReady(Duration.ofSeconds(60))) {
+            err.println("oversight: ingest did not become ready in 60 s (is Kafka reachable at "
+                    + platform.bootstrapServers() + "?)");
+        }
+        double readyIn = (System.currentTimeMillis() - jvmStart) / 1000.0;
+        String base = "http://127.0.0.1:" + platform.httpPort();
+        String verdicts = platform.kafka().topic(Topics.VERDICTS).name();
+        String actions = platform.kafka().topic(Topics.ACTIONS).name();
+        Policy policy = PolicyStreamConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP,
+                platform.bootstrapServers())), null).policy();
+        out.printf("Oversight is up: webhooks accepted %.1f s after start.%n", readyIn);
+        out.println("  Webhooks   " + base + "/webhooks/github   (GitHub: content type application/json, "
+                + "secret OVERSIGHT_GITHUB_WEBHOOK_SECRET)");
+        out.println("  Metrics    " + base + "/metrics");
+        out.println("  Health     " + base + "/health/live   " + base + "/health/ready");
+        out.println("  Kafka      " + platform.bootstrapServers() + (platform.embedded()
+                ? "   (embedded broker, data in " + platform.dataDir().resolve("kafka") + ")" : "   (external cluster)"));
+        out.println("  Policy     " + policy.name() + " (" + policy.version().substring(0, 19) + "…)");
+        out.println("  Verdicts   kcat -b " + platform.bootstrapServers() + " -C -t " + verdicts
+                + " -f '%k %s\\n' -X isolation.level=read_committed");
+        out.println("  Actions    kcat -b " + platform.bootstrapServers() + " -C -t " + actions + " -f '%k %s\\n'");
+        if (IngestConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP, platform.bootstrapServers())), null)
+                .githubSecrets().isEmpty()) {
+            out.println("  Note: OVERSIGHT_GITHUB_WEBHOOK_SECRET is not set, so GitHub deliveries are refused (401).");
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static int policy(String[] args, PrintStream out, PrintStream err) {
+        if (args.length != 2 || !args[0].equals("check")) {
+            throw new UsageException("usage: oversight policy check FILE");
+        }
+        try {
+            Policy policy = PolicyFile.load(Path.of(args[1]));
+            out.println(args[1] + ": policy '" + policy.name() + "' is valid (" + policy.version() + ")");
+            out.println("  protected environments: " + policy.environments().entrySet().stream()
+                    .filter(e -> e.getValue().isProtected())
+                    .map(e -> e.getKey() + " (" + e.getValue().action().label()
+                            + (e.getValue().dryRun() ? ", dry-run" : "") + ", grace " + e.getValue().grace().toSeconds()
+                            + "s)").toList());
+            out.println("  rules: " + policy.rules().size() + ", services: " + policy.services().size()
+                    + ", groups: " + policy.groups().keySet());
+            return 0;
+        } catch (PolicyException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int config(PrintStream out) {
+        List<ConfigKey> keys = new ArrayList<>();
+        keys.addAll(KafkaConnection.KEYS);
+        keys.add(ConfigKey.of(Platform.KAFKA_PORT, "9092", "client port of the embedded broker (`oversight up`)"));
+        keys.addAll(IngestConfig.KEYS);
+        keys.addAll(PolicyStreamConfig.KEYS);
+        keys.addAll(WorkerConfig.KEYS);
+        keys.add(ConfigKey.of(Settings.CONFIG_FILE, null, "a Java properties file with any of these keys"));
+        keys.add(ConfigKey.of("OVERSIGHT_LOG_LEVEL", "INFO", "log level of Oversight's own messages"));
+        for (ConfigKey key : keys) {
+            out.printf("%-36s %-24s %s%s%n", key.name(), key.defaultValue() == null ? "-" : key.defaultValue(),
+                    key.doc(), key.secret() ? " (secret; or " + key.name() + "_FILE)" : "");
+        }
+        return 0;
+    }
+
+    /** {@code --bootstrap-servers}, {@code --port}, {@code --data-dir} as the settings they stand for. */
+    static Map<String, String> options(String[] args, PrintStream err) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            } else if (arg.startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(arg + " needs a value");
+                }
+                value = args[++i];
+            }
+            switch (arg) {
+                case "--bootstrap-servers" -> options.put(KafkaConnection.BOOTSTRAP, value);
+                case "--port" -> options.put(IngestConfig.HTTP_PORT, value);
+                case "--data-dir" -> options.put(PolicyStreamConfig.DATA_DIR, value);
+                default -> throw new UsageException("unknown option '" + args[i] + "'");
+            }
+        }
+        return options;
+    }
+
+    private static String[] rest(String[] args) {
+        String[] rest = new String[args.length - 1];
+        System.arraycopy(args, 1, rest, 0, rest.length);
+        return rest;
+    }
+
+    /** A command line that cannot be understood. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
