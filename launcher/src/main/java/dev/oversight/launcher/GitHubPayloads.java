@@ -92,6 +92,37 @@ public final class GitHubPayloads {
         return delivery("check_run", body, "check_run " + checkName + " " + conclusion + " on " + sha.substring(0, 7));
     }
 
+    /** A push to a branch: the commits it brought (each touching the given files), pushed by the given account. */
+    public Delivery push(String branch, String before, String after, String pusher, java.util.List<String> commits,
+                         java.util.List<String> files, Instant at) {
+        ObjectNode body = template("push.json");
+        body.put("ref", "refs/heads/" + branch);
+        body.put("before", before);
+        body.put("after", after);
+        body.put("forced", false);
+        body.put("created", false);
+        body.put("deleted", false);
+        ((ObjectNode) body.get("repository")).put("pushed_at", at.getEpochSecond());
+        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("commits");
+        for (String sha : commits) {
+            ObjectNode commit = list.addObject();
+            commit.put("id", sha);
+            commit.put("distinct", true);
+            commit.put("message", "Commit " + sha.substring(0, 7));
+            commit.put("timestamp", at.toString());
+            commit.putObject("author").put("name", pusher).put("username", pusher);
+            commit.putArray("added");
+            com.fasterxml.jackson.databind.node.ArrayNode modified = commit.putArray("modified");
+            files.forEach(modified::add);
+            commit.putArray("removed");
+        }
+        body.set("head_commit", list.isEmpty() ? null : list.get(list.size() - 1));
+        body.putObject("pusher").put("name", pusher).put("email", pusher + "@users.noreply.github.com");
+        user(body, "sender", pusher);
+        return delivery("push", body, "push to " + branch + ": " + before.substring(0, 7) + ".." + after.substring(0, 7)
+                + " by " + pusher);
+    }
+
     public Delivery deploymentStatus(long deploymentId, String sha, String environment, String creator, String state,
                                      Instant at) {
         ObjectNode body = template("deployment_status.json");

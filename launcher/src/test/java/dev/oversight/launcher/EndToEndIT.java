@@ -176,6 +176,52 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * A deploy that carries several pull requests, walked through the pushes to main: the one nobody reviewed is
+     * flagged, the others are listed as reviewed.
+     */
+    @Test
+    void batchedDeployFlagsTheOneUnreviewedChange() throws Exception {
+        GitHubPayloads batch = new GitHubPayloads("acme/batch");
+        String root = sha("batch-root");
+        String previous = root;
+        String[] merges = new String[4];
+        for (int i = 1; i <= 3; i++) {
+            int number = 700 + i;
+            String head = sha("batch-head-" + i);
+            merges[i] = sha("batch-squash-" + i);
+            Instant at = NOW.minusSeconds(900 - i * 100L);
+            send(batch.pullRequest("opened", number, "Batch change " + i, "dev" + i, head, null, null, at));
+            if (i != 2) {
+                send(batch.review(number, "dev" + i, "reviewer", "approved", head, at.plusSeconds(10)));
+            }
+            send(batch.pullRequest("closed", number, "Batch change " + i, "dev" + i, head, merges[i], "dev" + i,
+                    at.plusSeconds(20)));
+            send(batch.push("main", previous, merges[i], "dev" + i, List.of(merges[i]), List.of("src/Part" + i + ".java"),
+                    at.plusSeconds(20)));
+            previous = merges[i];
+            send(batch.checkRun("build", merges[i], "success", at.plusSeconds(30)));
+            if (i == 1) {
+                send(batch.deploymentStatus(9101, merges[1], "production", "deployer", "success", at.plusSeconds(40)));
+            }
+        }
+        send(batch.deploymentStatus(9102, merges[3], "production", "deployer", "success", NOW.minusSeconds(5)));
+
+        List<Verdict> verdicts = finalVerdicts("github:acme/batch/deployments/9101", "github:acme/batch/deployments/9102");
+        assertThat(verdicts).filteredOn(v -> v.deployId().endsWith("/9101")).singleElement()
+                .satisfies(v -> assertThat(v.status()).isEqualTo(VerdictStatus.COMPLIANT));
+        assertThat(verdicts).filteredOn(v -> v.deployId().endsWith("/9102")).singleElement().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
+            assertThat(v.previousSha()).isEqualTo(merges[1]);
+            assertThat(v.changes()).extracting(Verdict.ChangeSummary::id)
+                    .containsExactlyInAnyOrder("github:acme/batch#702", "github:acme/batch#703");
+            assertThat(v.reasons()).singleElement().satisfies(r -> {
+                assertThat(r.code()).isEqualTo(ReasonCode.NO_APPROVAL);
+                assertThat(r.detail()).startsWith("change #702 ");
+            });
+        });
+    }
+
     @Test
     void deployOfACommitNoPullRequestContainsIsAnUnknownChange() throws Exception {
         String stray = sha("e2e-stray");

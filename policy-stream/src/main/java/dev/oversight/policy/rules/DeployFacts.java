@@ -16,6 +16,10 @@ import java.util.Set;
  * @param graceEndsAt  until then, a verdict that lacks evidence stays PENDING
  * @param priorStatus  the deploy's current status, null before its first verdict
  * @param exceptionDeadline for a deploy in EXCEPTION: when its review after the fact is due
+ * @param commitExplained    the deployed commit is tied to a change or a push Oversight saw (even one that touches
+ *                           none of the service's paths)
+ * @param unseenHistory      stretches of the deployed branch's history that no push Oversight saw explains
+ *                           (each one a sentence), between the previous deploy and this one
  */
 public record DeployFacts(
         String deployId,
@@ -34,12 +38,15 @@ public record DeployFacts(
         Instant exceptionDeadline,
         List<ChangeFacts> changes,
         List<DirectPushFacts> directPushes,
+        boolean commitExplained,
+        List<String> unseenHistory,
         List<CheckFacts> checks) {
 
     public DeployFacts {
         deployFlags = List.copyOf(deployFlags);
         changes = List.copyOf(changes);
         directPushes = List.copyOf(directPushes);
+        unseenHistory = List.copyOf(unseenHistory);
         checks = List.copyOf(checks);
     }
 

@@ -99,9 +99,12 @@ public final class OversightRules {
 
     static List<Verdict.Reason> reasons(DeployFacts facts, EffectivePolicy policy, Stage stage) {
         List<Verdict.Reason> reasons = new ArrayList<>();
-        if (facts.changes().isEmpty() && facts.directPushes().isEmpty()) {
+        if (!facts.commitExplained()) {
             reasons.add(new Verdict.Reason(ReasonCode.UNKNOWN_CHANGE, "commit " + shortSha(facts.sha())
                     + " cannot be tied to any change or push Oversight has seen"));
+        }
+        for (String gap : facts.unseenHistory()) {
+            reasons.add(new Verdict.Reason(ReasonCode.UNKNOWN_CHANGE, gap));
         }
         for (DirectPushFacts push : facts.directPushes()) {
             String pusher = push.pusher() == null ? "unknown" : push.pusher().login();

@@ -64,7 +64,9 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private KeyValueStore<String, DeployState> deploys;
     private KeyValueStore<String, String> open;
     private KeyValueStore<String, String> due;
-    private KeyValueStore<String, LastDeploy> latest;
+    private KeyValueStore<String, DeployHistory> latest;
+    private KeyValueStore<String, String> deployed;
+    private KeyValueStore<String, LastGood> lastGood;
     private KeyValueStore<String, String> expiry;
     private Instant nextSweep = Instant.EPOCH;
 
@@ -88,6 +90,8 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         open = Stores.get(context, Stores.OPEN);
         due = Stores.get(context, Stores.DUE);
         latest = Stores.get(context, Stores.LATEST);
+        deployed = Stores.get(context, Stores.DEPLOYED);
+        lastGood = Stores.get(context, Stores.LAST_GOOD);
         expiry = Stores.get(context, Stores.EXPIRY);
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
@@ -249,13 +253,22 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                 deploy.sha = artifact.sha();
             }
         }
-        String latestKey = StoreKeys.of(repository, deploy.service, deploy.environment);
-        LastDeploy previous = latest.get(latestKey);
-        if (previous != null && !previous.deployId().equals(deploy.deployId)) {
-            deploy.previousSha = previous.sha();
+        String historyKey = StoreKeys.of(repository, deploy.service, deploy.environment);
+        DeployHistory history = latest.get(historyKey);
+        if (history == null) {
+            history = new DeployHistory();
         }
-        if (previous == null || !deploy.deployedAt.isBefore(previous.at())) {
-            latest.put(latestKey, new LastDeploy(deploy.deployId, deploy.sha, deploy.deployedAt));
+        // The previous deploy is the one before this in deploy time, whatever order their events arrived in.
+        deploy.previousSha = history.before(deploy.deployedAt, deploy.deployId).map(DeployHistory.Entry::sha)
+                .orElse(null);
+        history.add(new DeployHistory.Entry(deploy.deployId, deploy.sha, deploy.deployedAt));
+        latest.put(historyKey, history);
+        if (deploy.sha != null) {
+            String deployedKey = StoreKeys.of(repository, deploy.service, deploy.environment, deploy.sha);
+            if (deployed.get(deployedKey) == null) {
+                deployed.put(deployedKey, deploy.deployId);
+                expireLater(Stores.DEPLOYED, deployedKey, now);
+            }
         }
         Policy.EnvironmentPolicy environment = environmentPolicy(deploy.environment);
         boolean isProtected = environment != null && environment.isProtected();
@@ -293,17 +306,27 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             return;
         }
         EffectivePolicy effective = policy.resolve(deploy.repository, deploy.service, deploy.environment);
-        Assessment assessment = OversightRules.evaluate(facts(deploy, now), effective);
         VerdictStatus prior = deploy.status;
-        if (assessment.status() != prior) {
+        // A status that just became final may already be moved on by what is known: an approval given after the
+        // merge remediates a violation at once; a break-glass deadline decided late has already passed. Each
+        // step is its own verdict, so the record shows both.
+        for (int step = 0; step < 3; step++) {
+            VerdictStatus before = deploy.status;
+            Assessment assessment = OversightRules.evaluate(facts(deploy, now), effective);
+            if (assessment.status() == before) {
+                break;
+            }
             deploy.status = assessment.status();
             deploy.revision++;
             if (assessment.status() == VerdictStatus.EXCEPTION) {
                 deploy.exceptionDeadline = assessment.deadline();
             }
             emit(deploy, assessment, effective, now);
-            if ((prior == null || prior == VerdictStatus.PENDING) && assessment.status().isFinal()) {
+            if ((before == null || before == VerdictStatus.PENDING) && assessment.status().isFinal()) {
                 meters.latency(assessment.status(), deploy.environment, Duration.between(deploy.receivedAt, now));
+            }
+            if (assessment.status() != VerdictStatus.VIOLATION && assessment.status() != VerdictStatus.EXCEPTION) {
+                break;
             }
         }
         switch (deploy.status) {
@@ -356,12 +379,17 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                     .forEach(code -> meters.reason(code, deploy.environment, deploy.service, team));
         }
         if (verdict.status() == VerdictStatus.COMPLIANT && deploy.succeeded && !deploy.failed && deploy.sha != null) {
-            LastGood lastGood = new LastGood(LastGood.SCHEMA, deploy.service, deploy.environment, deploy.repository,
-                    deploy.deployId, verdict.verdictId(), deploy.sha, deploy.deployedAt);
             String key = LastGood.key(deploy.service, deploy.environment);
-            context.forward(new Record<String, Object>(key, lastGood, now.toEpochMilli(),
-                    CloudEventHeaders.write(new RecordHeaders(), verdict.verdictId(), "last-good.v1",
-                            "/oversight/policy-stream", now)), LAST_GOOD_SINK);
+            LastGood current = lastGood.get(key);
+            // The newest compliant deploy is the rollback target, whatever order verdicts are decided in.
+            if (current == null || !deploy.deployedAt.isBefore(current.deployedAt())) {
+                LastGood good = new LastGood(LastGood.SCHEMA, deploy.service, deploy.environment, deploy.repository,
+                        deploy.deployId, verdict.verdictId(), deploy.sha, deploy.deployedAt);
+                lastGood.put(key, good);
+                context.forward(new Record<String, Object>(key, good, now.toEpochMilli(),
+                        CloudEventHeaders.write(new RecordHeaders(), verdict.verdictId(), "last-good.v1",
+                                "/oversight/policy-stream", now)), LAST_GOOD_SINK);
+            }
         }
     }
 
@@ -369,75 +397,132 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
 
     /**
      * Assembles what is known of a deploy. The change set is every change between the previous deploy of the
-     * service to the environment and this one, walked through the pushes of the deployed branch (after → before);
-     * a push that is not the merge of a change is a direct push. Where no push is known, the deployed commit's own
-     * change. In a repository with several services, only pushes that touch the service's paths count.
+     * service to the environment and this one, walked through the pushes of the deployed branch (after → before)
+     * until a commit deployed there before. A push that lands a change (its merge, squash or last rebased commit)
+     * brings that change; a push to an open change's branch brings that change; any other push is a direct push.
+     * A first deploy, or a redeploy of a commit deployed before, covers the deployed commit's own push. Where no
+     * push is known at all, the deployed commit's own change (merge tie, artifact, or the open change of the
+     * deployed branch). In a repository with several services, only pushes touching the service's paths count.
      */
     DeployFacts facts(DeployState deploy, Instant now) {
         String repository = deploy.repository;
         Map<String, DeployFacts.ChangeFacts> found = new LinkedHashMap<>();
         List<DeployFacts.DirectPushFacts> direct = new ArrayList<>();
+        List<String> unseen = new ArrayList<>();
         List<String> paths = servicePaths(deploy);
+        boolean redeploy = deploy.sha != null && deployedBefore(deploy, deploy.sha);
         String branch = null;
         String cursor = deploy.sha;
         boolean walked = false;
         Set<String> visited = new LinkedHashSet<>();
-        for (int step = 0; cursor != null && step < MAX_WALK && visited.add(cursor); step++) {
-            if (cursor.equals(deploy.previousSha)) {
+        int step = 0;
+        for (; cursor != null && step < MAX_WALK && visited.add(cursor); step++) {
+            if (step > 0 && (cursor.equals(deploy.previousSha) || deployedBefore(deploy, cursor))) {
                 break;
             }
             PushState push = pushes.get(StoreKeys.of(repository, cursor));
             if (push == null) {
+                if (walked && deploy.previousSha != null) {
+                    unseen.add("commits that reached " + branch + " between " + shortSha(deploy.previousSha)
+                            + " and " + shortSha(cursor) + " came in pushes Oversight has not seen");
+                }
                 break;
             }
             walked = true;
             branch = branch == null ? push.branch : branch;
-            List<String> shas = new ArrayList<>(push.commits);
-            shas.add(push.after);
-            Set<String> landed = new LinkedHashSet<>();
-            for (String sha : shas) {
-                CommitLink link = commits.get(StoreKeys.of(repository, sha));
-                if (link != null) {
-                    landed.add(link.changeId());
-                }
-            }
-            boolean relevant = push.files.isEmpty() || touches(push.files, paths);
-            if (!landed.isEmpty()) {
-                for (String changeId : landed) {
-                    ChangeState change = changes.get(changeId);
-                    if (change != null && !found.containsKey(changeId)) {
-                        change.addFiles(push.files);
-                        if (relevant || change.files.isEmpty() || touches(change.files, paths)) {
-                            found.put(changeId, change.toFacts());
-                        }
-                    }
-                }
-            } else if (relevant) {
-                direct.add(new DeployFacts.DirectPushFacts(push.pusher, push.before, push.after, push.commits,
-                        push.files, push.at));
-            }
-            if (deploy.previousSha == null || push.created) {
-                break; // a first deploy covers the deployed commit's own change
+            classify(repository, push, paths, found, direct);
+            if (deploy.previousSha == null || redeploy || push.created || push.forced) {
+                break; // a first deploy or a redeploy covers its own push; history before a rewrite is not followed
             }
             cursor = push.before;
         }
+        if (step >= MAX_WALK) {
+            unseen.add("more than " + MAX_WALK + " pushes reached " + branch + " since the previous deploy; "
+                    + "the older ones were not examined");
+        }
+        boolean explained = walked;
         if (!walked && deploy.sha != null) {
-            CommitLink link = commits.get(StoreKeys.of(repository, deploy.sha));
-            String changeId = link != null ? link.changeId() : null;
-            if (changeId == null && deploy.artifactId != null) {
-                Stores.ArtifactLink artifact = artifacts.get(StoreKeys.of(repository, deploy.artifactId));
-                changeId = artifact == null ? null : artifact.changeId();
-            }
+            String changeId = ownChange(deploy);
             ChangeState change = changeId == null ? null : changes.get(changeId);
             if (change != null) {
                 found.put(changeId, change.toFacts());
+                explained = true;
             }
         }
         CheckSet set = deploy.sha == null ? null : checks.get(StoreKeys.of(repository, deploy.sha));
         return new DeployFacts(deploy.deployId, repository, deploy.service, deploy.environment, deploy.sha,
                 deploy.previousSha, branch != null ? branch : deploy.ref, deploy.deployer, deploy.deployedAt,
                 new ArrayList<>(deploy.flags), now, deploy.graceEndsAt, deploy.status, deploy.exceptionDeadline,
-                new ArrayList<>(found.values()), direct, set == null ? List.of() : set.toFacts());
+                new ArrayList<>(found.values()), direct, explained, unseen, set == null ? List.of() : set.toFacts());
+    }
+
+    /** What a push brought to the branch: the changes it landed, or, failing that, a direct push. */
+    private void classify(String repository, PushState push, List<String> paths,
+                          Map<String, DeployFacts.ChangeFacts> found, List<DeployFacts.DirectPushFacts> direct) {
+        Set<String> landed = new LinkedHashSet<>();
+        List<String> shas = new ArrayList<>(push.commits);
+        shas.add(push.after);
+        for (String sha : shas) {
+            CommitLink link = commits.get(StoreKeys.of(repository, sha));
+            if (link != null) {
+                landed.add(link.changeId());
+            }
+        }
+        if (landed.isEmpty()) {
+            String open = branches.get(StoreKeys.of(repository, push.branch));
+            if (open != null) {
+                landed.add(open); // commits pushed to an open change's own branch belong to that change
+            }
+        }
+        boolean relevant = push.files.isEmpty() || touches(push.files, paths);
+        if (landed.isEmpty()) {
+            if (relevant) {
+                direct.add(new DeployFacts.DirectPushFacts(push.pusher, push.before, push.after, push.commits,
+                        push.files, push.at));
+            }
+            return;
+        }
+        for (String changeId : landed) {
+            ChangeState change = changes.get(changeId);
+            if (change != null && !found.containsKey(changeId)) {
+                change.addFiles(push.files);
+                if (relevant || touches(change.files, paths)) {
+                    found.put(changeId, change.toFacts());
+                }
+            }
+        }
+    }
+
+    /** The deployed commit's own change, where no push tells: its merge, its artifact, or the deployed branch. */
+    private String ownChange(DeployState deploy) {
+        CommitLink link = commits.get(StoreKeys.of(deploy.repository, deploy.sha));
+        if (link != null) {
+            return link.changeId();
+        }
+        if (deploy.artifactId != null) {
+            Stores.ArtifactLink artifact = artifacts.get(StoreKeys.of(deploy.repository, deploy.artifactId));
+            if (artifact != null && artifact.changeId() != null) {
+                return artifact.changeId();
+            }
+        }
+        if (deploy.ref != null) {
+            String open = branches.get(StoreKeys.of(deploy.repository, deploy.ref));
+            ChangeState change = open == null ? null : changes.get(open);
+            if (change != null && deploy.sha.equalsIgnoreCase(change.headSha)) {
+                return open;
+            }
+        }
+        return null;
+    }
+
+    /** Whether another deploy already brought this commit to the deploy's service and environment. */
+    private boolean deployedBefore(DeployState deploy, String sha) {
+        String by = deployed.get(StoreKeys.of(deploy.repository, deploy.service, deploy.environment, sha));
+        return by != null && !by.equals(deploy.deployId);
+    }
+
+    private static String shortSha(String sha) {
+        return sha == null ? "(none)" : sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 
     private static boolean touches(Set<String> files, List<String> paths) {
@@ -538,6 +623,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                 case Stores.PUSHES -> pushes.delete(key);
                 case Stores.CHECKS -> checks.delete(key);
                 case Stores.ARTIFACTS -> artifacts.delete(key);
+                case Stores.DEPLOYED -> deployed.delete(key);
                 case Stores.OPEN -> open.delete(key);
                 case Stores.DEPLOYS -> {
                     DeployState deploy = deploys.get(key);

@@ -19,7 +19,8 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  *  oversight.reviews ─┐
  *  oversight.ci ──────┼─► oversight-evidence (stores: changes, commits, branches, checks, pushes, artifacts,
- *  oversight.deploys ─┘                        deploys, open-deploys, due, latest-deploys, expiry)
+ *  oversight.deploys ─┘                        deploys, open-deploys, due, latest-deploys, deployed-commits,
+ *                                              last-good, expiry)
  *                              ├─► oversight.verdicts   (key: repository)
  *                              └─► oversight.last-good  (key: service/environment)
  * </pre>
@@ -58,7 +59,9 @@ public final class OversightTopology {
                 .addStateStore(Stores.persistent(Stores.DEPLOYS, DeployState.class), PROCESSOR)
                 .addStateStore(Stores.persistentIndex(Stores.OPEN), PROCESSOR)
                 .addStateStore(Stores.persistentIndex(Stores.DUE), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.LATEST, LastDeploy.class), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LATEST, DeployHistory.class), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.DEPLOYED), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LAST_GOOD, LastGood.class), PROCESSOR)
                 .addStateStore(Stores.persistentIndex(Stores.EXPIRY), PROCESSOR)
                 .addSink(EvidenceProcessor.VERDICTS_SINK, topics.apply(Topics.VERDICTS),
                         verdicts.keySerde().serializer(), anyValue(verdicts.valueSerde().serializer()), PROCESSOR)

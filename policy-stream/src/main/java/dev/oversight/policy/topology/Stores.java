@@ -31,8 +31,12 @@ final class Stores {
     static final String OPEN = "open-deploys";
     /** due time + deploy id → deploy id: grace periods and break-glass deadlines, in time order */
     static final String DUE = "due";
-    /** repository + service + environment → {@link LastDeploy} */
+    /** repository + service + environment → {@link DeployHistory}: the latest successful deploys there */
     static final String LATEST = "latest-deploys";
+    /** repository + service + environment + sha → deploy id: every commit deployed there (the walk stops at them) */
+    static final String DEPLOYED = "deployed-commits";
+    /** service + environment → {@link dev.oversight.events.LastGood}: the newest compliant successful deploy */
+    static final String LAST_GOOD = "last-good";
     /** expiry time + store + key → key: when an entry may be dropped (bounded state) */
     static final String EXPIRY = "expiry";
 
@@ -40,12 +44,14 @@ final class Stores {
 
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type) {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), serde(type));
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), serde(type))
+                .withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, String>> persistentIndex(String name) {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String())
+                .withCachingEnabled();
     }
 
     private static <V> Serde<V> serde(Class<V> type) {
