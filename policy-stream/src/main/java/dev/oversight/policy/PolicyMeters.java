@@ -25,6 +25,7 @@ public final class PolicyMeters {
     public static final String DEAD_LETTERS = "oversight.dlq.records";
 
     private final MeterRegistry registry;
+    private final java.util.Map<String, Counter> evidenceCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PolicyMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -65,8 +66,8 @@ public final class PolicyMeters {
     }
 
     public void evidence(String kind) {
-        Counter.builder(EVIDENCE).description("Evidence records processed").baseUnit("records")
-                .tag("kind", kind).register(registry).increment();
+        evidenceCounters.computeIfAbsent(kind, k -> Counter.builder(EVIDENCE).description("Evidence records processed")
+                .baseUnit("records").tag("kind", k).register(registry)).increment();
     }
 
     public void deadLetter(String stage) {

@@ -113,16 +113,6 @@ final class ChangeState {
         remember(e.deliveryId(), e.occurredAt());
     }
 
-    /** Commits pushed to the change's branch: their pusher is a committer, their files are the change's. */
-    void applyPush(Actor pusher, List<String> commitAuthors, Set<String> pushedFiles, String deliveryId, Instant at) {
-        if (pusher != null && pusher.login() != null) {
-            committers.add(pusher.login());
-        }
-        commitAuthors.stream().filter(a -> a != null && !a.isBlank()).forEach(committers::add);
-        addFiles(pushedFiles);
-        remember(deliveryId, at);
-    }
-
     void addFiles(Set<String> more) {
         for (String file : more) {
             if (files.size() >= MAX_FILES) {

@@ -30,6 +30,8 @@ final class DeployState {
     public Instant receivedAt;
     public Instant graceEndsAt;
     public Instant exceptionDeadline;
+    /** Processing time of the latest verdict: a settled deploy is dropped a retention period after it. */
+    public Instant decidedAt;
     public VerdictStatus status;
     public int revision;
     public List<String> evidence = new ArrayList<>();

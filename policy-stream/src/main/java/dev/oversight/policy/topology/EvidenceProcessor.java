@@ -57,7 +57,6 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ChangeState> changes;
     private KeyValueStore<String, CommitLink> commits;
-    private KeyValueStore<String, String> branches;
     private KeyValueStore<String, CheckSet> checks;
     private KeyValueStore<String, PushState> pushes;
     private KeyValueStore<String, Stores.ArtifactLink> artifacts;
@@ -65,9 +64,12 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private KeyValueStore<String, String> open;
     private KeyValueStore<String, String> due;
     private KeyValueStore<String, DeployHistory> latest;
-    private KeyValueStore<String, String> deployed;
+    private KeyValueStore<String, DeployedCommit> deployed;
     private KeyValueStore<String, LastGood> lastGood;
-    private KeyValueStore<String, String> expiry;
+    private StateSweeper sweeper;
+    private Map<String, Integer> openByRepository;
+    private PresenceFilter knownChanges;
+    private PresenceFilter knownChecks;
     private Instant nextSweep = Instant.EPOCH;
 
     EvidenceProcessor(Policy policy, Duration retention, Duration punctuateEvery, PolicyMeters meters) {
@@ -82,7 +84,6 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         this.context = context;
         changes = Stores.get(context, Stores.CHANGES);
         commits = Stores.get(context, Stores.COMMITS);
-        branches = Stores.get(context, Stores.BRANCHES);
         checks = Stores.get(context, Stores.CHECKS);
         pushes = Stores.get(context, Stores.PUSHES);
         artifacts = Stores.get(context, Stores.ARTIFACTS);
@@ -92,7 +93,19 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         latest = Stores.get(context, Stores.LATEST);
         deployed = Stores.get(context, Stores.DEPLOYED);
         lastGood = Stores.get(context, Stores.LAST_GOOD);
-        expiry = Stores.get(context, Stores.EXPIRY);
+        sweeper = new StateSweeper(retention)
+                .add(changes, (c, cutoff) -> StateSweeper.changeExpired(c, cutoff, retention))
+                .add(commits, (c, cutoff) -> StateSweeper.before(c.at(), cutoff))
+                .add(pushes, (p, cutoff) -> StateSweeper.before(p.at, cutoff))
+                .add(checks, (c, cutoff) -> StateSweeper.before(c.lastSeen, cutoff))
+                .add(artifacts, (a, cutoff) -> StateSweeper.before(a.at(), cutoff))
+                .add(deployed, (d, cutoff) -> StateSweeper.before(d.at(), cutoff))
+                .add(deploys, StateSweeper::deployExpired, (id, d) -> closeOpen(d));
+        // Which repositories have open deploys, rebuilt from the store: most evidence is of repositories that
+        // have none, and then there is nothing to look up.
+        openByRepository = StateSweeper.countByRepository(open);
+        knownChanges = new PresenceFilter(changes);
+        knownChecks = new PresenceFilter(checks);
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
@@ -130,33 +143,29 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     // ---- evidence into state ------------------------------------------------------------------------------
 
     private void onChange(String repository, ChangeEvent e, Instant now) {
-        ChangeState change = changes.get(e.changeId());
+        ChangeState change = knownChanges.mayContain(e.changeId()) ? changes.get(e.changeId()) : null;
         if (change == null) {
             change = ChangeState.empty(e.changeId(), repository);
+            knownChanges.add(e.changeId());
         }
+        String headBefore = change.headSha;
         change.apply(e);
         changes.put(e.changeId(), change);
         if (e.merged() && e.mergeSha() != null) {
-            commits.put(StoreKeys.of(repository, e.mergeSha()), new CommitLink(e.changeId(), e.occurredAt()));
-            expireLater(Stores.COMMITS, StoreKeys.of(repository, e.mergeSha()), now);
-        }
-        if (change.headBranch != null) {
-            String branchKey = StoreKeys.of(repository, change.headBranch);
-            if (!change.closed) {
-                branches.put(branchKey, change.changeId);
-            } else if (change.changeId.equals(branches.get(branchKey))) {
-                branches.delete(branchKey);
-            }
-        }
-        if (change.closed) {
-            expireLater(Stores.CHANGES, change.changeId, now);
+            commits.put(StoreKeys.of(repository, e.mergeSha()),
+                    new CommitLink(e.changeId(), e.occurredAt(), CommitLink.Kind.MERGE));
+        } else if (change.mergedAt == null && change.headSha != null && !change.headSha.equals(headBefore)) {
+            // A new head of an open change: a deploy or push of this commit is of this change.
+            commits.put(StoreKeys.of(repository, change.headSha),
+                    new CommitLink(e.changeId(), e.occurredAt(), CommitLink.Kind.HEAD));
         }
     }
 
     private void onReview(ReviewEvent e) {
-        ChangeState change = changes.get(e.changeId());
+        ChangeState change = knownChanges.mayContain(e.changeId()) ? changes.get(e.changeId()) : null;
         if (change == null) {
             change = ChangeState.empty(e.changeId(), e.repository());
+            knownChanges.add(e.changeId());
         }
         change.apply(e);
         changes.put(e.changeId(), change);
@@ -166,27 +175,17 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         if (e.deleted()) {
             return;
         }
-        PushState push = PushState.of(e);
-        String key = StoreKeys.of(repository, e.after());
-        pushes.put(key, push);
-        expireLater(Stores.PUSHES, key, now);
-        // A push to an open change's branch: its pusher and commit authors committed to that change.
-        String changeId = branches.get(StoreKeys.of(repository, e.branch()));
-        if (changeId != null) {
-            ChangeState change = changes.get(changeId);
-            if (change != null && !change.closed) {
-                change.applyPush(e.pusher(), push.commitAuthors, push.files, e.deliveryId(), e.occurredAt());
-                changes.put(changeId, change);
-            }
-        }
+        // Who pushed to a change's branch, and what files its pushes touched, is read from these when a verdict
+        // needs it (see enrich): evidence is frequent, verdicts are not.
+        pushes.put(StoreKeys.of(repository, e.after()), PushState.of(e));
     }
 
     private void onCi(String repository, CiResult e, Instant now) {
         String key = StoreKeys.of(repository, e.sha());
-        CheckSet set = checks.get(key);
+        CheckSet set = knownChecks.mayContain(key) ? checks.get(key) : null;
         if (set == null) {
             set = new CheckSet();
-            expireLater(Stores.CHECKS, key, now);
+            knownChecks.add(key);
         }
         set.apply(e);
         checks.put(key, set);
@@ -195,7 +194,6 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private void onArtifact(String repository, ArtifactEvent e, Instant now) {
         String key = StoreKeys.of(repository, e.artifactId());
         artifacts.put(key, new Stores.ArtifactLink(e.sha(), e.changeId(), e.occurredAt()));
-        expireLater(Stores.ARTIFACTS, key, now);
     }
 
     private void onDeploy(String repository, DeployEvent e, Instant now) {
@@ -266,8 +264,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         if (deploy.sha != null) {
             String deployedKey = StoreKeys.of(repository, deploy.service, deploy.environment, deploy.sha);
             if (deployed.get(deployedKey) == null) {
-                deployed.put(deployedKey, deploy.deployId);
-                expireLater(Stores.DEPLOYED, deployedKey, now);
+                deployed.put(deployedKey, new DeployedCommit(deploy.deployId, deploy.deployedAt));
             }
         }
         Policy.EnvironmentPolicy environment = environmentPolicy(deploy.environment);
@@ -276,18 +273,20 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         if (!isProtected) {
             // Recorded (previous sha for the next deploy), never flagged.
             deploys.put(deploy.deployId, deploy);
-            expireLater(Stores.DEPLOYS, deploy.deployId, now);
             return;
         }
         deploy.graceEndsAt = now.plus(environment.grace());
         deploys.put(deploy.deployId, deploy);
-        open.put(StoreKeys.of(repository, deploy.deployId), deploy.deployId);
+        openDeploy(deploy);
         evaluate(deploy, now);
     }
 
     // ---- verdicts -----------------------------------------------------------------------------------------
 
     private void reevaluateOpen(String repository, Instant now) {
+        if (openByRepository.getOrDefault(repository, 0) == 0) {
+            return;
+        }
         List<String> ids = new ArrayList<>();
         try (KeyValueIterator<String, String> it = open.prefixScan(StoreKeys.prefix(repository),
                 new org.apache.kafka.common.serialization.StringSerializer())) {
@@ -306,7 +305,6 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             return;
         }
         EffectivePolicy effective = policy.resolve(deploy.repository, deploy.service, deploy.environment);
-        VerdictStatus prior = deploy.status;
         // A status that just became final may already be moved on by what is known: an approval given after the
         // merge remediates a violation at once; a break-glass deadline decided late has already passed. Each
         // step is its own verdict, so the record shows both.
@@ -318,6 +316,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             }
             deploy.status = assessment.status();
             deploy.revision++;
+            deploy.decidedAt = now;
             if (assessment.status() == VerdictStatus.EXCEPTION) {
                 deploy.exceptionDeadline = assessment.deadline();
             }
@@ -334,17 +333,8 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                     deploy.deployId);
             case EXCEPTION -> due.put(StoreKeys.of(StoreKeys.time(deploy.exceptionDeadline.toEpochMilli()),
                     deploy.deployId), deploy.deployId);
-            case COMPLIANT, REMEDIATED -> {
-                open.delete(StoreKeys.of(deploy.repository, deploy.deployId));
-                expireLater(Stores.DEPLOYS, deploy.deployId, now);
-            }
-            case VIOLATION -> {
-                if (prior != VerdictStatus.VIOLATION) {
-                    // Open to remediation for the retention period, then closed.
-                    expireLater(Stores.OPEN, StoreKeys.of(deploy.repository, deploy.deployId), now);
-                    expireLater(Stores.DEPLOYS, deploy.deployId, now);
-                }
-            }
+            case COMPLIANT, REMEDIATED -> closeOpen(deploy);
+            // A VIOLATION stays open to remediation until the sweep drops the deploy, after the retention.
             default -> { }
         }
         deploys.put(deploy.deployId, deploy);
@@ -445,6 +435,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             String changeId = ownChange(deploy);
             ChangeState change = changeId == null ? null : changes.get(changeId);
             if (change != null) {
+                enrich(change);
                 found.put(changeId, change.toFacts());
                 explained = true;
             }
@@ -460,19 +451,17 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private void classify(String repository, PushState push, List<String> paths,
                           Map<String, DeployFacts.ChangeFacts> found, List<DeployFacts.DirectPushFacts> direct) {
         Set<String> landed = new LinkedHashSet<>();
+        Set<String> heads = new LinkedHashSet<>();
         List<String> shas = new ArrayList<>(push.commits);
         shas.add(push.after);
         for (String sha : shas) {
             CommitLink link = commits.get(StoreKeys.of(repository, sha));
             if (link != null) {
-                landed.add(link.changeId());
+                (link.merge() ? landed : heads).add(link.changeId());
             }
         }
         if (landed.isEmpty()) {
-            String open = branches.get(StoreKeys.of(repository, push.branch));
-            if (open != null) {
-                landed.add(open); // commits pushed to an open change's own branch belong to that change
-            }
+            landed.addAll(heads); // commits that are an open change's head belong to that (unmerged) change
         }
         boolean relevant = push.files.isEmpty() || touches(push.files, paths);
         if (landed.isEmpty()) {
@@ -485,6 +474,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         for (String changeId : landed) {
             ChangeState change = changes.get(changeId);
             if (change != null && !found.containsKey(changeId)) {
+                enrich(change);
                 change.addFiles(push.files);
                 if (relevant || touches(change.files, paths)) {
                     found.put(changeId, change.toFacts());
@@ -493,7 +483,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         }
     }
 
-    /** The deployed commit's own change, where no push tells: its merge, its artifact, or the deployed branch. */
+    /** The deployed commit's own change, where no push tells: the change it landed or headed, or its artifact's. */
     private String ownChange(DeployState deploy) {
         CommitLink link = commits.get(StoreKeys.of(deploy.repository, deploy.sha));
         if (link != null) {
@@ -505,20 +495,41 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                 return artifact.changeId();
             }
         }
-        if (deploy.ref != null) {
-            String open = branches.get(StoreKeys.of(deploy.repository, deploy.ref));
-            ChangeState change = open == null ? null : changes.get(open);
-            if (change != null && deploy.sha.equalsIgnoreCase(change.headSha)) {
-                return open;
-            }
-        }
         return null;
+    }
+
+    /**
+     * Adds to a change what the pushes to its own branch say: who pushed commits to it (committers, for
+     * {@code excludeCommitters}) and which files they touched (for owner rules). Walks back from the change's head
+     * while the pushes are to its branch.
+     */
+    private void enrich(ChangeState change) {
+        if (change.headSha == null || change.headBranch == null) {
+            return;
+        }
+        String cursor = change.headSha;
+        Set<String> visited = new java.util.HashSet<>();
+        for (int step = 0; cursor != null && step < MAX_WALK && visited.add(cursor); step++) {
+            PushState push = pushes.get(StoreKeys.of(change.repository, cursor));
+            if (push == null || !change.headBranch.equals(push.branch)) {
+                break;
+            }
+            if (push.pusher != null && push.pusher.login() != null) {
+                change.committers.add(push.pusher.login());
+            }
+            push.commitAuthors.stream().filter(a -> a != null && !a.isBlank()).forEach(change.committers::add);
+            change.addFiles(push.files);
+            if (push.created) {
+                break;
+            }
+            cursor = push.before;
+        }
     }
 
     /** Whether another deploy already brought this commit to the deploy's service and environment. */
     private boolean deployedBefore(DeployState deploy, String sha) {
-        String by = deployed.get(StoreKeys.of(deploy.repository, deploy.service, deploy.environment, sha));
-        return by != null && !by.equals(deploy.deployId);
+        DeployedCommit by = deployed.get(StoreKeys.of(deploy.repository, deploy.service, deploy.environment, sha));
+        return by != null && !by.deployId().equals(deploy.deployId);
     }
 
     private static String shortSha(String sha) {
@@ -591,50 +602,24 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             }
         }
         if (!now.isBefore(nextSweep)) {
-            sweep(now);
+            sweeper.sweep(now);
             nextSweep = now.plus(Duration.ofMinutes(1));
         }
     }
 
-    /** Records that an entry of a store may be dropped once the retention period has passed. */
-    private void expireLater(String store, String key, Instant now) {
-        expiry.put(StoreKeys.of(StoreKeys.time(now.plus(retention).toEpochMilli()), store, key), key);
+    private void openDeploy(DeployState deploy) {
+        String key = StoreKeys.of(deploy.repository, deploy.deployId);
+        if (open.get(key) == null) {
+            open.put(key, deploy.deployId);
+            openByRepository.merge(deploy.repository, 1, Integer::sum);
+        }
     }
 
-    /** Drops what has expired: closed changes, old pushes, checks, links and decided deploys. */
-    void sweep(Instant now) {
-        List<KeyValue<String, String>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = expiry.range("", StoreKeys.time(now.toEpochMilli()) + SEP + '\uffff')) {
-            it.forEachRemaining(expired::add);
-        }
-        for (KeyValue<String, String> entry : expired) {
-            expiry.delete(entry.key);
-            int first = entry.key.indexOf(SEP);
-            String store = entry.key.substring(first + 1, entry.key.indexOf(SEP, first + 1));
-            String key = entry.value;
-            switch (store) {
-                case Stores.CHANGES -> {
-                    ChangeState change = changes.get(key);
-                    if (change != null && change.closed) {
-                        changes.delete(key);
-                    }
-                }
-                case Stores.COMMITS -> commits.delete(key);
-                case Stores.PUSHES -> pushes.delete(key);
-                case Stores.CHECKS -> checks.delete(key);
-                case Stores.ARTIFACTS -> artifacts.delete(key);
-                case Stores.DEPLOYED -> deployed.delete(key);
-                case Stores.OPEN -> open.delete(key);
-                case Stores.DEPLOYS -> {
-                    DeployState deploy = deploys.get(key);
-                    if (deploy != null && deploy.status != VerdictStatus.PENDING
-                            && deploy.status != VerdictStatus.EXCEPTION) {
-                        deploys.delete(key);
-                        open.delete(StoreKeys.of(deploy.repository, key));
-                    }
-                }
-                default -> { }
-            }
+    private void closeOpen(DeployState deploy) {
+        String key = StoreKeys.of(deploy.repository, deploy.deployId);
+        if (open.get(key) != null) {
+            open.delete(key);
+            openByRepository.computeIfPresent(deploy.repository, (r, n) -> n > 1 ? n - 1 : null);
         }
     }
 }

@@ -18,9 +18,9 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  *  oversight.reviews ─┐
- *  oversight.ci ──────┼─► oversight-evidence (stores: changes, commits, branches, checks, pushes, artifacts,
+ *  oversight.ci ──────┼─► oversight-evidence (stores: changes, commits, checks, pushes, artifacts,
  *  oversight.deploys ─┘                        deploys, open-deploys, due, latest-deploys, deployed-commits,
- *                                              last-good, expiry)
+ *                                              last-good)
  *                              ├─► oversight.verdicts   (key: repository)
  *                              └─► oversight.last-good  (key: service/environment)
  * </pre>
@@ -50,19 +50,17 @@ public final class OversightTopology {
                         topics.apply(Topics.DEPLOYS))
                 .addProcessor(PROCESSOR, () -> new EvidenceProcessor(policy, retention, punctuateEvery, meters),
                         "reviews-source", "ci-source", "deploys-source")
-                .addStateStore(Stores.persistent(Stores.CHANGES, ChangeState.class), PROCESSOR)
+                .addStateStore(Stores.persistentCached(Stores.CHANGES, ChangeState.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.COMMITS, CommitLink.class), PROCESSOR)
-                .addStateStore(Stores.persistentIndex(Stores.BRANCHES), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.CHECKS, CheckSet.class), PROCESSOR)
+                .addStateStore(Stores.persistentCached(Stores.CHECKS, CheckSet.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.PUSHES, PushState.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.ARTIFACTS, Stores.ArtifactLink.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.DEPLOYS, DeployState.class), PROCESSOR)
+                .addStateStore(Stores.persistentCached(Stores.DEPLOYS, DeployState.class), PROCESSOR)
                 .addStateStore(Stores.persistentIndex(Stores.OPEN), PROCESSOR)
                 .addStateStore(Stores.persistentIndex(Stores.DUE), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.LATEST, DeployHistory.class), PROCESSOR)
-                .addStateStore(Stores.persistentIndex(Stores.DEPLOYED), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.DEPLOYED, DeployedCommit.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.LAST_GOOD, LastGood.class), PROCESSOR)
-                .addStateStore(Stores.persistentIndex(Stores.EXPIRY), PROCESSOR)
                 .addSink(EvidenceProcessor.VERDICTS_SINK, topics.apply(Topics.VERDICTS),
                         verdicts.keySerde().serializer(), anyValue(verdicts.valueSerde().serializer()), PROCESSOR)
                 .addSink(EvidenceProcessor.LAST_GOOD_SINK, topics.apply(Topics.LAST_GOOD),

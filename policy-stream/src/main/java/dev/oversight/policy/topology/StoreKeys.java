@@ -24,6 +24,7 @@ final class StoreKeys {
 
     /** A time as a key part that sorts in time order. */
     static String time(long epochMillis) {
-        return String.format("%015d", Math.max(0, epochMillis));
+        String digits = Long.toString(Math.max(0, epochMillis));
+        return "000000000000000".substring(Math.min(15, digits.length())) + digits;
     }
 }

@@ -15,10 +15,8 @@ final class Stores {
 
     /** change id → {@link ChangeState} */
     static final String CHANGES = "changes";
-    /** repository + sha → {@link CommitLink}: the change a merged commit belongs to */
+    /** repository + sha → {@link CommitLink}: the change a commit landed (merge) or headed (open change) */
     static final String COMMITS = "commits";
-    /** repository + branch → change id: the open change whose head branch it is */
-    static final String BRANCHES = "branches";
     /** repository + sha → {@link CheckSet} */
     static final String CHECKS = "checks";
     /** repository + sha → {@link PushState}: the push that brought a branch to this sha */
@@ -33,29 +31,34 @@ final class Stores {
     static final String DUE = "due";
     /** repository + service + environment → {@link DeployHistory}: the latest successful deploys there */
     static final String LATEST = "latest-deploys";
-    /** repository + service + environment + sha → deploy id: every commit deployed there (the walk stops at them) */
+    /** repository + service + environment + sha → {@link DeployedCommit}: every commit deployed there (the walk stops at them) */
     static final String DEPLOYED = "deployed-commits";
     /** service + environment → {@link dev.oversight.events.LastGood}: the newest compliant successful deploy */
     static final String LAST_GOOD = "last-good";
-    /** expiry time + store + key → key: when an entry may be dropped (bounded state) */
-    static final String EXPIRY = "expiry";
 
     private Stores() {}
 
+    /** A store written once per key, mostly: no record cache (it would only cost). */
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type) {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), serde(type))
-                .withCachingEnabled();
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), serde(type));
+    }
+
+    /**
+     * A store whose entries are rewritten by several events in quick succession (a change opened, reviewed and
+     * merged; a check queued, running and done): the record cache folds them into one changelog write per commit.
+     */
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistentCached(String name, Class<V> type) {
+        return persistent(name, type).withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, String>> persistentIndex(String name) {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String())
-                .withCachingEnabled();
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
     }
 
     private static <V> Serde<V> serde(Class<V> type) {
-        return JsonSerde.of(type);
+        return JsonSerde.compact(type);
     }
 
     static <V> KeyValueStore<String, V> get(ProcessorContext<?, ?> context, String name) {

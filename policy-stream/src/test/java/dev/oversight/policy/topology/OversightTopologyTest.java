@@ -227,6 +227,46 @@ class OversightTopologyTest {
     }
 
     @Test
+    void stateIsBoundedByTheRetention() {
+        // Change 16 merged long ago; its evidence is older than the 30-day retention when the sweep runs.
+        Instant old = T0.minus(Duration.ofDays(40));
+        topology.send(acme.opened(16, "alice", sha("head16"), old),
+                acme.approved(16, "alice", "bob", sha("head16"), old.plusSeconds(1)),
+                acme.merged(16, "alice", sha("head16"), sha("merge16"), old.plusSeconds(2)),
+                acme.check(sha("merge16"), "build", CiConclusion.SUCCESS, old.plusSeconds(3)));
+        // A violation decided now stays open to remediation until the retention has passed.
+        topology.send(acme.check(sha("stray16"), "build", CiConclusion.SUCCESS, T0.plusSeconds(1)),
+                acme.deployed(16, sha("stray16"), "production", T0.plusSeconds(2)));
+        topology.advance(Duration.ofMinutes(2));
+        assertThat(topology.verdicts()).extracting(Verdict::status).endsWith(VerdictStatus.VIOLATION);
+        assertThat(store("changes").get(acme.changeId(16))).as("closed 40 days ago").isNull();
+        assertThat(count("commits")).isZero();
+        assertThat(store("deploys").get(acme.deployId(16))).as("decided 2 minutes ago").isNotNull();
+
+        topology.advance(Duration.ofDays(31));
+        assertThat(store("deploys").get(acme.deployId(16))).as("settled more than 30 days ago").isNull();
+        assertThat(count("open-deploys")).isZero();
+        // The deployed commit's change is gone: a late approval can no longer remediate it, and nothing breaks.
+        topology.send(acme.approved(16, "alice", "bob", sha("head16"), topology.now()));
+        assertThat(topology.verdicts()).isEmpty();
+    }
+
+    private org.apache.kafka.streams.state.KeyValueStore<String, Object> store(String name) {
+        return topology.driver.getKeyValueStore(name);
+    }
+
+    private long count(String name) {
+        try (var all = store(name).all()) {
+            long n = 0;
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+            return n;
+        }
+    }
+
+    @Test
     void lastGoodIsPerServiceAndEnvironment() {
         reviewedAndMerged(15, "alice", "bob", sha("head15"), sha("merge15"));
         topology.send(acme.deployed(12, sha("merge15"), "production", T0.plusSeconds(10)),
