@@ -21,6 +21,11 @@ public final class PolicyMeters {
     public static final String LATENCY = "oversight.verdict.latency";
     /** Counter: evidence records processed, tagged kind. */
     public static final String EVIDENCE = "oversight.policy.evidence";
+    /**
+     * Counter: reviews after the fact of break-glass deploys, tagged outcome (in_time: before the deadline;
+     * expired: the deadline passed without one; late: came after the deadline), environment, service, team.
+     */
+    public static final String BREAK_GLASS_REVIEWS = "oversight.breakglass.reviews";
     /** Counter: records sent to the dead-letter topic, tagged stage. */
     public static final String DEAD_LETTERS = "oversight.dlq.records";
 
@@ -63,6 +68,13 @@ public final class PolicyMeters {
                 .tag("status", status.name().toLowerCase(Locale.ROOT)).tag("environment", environment)
                 .publishPercentileHistogram()
                 .register(registry).record(elapsed);
+    }
+
+    public void breakGlassReview(String outcome, String environment, String service, String team) {
+        Counter.builder(BREAK_GLASS_REVIEWS).description("Reviews after the fact of emergency (break-glass) deploys")
+                .baseUnit("reviews")
+                .tag("outcome", outcome).tag("environment", environment).tag("service", service).tag("team", team)
+                .register(registry).increment();
     }
 
     public void evidence(String kind) {

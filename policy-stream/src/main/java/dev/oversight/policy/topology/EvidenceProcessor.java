@@ -321,6 +321,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                 deploy.exceptionDeadline = assessment.deadline();
             }
             emit(deploy, assessment, effective, now);
+            breakGlassOutcome(deploy, before, assessment.status());
             if ((before == null || before == VerdictStatus.PENDING) && assessment.status().isFinal()) {
                 meters.latency(assessment.status(), deploy.environment, Duration.between(deploy.receivedAt, now));
             }
@@ -338,6 +339,19 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             default -> { }
         }
         deploys.put(deploy.deployId, deploy);
+    }
+
+    /** Counts how a break-glass deploy's review after the fact turned out. */
+    private void breakGlassOutcome(DeployState deploy, VerdictStatus before, VerdictStatus after) {
+        String outcome = null;
+        if (before == VerdictStatus.EXCEPTION) {
+            outcome = after == VerdictStatus.REMEDIATED ? "in_time" : "expired";
+        } else if (before == VerdictStatus.VIOLATION && after == VerdictStatus.REMEDIATED && deploy.exceptionDeadline != null) {
+            outcome = "late";
+        }
+        if (outcome != null) {
+            meters.breakGlassReview(outcome, deploy.environment, deploy.service, team(deploy.service));
+        }
     }
 
     private void emit(DeployState deploy, Assessment assessment, EffectivePolicy effective, Instant now) {

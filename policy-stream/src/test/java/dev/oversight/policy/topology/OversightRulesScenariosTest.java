@@ -512,6 +512,8 @@ class OversightRulesScenariosTest {
             topology.send(hotfix.approved(1, "oncall", "lead", sha("bh1"), topology.now()));
             assertThat(history(hotfix.deployId(1))).containsExactly(VerdictStatus.PENDING, VerdictStatus.EXCEPTION,
                     VerdictStatus.REMEDIATED);
+            assertThat(topology.registry.get(dev.oversight.policy.PolicyMeters.BREAK_GLASS_REVIEWS)
+                    .tag("outcome", "in_time").counter().count()).isEqualTo(1.0);
         }
 
         @Test
@@ -527,6 +529,10 @@ class OversightRulesScenariosTest {
             // A review that comes late still remediates; the expiry stays on the record.
             topology.send(hotfix.approved(2, "oncall", "lead", sha("bh2"), topology.now()));
             assertThat(history(hotfix.deployId(2))).endsWith(VerdictStatus.VIOLATION, VerdictStatus.REMEDIATED);
+            assertThat(topology.registry.get(dev.oversight.policy.PolicyMeters.BREAK_GLASS_REVIEWS)
+                    .tag("outcome", "expired").counter().count()).isEqualTo(1.0);
+            assertThat(topology.registry.get(dev.oversight.policy.PolicyMeters.BREAK_GLASS_REVIEWS)
+                    .tag("outcome", "late").counter().count()).isEqualTo(1.0);
         }
 
         @Test
