@@ -10,13 +10,17 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** The registry behind /metrics: Prometheus format, with the JVM and process bound once per process. */
+/**
+ * The registry behind /metrics: Prometheus format, with the JVM and process bound once per process, and every
+ * meter named so that {@code promtool check metrics} passes ({@link LintCleanNames}).
+ */
 public final class MetricsSetup {
 
     private MetricsSetup() {}
 
     public static PrometheusMeterRegistry prometheus() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new LintCleanNames());
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
