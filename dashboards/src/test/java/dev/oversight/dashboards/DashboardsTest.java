@@ -1,0 +1,81 @@
+package dev.oversight.dashboards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The house rules of a dashboard: a fixed uid, the DS_PROMETHEUS variable, rows, and the filters users expect. */
+class DashboardsTest {
+
+    @Test
+    void thereAreTheFourDashboardsOneForEachAudience() {
+        assertThat(Shipped.dashboards()).extracting(p -> p.getFileName().toString())
+                .containsExactly("compliance.json", "on-call.json", "overview.json", "pipeline-health.json");
+        Set<String> uids = new HashSet<>();
+        for (Path file : Shipped.dashboards()) {
+            JsonNode dashboard = Shipped.read(file);
+            assertThat(dashboard.path("uid").asText()).as(file + " uid").startsWith("oversight-");
+            assertThat(uids.add(dashboard.path("uid").asText())).as("uid unique").isTrue();
+            assertThat(dashboard.path("id").isMissingNode() || dashboard.path("id").isNull())
+                    .as(file + ": no instance-specific id").isTrue();
+        }
+    }
+
+    @Test
+    void everyDashboardHasTheDatasourceVariableAndFiltersAndRows() {
+        for (Path file : Shipped.dashboards()) {
+            JsonNode dashboard = Shipped.read(file);
+            List<String> variables = new ArrayList<>();
+            dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+            assertThat(variables).as(file.toString()).containsExactly("DS_PROMETHEUS", "environment", "service", "team");
+            JsonNode datasource = dashboard.path("templating").path("list").get(0);
+            assertThat(datasource.path("type").asText()).isEqualTo("datasource");
+            assertThat(datasource.path("query").asText()).isEqualTo("prometheus");
+            long rows = 0;
+            for (JsonNode panel : dashboard.path("panels")) {
+                if ("row".equals(panel.path("type").asText())) {
+                    rows++;
+                }
+            }
+            assertThat(rows).as(file + " rows").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void everyPanelSaysWhatItShowsAndQueriesThroughTheVariable() {
+        for (Path file : Shipped.dashboards()) {
+            for (JsonNode panel : Shipped.panels(Shipped.read(file))) {
+                String name = file.getFileName() + " / " + panel.path("title").asText();
+                assertThat(panel.path("title").asText()).as(name).isNotBlank();
+                assertThat(panel.path("description").asText()).as(name + " description").isNotBlank();
+                assertThat(panel.path("datasource").path("uid").asText()).as(name).isEqualTo("${DS_PROMETHEUS}");
+                assertThat(panel.path("targets")).as(name + " targets").isNotEmpty();
+                for (JsonNode target : panel.path("targets")) {
+                    assertThat(target.path("expr").asText()).as(name + " query").isNotBlank();
+                    assertThat(target.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}");
+                }
+            }
+        }
+    }
+
+    @Test
+    void ratesAreOverFiveMinutesAndNoQueryNamesASha() {
+        for (Path file : Shipped.dashboards()) {
+            for (JsonNode panel : Shipped.panels(Shipped.read(file))) {
+                for (JsonNode target : panel.path("targets")) {
+                    String expr = target.path("expr").asText();
+                    if (expr.contains("rate(")) {
+                        assertThat(expr).as(expr).containsPattern("rate\\([^\\[]+\\[5m\\]\\)");
+                    }
+                    assertThat(expr).doesNotContainPattern("[0-9a-f]{40}");
+                }
+            }
+        }
+    }
+}
