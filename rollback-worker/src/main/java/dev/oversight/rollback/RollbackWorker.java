@@ -253,8 +253,9 @@ public final class RollbackWorker implements ManagedService {
         }
         if (!now.isBefore(nextGauge)) {
             nextGauge = now.plus(GAUGE_EVERY);
-            meters.openViolations(journal.openViolations().stream().filter(c -> owns(c.repository()))
-                    .collect(Collectors.groupingBy(c -> List.of(c.environment(), c.service()), Collectors.counting())));
+            meters.openViolations(journal.violations().stream().filter(c -> owns(c.repository()))
+                    .collect(Collectors.groupingBy(c -> List.of(c.environment(), c.service()),
+                            Collectors.filtering(Journal.Case::openViolation, Collectors.counting()))));
         }
     }
 
@@ -330,6 +331,9 @@ public final class RollbackWorker implements ManagedService {
         }
         if (kafkaHealth != null) {
             kafkaHealth.close();
+        }
+        if (meters != null) {
+            meters.close();
         }
     }
 }

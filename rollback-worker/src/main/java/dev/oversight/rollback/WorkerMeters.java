@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** rollback-worker's meters: names in one place, tags bounded (sink, executor, outcome, reason, environment, service). */
-public final class WorkerMeters {
+public final class WorkerMeters implements AutoCloseable {
 
     /** Counter: alert deliveries, tagged sink, type (alert, resolve, notice), outcome, environment. */
     public static final String ALERTS = "oversight.alerts";
@@ -33,6 +33,7 @@ public final class WorkerMeters {
 
     private final MeterRegistry registry;
     private final MultiGauge openViolations;
+    private final List<Gauge> gauges = new java.util.ArrayList<>();
 
     public WorkerMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -81,10 +82,10 @@ public final class WorkerMeters {
     }
 
     public void breaker(String executor, Supplier<Boolean> open) {
-        Gauge.builder(BREAKER_OPEN, () -> open.get() ? 1 : 0)
+        gauges.add(Gauge.builder(BREAKER_OPEN, () -> open.get() ? 1 : 0)
                 .description("1 while the executor's circuit breaker is open, else 0")
                 .baseUnit("breakers").tag("executor", executor)
-                .register(registry);
+                .register(registry));
     }
 
     /** Replaces the open violation counts, keyed environment then service. */
@@ -93,6 +94,13 @@ public final class WorkerMeters {
                 .map(e -> MultiGauge.Row.of(Tags.of("environment", e.getKey().get(0), "service", e.getKey().get(1)),
                         e.getValue()))
                 .toList(), true);
+    }
+
+    /** Removes the gauges, which read this worker's state: a worker started after it registers its own. */
+    @Override
+    public void close() {
+        openViolations.register(List.of(), true);
+        gauges.forEach(registry::remove);
     }
 
     /** {@code succeeded}, {@code failed}, {@code skipped}, or {@code dry_run} for what a dry-run recorded. */

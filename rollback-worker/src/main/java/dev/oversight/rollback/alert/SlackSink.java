@@ -66,6 +66,8 @@ public final class SlackSink implements AlertSink {
             case NOTICE -> ":x:";
         };
         String summary = AlertText.summary(alert);
+        // A resolution's summary already ends with how it was resolved.
+        String note = alert.kind() == Alert.Kind.RESOLVE ? null : alert.note();
         List<Map<String, Object>> blocks = new ArrayList<>();
         blocks.add(Map.of("type", "header", "text", Map.of("type", "plain_text", "emoji", true,
                 "text", cut(icon + " " + summary, HEADER_LIMIT))));
@@ -97,13 +99,13 @@ public final class SlackSink implements AlertSink {
                 blocks.add(section(changes.toString()));
             }
         }
-        if (alert.note() != null) {
-            blocks.add(section(escape(alert.note())));
+        if (note != null) {
+            blocks.add(section(escape(note)));
         }
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn",
                 "text", escape("Verdict " + v.verdictId() + " · policy " + v.policy().name())))));
         Map<String, Object> message = new LinkedHashMap<>();
-        message.put("text", summary + (alert.note() == null ? "" : "\n" + alert.note()));
+        message.put("text", summary + (note == null ? "" : "\n" + note));
         message.put("blocks", blocks);
         return message;
     }

@@ -169,9 +169,9 @@ public final class Journal {
         return open;
     }
 
-    /** Deploys with an open violation. */
-    public synchronized List<Case> openViolations() {
-        return cases.values().stream().filter(Case::openViolation).toList();
+    /** Deploys with a violation acted on, open or not (the gauge shows 0 rather than nothing once all are closed). */
+    public synchronized List<Case> violations() {
+        return cases.values().stream().filter(c -> c.violation).toList();
     }
 
     /** Rollbacks of a service requested (not dry-run) at or after {@code since}. */

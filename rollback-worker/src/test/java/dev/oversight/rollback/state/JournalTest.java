@@ -69,17 +69,20 @@ class JournalTest {
     @Test
     void aViolationIsOpenUntilResolvedOrRolledBack() {
         journal.apply(action(bad, ActionType.ALERT, "none", ActionPhase.SKIPPED, false, T0, "NO_SINK", null));
-        assertThat(journal.openViolations()).extracting(Journal.Case::deployId).containsExactly(bad.deployId());
+        assertThat(journal.violations()).singleElement().satisfies(c -> {
+            assertThat(c.deployId()).isEqualTo(bad.deployId());
+            assertThat(c.openViolation()).isTrue();
+        });
         journal.apply(action(bad, ActionType.ROLLBACK, "github", ActionPhase.SUCCEEDED, false, T0.plusSeconds(3), null,
                 SENT));
-        assertThat(journal.openViolations()).isEmpty();
+        assertThat(journal.violations()).singleElement().satisfies(c -> assertThat(c.openViolation()).isFalse());
     }
 
     @Test
     void anEmergencyDeployIsNotAnOpenViolation() {
         Verdict exception = Fixtures.next(bad, VerdictStatus.EXCEPTION, 2, List.of());
         journal.apply(action(exception, ActionType.ALERT, "slack", ActionPhase.SUCCEEDED, false, T0, null, SENT));
-        assertThat(journal.openViolations()).isEmpty();
+        assertThat(journal.violations()).isEmpty();
     }
 
     @Test
