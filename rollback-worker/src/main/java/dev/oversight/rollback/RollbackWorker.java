@@ -146,12 +146,10 @@ public final class RollbackWorker implements ManagedService {
     }
 
     private void run(String topic) {
+        Backoff backoff = Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30));
         try {
-            // Deploys older than the maximum age are never rolled back, so the deploys before them do not matter.
-            state.start(clock, config.rollbacks().maxAge().plus(Duration.ofHours(1)), STATE_TIMEOUT);
-            state.catchUp(STATE_TIMEOUT);
+            load(backoff);
             verdictPartitions = state.partitionCount(topic);
-            loaded = true;
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -164,7 +162,6 @@ public final class RollbackWorker implements ManagedService {
                     assigned = true;
                 }
             });
-            Backoff backoff = Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30));
             int failures = 0;
             while (running.get()) {
                 try {
@@ -195,6 +192,28 @@ public final class RollbackWorker implements ManagedService {
         } finally {
             consumer.close(Duration.ofSeconds(5));
             state.close();
+        }
+    }
+
+    /**
+     * Reads the state topics up to now before the first verdict; Kafka not ready yet (a topic just created, a broker
+     * restarting) is waited out.
+     */
+    private void load(Backoff backoff) throws InterruptedException {
+        // Deploys older than the maximum age are never rolled back, so the deploys before them do not matter.
+        Duration lookback = config.rollbacks().maxAge().plus(Duration.ofHours(1));
+        for (int failures = 1; running.get(); failures++) {
+            try {
+                state.start(clock, lookback, STATE_TIMEOUT);
+                state.catchUp(STATE_TIMEOUT);
+                loaded = true;
+                blocked = null;
+                return;
+            } catch (KafkaException e) {
+                blocked = e.getMessage();
+                LOG.warn("Cannot read the worker's state from Kafka yet ({}); retrying", e.getMessage());
+                sleeper.sleep(backoff.delay(failures, null));
+            }
         }
     }
 

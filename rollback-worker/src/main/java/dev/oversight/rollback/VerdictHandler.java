@@ -276,7 +276,8 @@ final class VerdictHandler {
     private void noticeAll(Context c, Alert.Notice notice, String what, List<AlertSink> through) {
         for (AlertSink sink : through.isEmpty() ? sinks : through) {
             String target = sink.name() + "/" + notice.subject();
-            if (!sink.name().equals(notice.subject())) {
+            // A sink is not asked to say that it cannot be reached; an executor may share a sink's name (webhook).
+            if (notice.aboutRollback() || !sink.name().equals(notice.subject())) {
                 deliver(c, sink, ActionType.NOTICE, target, Alert.notice(id(c, ActionType.NOTICE, target),
                         c.verdict(), notice, what));
             }

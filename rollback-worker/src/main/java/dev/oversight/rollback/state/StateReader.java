@@ -57,7 +57,11 @@ public final class StateReader implements AutoCloseable {
         this.deploys = deploys;
     }
 
-    /** Assigns every partition and positions on each topic's starting point. */
+    /**
+     * Assigns every partition and positions on each topic's starting point. May be called again after a failure.
+     *
+     * @throws KafkaException when the topics cannot be described within the timeout
+     */
     public void start(Clock clock, Duration verdictLookback, Duration timeout) {
         List<TopicPartition> all = new ArrayList<>();
         Map<TopicPartition, Long> since = new HashMap<>();
@@ -65,7 +69,7 @@ public final class StateReader implements AutoCloseable {
         for (String topic : List.of(actions.name(), lastGood.name(), verdicts.name())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist");
+                throw new KafkaException("topic " + topic + " does not exist, or is not known to this broker yet");
             }
             partitions.put(topic, infos.size());
             for (PartitionInfo info : infos) {
