@@ -22,8 +22,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Writes the worker's records and waits for Kafka to acknowledge each one (acks=all): actions on
  * {@code oversight.actions} (then into the journal and the meters), and dead letters on {@code oversight.dlq}. An
- * action Kafka did not take is kept and written first on the next try, so an outcome that is known is never lost to
- * a broker outage.
+ * outcome Kafka did not take is kept and written first on the next try, so an outcome that is known is never lost to
+ * a broker outage; an intent Kafka did not take is dropped, since nothing is called before it is recorded.
  */
 final class ActionLog {
 
@@ -61,11 +61,19 @@ final class ActionLog {
         while (!pending.isEmpty()) {
             Pending next = pending.get(0);
             Action action = next.action();
-            send(new ProducerRecord<>(actions.name(), null, action.verdictId(),
-                    actions.valueSerde().serializer().serialize(actions.name(), action),
-                    CloudEventHeaders.write(new RecordHeaders(), action.actionId() + ":"
-                            + action.phase().name().toLowerCase(Locale.ROOT), "action.v1", "/oversight/rollback-worker",
-                            action.at())), "record " + action.actionId());
+            try {
+                send(new ProducerRecord<>(actions.name(), null, action.verdictId(),
+                        actions.valueSerde().serializer().serialize(actions.name(), action),
+                        CloudEventHeaders.write(new RecordHeaders(), action.actionId() + ":"
+                                + action.phase().name().toLowerCase(Locale.ROOT), "action.v1",
+                                "/oversight/rollback-worker", action.at())), "record " + action.actionId());
+            } catch (KafkaException e) {
+                if (!action.phase().isOutcome()) {
+                    // An intent not recorded was not acted on: the call never happened, so it is not kept.
+                    pending.remove(0);
+                }
+                throw e;
+            }
             pending.remove(0);
             if (journal.apply(action) && action.phase().isOutcome()) {
                 meters.outcome(action, next.decidedAt() == null ? Duration.ZERO

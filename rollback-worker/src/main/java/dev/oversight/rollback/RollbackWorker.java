@@ -80,6 +80,7 @@ public final class RollbackWorker implements ManagedService {
     private KafkaProducer<String, byte[]> producer;
     private StateReader state;
     private Journal journal;
+    private DeployWatch deploys;
     private VerdictHandler handler;
     private ActionLog log;
     private WorkerMeters meters;
@@ -131,7 +132,7 @@ public final class RollbackWorker implements ManagedService {
         WorkerConfig.Rollbacks rollbacks = config.rollbacks();
         journal = new Journal(executor -> new CircuitBreaker(rollbacks.breakerFailures(), rollbacks.breakerCoolDown()));
         LastGoods lastGoods = new LastGoods();
-        DeployWatch deploys = new DeployWatch();
+        deploys = new DeployWatch();
         state = new StateReader(config.kafka(), "oversight-rollback-worker-state", journal, lastGoods, deploys);
         log = new ActionLog(producer, config.kafka().topic(Topics.ACTIONS), config.kafka().topic(Topics.DLQ), journal,
                 meters, clock);
@@ -200,11 +201,9 @@ public final class RollbackWorker implements ManagedService {
      * restarting) is waited out.
      */
     private void load(Backoff backoff) throws InterruptedException {
-        // Deploys older than the maximum age are never rolled back, so the deploys before them do not matter.
-        Duration lookback = config.rollbacks().maxAge().plus(Duration.ofHours(1));
         for (int failures = 1; running.get(); failures++) {
             try {
-                state.start(clock, lookback, STATE_TIMEOUT);
+                state.start(clock, lookback(), STATE_TIMEOUT);
                 state.catchUp(STATE_TIMEOUT);
                 loaded = true;
                 blocked = null;
@@ -215,6 +214,11 @@ public final class RollbackWorker implements ManagedService {
                 sleeper.sleep(backoff.delay(failures, null));
             }
         }
+    }
+
+    /** Deploys older than the maximum age are never rolled back, so the deploys before them do not matter. */
+    private Duration lookback() {
+        return config.rollbacks().maxAge().plus(Duration.ofHours(1));
     }
 
     /** Polls; a verdict that cannot be read goes to the DLQ with its raw bytes, and its offset is committed. */
@@ -272,6 +276,7 @@ public final class RollbackWorker implements ManagedService {
         }
         if (!now.isBefore(nextGauge)) {
             nextGauge = now.plus(GAUGE_EVERY);
+            deploys.forgetBefore(now.minus(lookback()));
             meters.openViolations(journal.violations().stream().filter(c -> owns(c.repository()))
                     .collect(Collectors.groupingBy(c -> List.of(c.environment(), c.service()),
                             Collectors.filtering(Journal.Case::openViolation, Collectors.counting()))));

@@ -115,6 +115,9 @@ final class VerdictHandler {
             return;
         }
         RollbackSettings settings = config.rollbackOf(v.service());
+        if (!executors.containsKey(settings.executor())) {
+            settings = new RollbackSettings.None();
+        }
         String rollbackId = Action.actionId(v.verdictId(), ActionType.ROLLBACK, settings.executor());
         Optional<Journal.Entry> recorded = journal.entry(rollbackId);
         Action outcome = recorded.map(Journal.Entry::outcome).orElse(null);
@@ -150,10 +153,6 @@ final class VerdictHandler {
     private RollbackPlan plan(Verdict v, RollbackSettings settings) {
         Instant now = clock.instant();
         LastGood good = lastGoods.of(v.service(), v.environment()).orElse(null);
-        RollbackExecutor executor = executors.get(settings.executor());
-        if (!(settings instanceof RollbackSettings.None) && executor == null) {
-            settings = new RollbackSettings.None();
-        }
         return planner.plan(new RollbackPlanner.Facts(v, settings, good,
                 good == null ? null : deploys.status(good.deployId()).orElse(null),
                 deploys.newerThan(v).map(DeployWatch.Deploy::deployId).orElse(null),

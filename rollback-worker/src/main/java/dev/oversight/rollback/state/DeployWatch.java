@@ -47,6 +47,12 @@ public final class DeployWatch {
         return Optional.of(seen);
     }
 
+    /** Forgets deploys from before {@code horizon}: older ones are never rolled back, nor replaced in time to matter. */
+    public synchronized void forgetBefore(Instant horizon) {
+        lastVerdict.values().removeIf(v -> v.deployedAt().isBefore(horizon));
+        latest.values().removeIf(d -> d.deployedAt().isBefore(horizon));
+    }
+
     /** The latest status seen for a deploy, if any of its verdicts was seen. */
     public synchronized Optional<VerdictStatus> status(String deployId) {
         return Optional.ofNullable(lastVerdict.get(deployId)).map(Verdict::status);
