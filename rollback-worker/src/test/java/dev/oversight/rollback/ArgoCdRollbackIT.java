@@ -1,8 +1,6 @@
 package dev.oversight.rollback;
 
-import static dev.oversight.rollback.Fixtures.lastGood;
 import static dev.oversight.rollback.Fixtures.sha;
-import static dev.oversight.rollback.Fixtures.violation;
 import static dev.oversight.rollback.WorkerHarness.WAIT;
 import static dev.oversight.rollback.WorkerHarness.has;
 import static dev.oversight.rollback.WorkerHarness.outcome;
@@ -17,7 +15,6 @@ import dev.oversight.events.json.Json;
 import dev.oversight.runtime.http.RecordingHttpServer;
 import dev.oversight.testing.kafka.RealKafka;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -78,10 +75,7 @@ class ArgoCdRollbackIT {
 
     @Test
     void syncsTheApplicationToTheLastGoodRevisionAndAlertsNobodyWhenPolicyOnlyRollsBack() throws Exception {
-        harness.lastGood(lastGood("github:acme/payments", "payments", "production", 400, sha('a'),
-                Instant.now().minusSeconds(3600)));
-        Verdict v = violation("github:acme/payments", "payments", "production", 401, sha('b'), Instant.now());
-        harness.verdict(v);
+        Verdict v = harness.violationAfterGood("github:acme/payments", "payments", "production", 401, 'a', 'b');
         List<Action> actions = harness.awaitActions(v.deployId(), list -> has(list, ActionType.RESOLVE, "webhook"));
         Action rollback = outcome(actions, ActionType.ROLLBACK, "argocd");
         assertThat(rollback.phase()).isEqualTo(ActionPhase.SUCCEEDED);
@@ -104,10 +98,7 @@ class ArgoCdRollbackIT {
 
     @Test
     void aSyncArgoCdRefusesIsAlertedInsteadAndSetAside() throws Exception {
-        harness.lastGood(lastGood("github:acme/ledger", "ledger", "production", 410, sha('c'),
-                Instant.now().minusSeconds(3600)));
-        Verdict v = violation("github:acme/ledger", "ledger", "production", 411, sha('d'), Instant.now());
-        harness.verdict(v);
+        Verdict v = harness.violationAfterGood("github:acme/ledger", "ledger", "production", 411, 'c', 'd');
         List<Action> actions = harness.awaitActions(v.deployId(), list -> has(list, ActionType.ALERT, "webhook"));
         Action rollback = outcome(actions, ActionType.ROLLBACK, "argocd");
         assertThat(rollback.phase()).isEqualTo(ActionPhase.FAILED);

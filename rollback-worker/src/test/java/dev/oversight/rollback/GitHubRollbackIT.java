@@ -89,11 +89,9 @@ class GitHubRollbackIT {
 
     @Test
     void rollsBackByCreatingADeploymentOfTheLastCompliantCommitThenResolvesTheAlert() throws Exception {
+        Verdict v = harness.violationAfterGood("github:acme/payments", "payments", "production", 301, 'a', 'b');
         LastGood good = lastGood("github:acme/payments", "payments", "production", 300, sha('a'),
-                now().minusSeconds(3600));
-        harness.lastGood(good);
-        Verdict v = violation("github:acme/payments", "payments", "production", 301, sha('b'), now());
-        harness.verdict(v);
+                v.deployedAt().minusSeconds(3600));
 
         List<Action> actions = harness.awaitActions(v.deployId(), list -> has(list, ActionType.RESOLVE, "webhook"));
         String rollbackId = v.verdictId() + ":rollback:github";

@@ -1,8 +1,6 @@
 package dev.oversight.rollback;
 
-import static dev.oversight.rollback.Fixtures.lastGood;
 import static dev.oversight.rollback.Fixtures.sha;
-import static dev.oversight.rollback.Fixtures.violation;
 import static dev.oversight.rollback.WorkerHarness.has;
 import static dev.oversight.rollback.WorkerHarness.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +13,6 @@ import dev.oversight.runtime.http.RecordingHttpServer;
 import dev.oversight.testing.kafka.RealKafka;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,10 +85,7 @@ class KillNineIT {
                       - { name: payments, repository: "github:acme/payments", rollback: { executor: github } }
                     """, Map.of("OVERSIGHT_GITHUB_TOKEN", "ghs_kill", "OVERSIGHT_GITHUB_API_URL", github.url().toString(),
                     "OVERSIGHT_ALERT_WEBHOOK_URL", hook.url("/hook").toString()));
-            harness.lastGood(lastGood("github:acme/payments", "payments", "production", 600, sha('a'),
-                    Instant.now().minusSeconds(3600)));
-            Verdict v = violation("github:acme/payments", "payments", "production", 601, sha('b'), Instant.now());
-            harness.verdict(v);
+            Verdict v = harness.violationAfterGood("github:acme/payments", "payments", "production", 601, 'a', 'b');
             github.holdCreates();
 
             Process first = startWorker(env, "first");
@@ -146,10 +140,7 @@ class KillNineIT {
                       - { name: payments, repository: "github:acme/payments", rollback: { executor: webhook, url: "%s" } }
                     """.formatted(deployer.url("/rollback")), Map.of("OVERSIGHT_ROLLBACK_WEBHOOK_SECRET", "kill-secret",
                     "OVERSIGHT_ALERT_WEBHOOK_URL", hook.url("/hook").toString()));
-            harness.lastGood(lastGood("github:acme/payments", "payments", "production", 610, sha('c'),
-                    Instant.now().minusSeconds(3600)));
-            Verdict v = violation("github:acme/payments", "payments", "production", 611, sha('d'), Instant.now());
-            harness.verdict(v);
+            Verdict v = harness.violationAfterGood("github:acme/payments", "payments", "production", 611, 'c', 'd');
 
             Process first = startWorker(env, "first");
             assertThat(arrived.await(SLOW.toSeconds(), TimeUnit.SECONDS)).as("the rollback request reached the deployer")

@@ -84,10 +84,7 @@ class RollbackSafetyIT {
 
     @Test
     void afterTheStormLimitAServiceIsAlertedNotRolledBack() throws Exception {
-        harness.lastGood(lastGood("github:acme/batch", "batch", "production", 500, sha('a'),
-                Instant.now().minusSeconds(3600)));
-        Verdict first = violation("github:acme/batch", "batch", "production", 501, sha('b'), Instant.now());
-        harness.verdict(first);
+        Verdict first = harness.violationAfterGood("github:acme/batch", "batch", "production", 501, 'a', 'b');
         Action done = outcome(harness.awaitActions(first.deployId(), list -> has(list, ActionType.ROLLBACK, "command")),
                 ActionType.ROLLBACK, "command");
         assertThat(done.phase()).isEqualTo(ActionPhase.SUCCEEDED);

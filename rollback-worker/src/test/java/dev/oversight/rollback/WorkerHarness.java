@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,20 @@ final class WorkerHarness implements AutoCloseable {
 
     void lastGood(LastGood lastGood) throws Exception {
         send(Topics.LAST_GOOD.suffix(), LastGood.key(lastGood.service(), lastGood.environment()), lastGood);
+    }
+
+    /**
+     * Writes a last good version deployed an hour ago ({@code deploy - 1}, commit {@code good}), then the violation of
+     * {@code deploy} (commit {@code bad}) deployed now; returns the violation.
+     */
+    Verdict violationAfterGood(String repository, String service, String environment, long deploy, char good, char bad)
+            throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        lastGood(Fixtures.lastGood(repository, service, environment, deploy - 1, Fixtures.sha(good),
+                now.minusSeconds(3600)));
+        Verdict violation = Fixtures.violation(repository, service, environment, deploy, Fixtures.sha(bad), now);
+        verdict(violation);
+        return violation;
     }
 
     private void send(String suffix, String key, Object value) throws Exception {
