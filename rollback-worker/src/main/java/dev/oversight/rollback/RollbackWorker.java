@@ -272,6 +272,8 @@ public final class RollbackWorker implements ManagedService {
         Instant now = clock.instant();
         if (!now.isBefore(nextRefresh)) {
             nextRefresh = now.plus(config.alerting().alertmanagerRefresh());
+            // What other instances resolved (before a rebalance gave this one their partitions) is known first.
+            state.catchUp(STATE_TIMEOUT);
             refreshAlertmanager();
         }
         if (!now.isBefore(nextGauge)) {
