@@ -82,8 +82,10 @@ public final class StateReader implements AutoCloseable {
         }
         consumer.assign(all);
         consumer.seekToBeginning(all.stream().filter(tp -> !since.containsKey(tp)).toList());
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(since, timeout);
+        // The ends first: a partition with no record since the lookback starts at its end as it was before the
+        // lookup, so a verdict written meanwhile is not skipped.
         Map<TopicPartition, Long> ends = consumer.endOffsets(since.keySet(), timeout);
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(since, timeout);
         since.keySet().forEach(tp -> {
             OffsetAndTimestamp at = offsets.get(tp);
             consumer.seek(tp, at != null ? at.offset() : ends.get(tp));
