@@ -1,12 +1,113 @@
 package dev.oversight.rollback;
 
-/** rollback-worker's meter names, in one place. */
-public final class WorkerMeters {
+import dev.oversight.events.Action;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
-    /** Counter: alert deliveries, tagged sink, type (alert, resolve) and outcome (succeeded, failed). */
+/** rollback-worker's meters: names in one place, tags bounded (sink, executor, outcome, reason, environment, service). */
+public final class WorkerMeters implements AutoCloseable {
+
+    /** Counter: alert deliveries, tagged sink, type (alert, resolve, notice), outcome, environment. */
     public static final String ALERTS = "oversight.alerts";
-    /** Timer: from a verdict's decision to the action taken on it, tagged action. */
+    /** Counter: rollbacks, tagged executor, outcome, reason, environment, service. */
+    public static final String ROLLBACKS = "oversight.rollbacks";
+    /** Timer: from a verdict's decision to the outcome of an action on it, tagged action and target. */
     public static final String ACTION_LATENCY = "oversight.action.latency";
+    /** Gauge: violations acted on and neither remediated nor rolled back, tagged environment and service. */
+    public static final String OPEN_VIOLATIONS = "oversight.violations.open";
+    /** Counter: re-sends of open alerts to Alertmanager, tagged outcome. */
+    public static final String ALERTMANAGER_REFRESHES = "oversight.alertmanager.refreshes";
+    /** Gauge: 1 while an executor's circuit breaker is open, else 0, tagged executor. */
+    public static final String BREAKER_OPEN = "oversight.rollback.breaker.open";
+    /** Counter: records sent to the dead-letter topic, tagged stage (the same meter policy-stream counts on). */
+    public static final String DEAD_LETTERS = "oversight.dlq.records";
 
-    private WorkerMeters() {}
+    private final MeterRegistry registry;
+    private final MultiGauge openViolations;
+    private final List<Gauge> gauges = new java.util.ArrayList<>();
+
+    public WorkerMeters(MeterRegistry registry) {
+        this.registry = registry;
+        this.openViolations = MultiGauge.builder(OPEN_VIOLATIONS)
+                .description("Violations acted on and neither remediated nor rolled back yet")
+                .baseUnit("violations")
+                .register(registry);
+    }
+
+    /** Counts an outcome and times it from the verdict's decision. */
+    public void outcome(Action action, Duration sinceDecision) {
+        String outcome = outcomeOf(action);
+        String type = action.type().name().toLowerCase(Locale.ROOT);
+        if (action.type() == Action.ActionType.ROLLBACK) {
+            Counter.builder(ROLLBACKS).description("Rollbacks, by executor and outcome")
+                    .baseUnit("rollbacks")
+                    .tag("executor", action.target()).tag("outcome", outcome)
+                    .tag("reason", action.reason() == null ? "none" : action.reason().toLowerCase(Locale.ROOT))
+                    .tag("environment", action.environment()).tag("service", action.service())
+                    .register(registry).increment();
+        } else {
+            Counter.builder(ALERTS).description("Alert deliveries, by sink and outcome")
+                    .baseUnit("alerts")
+                    .tag("sink", dev.oversight.rollback.state.Journal.sinkOf(action)).tag("type", type)
+                    .tag("outcome", outcome).tag("environment", action.environment())
+                    .register(registry).increment();
+        }
+        if (action.phase() != Action.ActionPhase.SKIPPED) {
+            Timer.builder(ACTION_LATENCY).description("Time from a verdict's decision to the outcome of an action on it")
+                    .tag("action", type).tag("target", dev.oversight.rollback.state.Journal.sinkOf(action))
+                    .publishPercentileHistogram()
+                    .register(registry).record(sinceDecision.isNegative() ? Duration.ZERO : sinceDecision);
+        }
+    }
+
+    public void refresh(boolean succeeded) {
+        Counter.builder(ALERTMANAGER_REFRESHES).description("Re-sends of open alerts to Alertmanager")
+                .baseUnit("requests").tag("outcome", succeeded ? "succeeded" : "failed")
+                .register(registry).increment();
+    }
+
+    public void deadLetter() {
+        Counter.builder(DEAD_LETTERS).description("Records that could not be processed, sent to the dead-letter topic")
+                .baseUnit("records").tag("stage", "rollback-worker")
+                .register(registry).increment();
+    }
+
+    public void breaker(String executor, Supplier<Boolean> open) {
+        gauges.add(Gauge.builder(BREAKER_OPEN, () -> open.get() ? 1 : 0)
+                .description("1 while the executor's circuit breaker is open, else 0")
+                .baseUnit("breakers").tag("executor", executor)
+                .register(registry));
+    }
+
+    /** Replaces the open violation counts, keyed environment then service. */
+    public void openViolations(Map<List<String>, Long> counts) {
+        openViolations.register(counts.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("environment", e.getKey().get(0), "service", e.getKey().get(1)),
+                        e.getValue()))
+                .toList(), true);
+    }
+
+    /** Removes the gauges, which read this worker's state: a worker started after it registers its own. */
+    @Override
+    public void close() {
+        openViolations.register(List.of(), true);
+        gauges.forEach(registry::remove);
+    }
+
+    /** {@code succeeded}, {@code failed}, {@code skipped}, or {@code dry_run} for what a dry-run recorded. */
+    static String outcomeOf(Action action) {
+        if (action.dryRun() && action.phase() == Action.ActionPhase.SKIPPED) {
+            return "dry_run";
+        }
+        return action.phase().name().toLowerCase(Locale.ROOT);
+    }
 }

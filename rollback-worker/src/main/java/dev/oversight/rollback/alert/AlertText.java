@@ -2,14 +2,32 @@ package dev.oversight.rollback.alert;
 
 import dev.oversight.events.ReasonCode;
 import dev.oversight.events.Verdict;
+import dev.oversight.events.VerdictStatus;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The words of an alert: a one-line summary and a description with the reasons, the changes and who deployed. */
+/**
+ * The words of an alert, the same in every sink: a one-line summary, and a description with the reasons, the changes
+ * and their links, who deployed, and what happens about a rollback.
+ */
 public final class AlertText {
 
     private AlertText() {}
+
+    /** One line: what happened to which service where. */
+    public static String summary(Alert alert) {
+        Verdict v = alert.verdict();
+        return switch (alert.kind()) {
+            case TRIGGER -> summary(v);
+            case RESOLVE -> "Resolved: deploy of " + v.service() + " to " + v.environment() + " (" + shortSha(v.sha())
+                    + ")" + (alert.note() == null ? "" : " — " + alert.note());
+            case NOTICE -> alert.notice().aboutRollback()
+                    ? "Rollback of " + v.service() + " in " + v.environment() + " not done: act by hand"
+                    : "Alert about the deploy of " + v.service() + " to " + v.environment() + " (" + shortSha(v.sha())
+                    + ") not delivered to " + alert.notice().subject();
+        };
+    }
 
     public static String summary(Verdict v) {
         String what = switch (v.status()) {
@@ -19,8 +37,15 @@ public final class AlertText {
         };
         String codes = v.reasons().stream().map(r -> r.code().name()).distinct().collect(Collectors.joining(", "));
         return what + " of " + v.service() + " to " + v.environment() + " (" + shortSha(v.sha()) + ") "
-                + (v.status() == dev.oversight.events.VerdictStatus.REMEDIATED ? "was made good after the fact"
+                + (v.status() == VerdictStatus.REMEDIATED ? "was made good after the fact"
+                : v.status() == VerdictStatus.EXCEPTION ? "awaits its review after the fact"
                 : "skipped oversight") + (codes.isEmpty() ? "" : ": " + codes);
+    }
+
+    /** Several lines: the deploy, each reason, each change with its link, then the note. */
+    public static String description(Alert alert) {
+        String text = description(alert.verdict());
+        return alert.note() == null ? text : text + "\n" + alert.note();
     }
 
     public static String description(Verdict v) {
@@ -37,19 +62,24 @@ public final class AlertText {
             text.append("- ").append(reason.code()).append(": ").append(reason.detail()).append('\n');
         }
         for (Verdict.ChangeSummary change : v.changes()) {
-            text.append("Change ").append(change.id());
-            if (change.title() != null) {
-                text.append(" \"").append(change.title()).append('"');
-            }
-            text.append(" by ").append(change.author());
-            text.append(change.approvers().isEmpty() ? ", no valid approval"
-                    : ", approved by " + String.join(", ", change.approvers()));
-            if (change.url() != null) {
-                text.append(" — ").append(change.url());
-            }
-            text.append('\n');
+            text.append(changeLine(change, change.url())).append('\n');
         }
         text.append("Verdict ").append(v.verdictId()).append(" under policy ").append(v.policy().name());
+        return text.toString();
+    }
+
+    /** "Change github:acme/pay#4 "title" by carol, no valid approval — https://…", with the link as given. */
+    public static String changeLine(Verdict.ChangeSummary change, String link) {
+        StringBuilder text = new StringBuilder("Change ").append(change.id());
+        if (change.title() != null) {
+            text.append(" \"").append(change.title()).append('"');
+        }
+        text.append(" by ").append(change.author());
+        text.append(change.approvers().isEmpty() ? ", no valid approval"
+                : ", approved by " + String.join(", ", change.approvers()));
+        if (link != null) {
+            text.append(" — ").append(link);
+        }
         return text.toString();
     }
 
@@ -77,12 +107,25 @@ public final class AlertText {
         return "DeployWithoutOversight";
     }
 
+    /** The alert name of a notice: a rollback that did not happen, or an alert that did not arrive. */
+    public static String alertName(Alert alert) {
+        if (alert.kind() != Alert.Kind.NOTICE) {
+            return alertName(alert.verdict());
+        }
+        return alert.notice().aboutRollback() ? "RollbackNotDone" : "AlertNotDelivered";
+    }
+
     /** The first reason's code, lower case: a bounded label value. */
     public static String mainReason(Verdict v) {
         return v.reasons().isEmpty() ? "none" : v.reasons().get(0).code().name().toLowerCase(Locale.ROOT);
     }
 
-    static String shortSha(String sha) {
+    /** {@code critical} for violations and notices, {@code warning} for an emergency deploy under policy. */
+    public static String severity(Alert alert) {
+        return alert.isWarning() ? "warning" : "critical";
+    }
+
+    public static String shortSha(String sha) {
         return sha == null ? "unknown" : sha.length() > 7 ? sha.substring(0, 7) : sha;
     }
 }

@@ -1,24 +1,32 @@
 package dev.oversight.rollback.alert;
 
+import dev.oversight.events.Action;
 import dev.oversight.events.json.Json;
+import dev.oversight.rollback.delivery.DeliveryException;
+import dev.oversight.rollback.delivery.HttpSender;
+import dev.oversight.rollback.delivery.Prepared;
+import dev.oversight.rollback.delivery.Redact;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The generic webhook: the verdict and what is asked (trigger or resolve) as JSON. With a secret, the body is signed
- * the way GitHub signs its webhooks ({@code X-Oversight-Signature-256: sha256=<hex HMAC-SHA256>}), so the receiver
- * can verify it.
+ * The generic webhook: the verdict and the action as JSON. With a secret, the body is signed the way GitHub signs
+ * its webhooks ({@code X-Oversight-Signature-256: sha256=<hex HMAC-SHA256 of the body>}), so the receiver can verify
+ * it. {@code Idempotency-Key} (the action id) lets the receiver drop a repeat.
  */
 public final class WebhookSink implements AlertSink {
 
     public static final String SIGNATURE_HEADER = "X-Oversight-Signature-256";
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
     private final URI url;
     private final String secret;
@@ -36,21 +44,60 @@ public final class WebhookSink implements AlertSink {
     }
 
     @Override
-    public String send(Alert alert) throws SinkException {
+    public boolean absorbsRepeats() {
+        return true;
+    }
+
+    @Override
+    public Prepared prepare(Alert alert) {
+        if (alert.kind() == Alert.Kind.RESOLVE && alert.open().isEmpty()) {
+            return new Prepared(List.of(), null);
+        }
+        String type = switch (alert.kind()) {
+            case TRIGGER -> "alert";
+            case RESOLVE -> "resolve";
+            case NOTICE -> "notice";
+        };
+        Map<String, Object> action = new LinkedHashMap<>();
+        action.put("actionId", alert.actionId());
+        action.put("type", type);
+        action.put("severity", AlertText.severity(alert));
+        if (alert.notice() != null) {
+            action.put("subject", alert.notice().subject());
+            action.put("reason", alert.notice().reason());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schema", 1);
-        body.put("type", alert.trigger() ? "alert" : "resolve");
-        body.put("summary", AlertText.summary(alert.verdict()));
-        body.put("alertname", AlertText.alertName(alert.verdict()));
+        body.put("type", type);
+        body.put("summary", AlertText.summary(alert));
+        body.put("alertname", AlertText.alertName(alert));
+        body.put("note", alert.note());
+        body.put("action", action);
         body.put("verdict", alert.verdict());
         String json = Json.toString(body);
+        return Prepared.of(HttpSender.Call.postJson(url, headers(type, alert.verdict().verdictId(), alert.actionId(),
+                secret, json), json), new Action.Request("POST", Redact.url(url), json));
+    }
+
+    @Override
+    public String deliver(Prepared prepared) throws DeliveryException {
+        return http.sendAll(prepared.calls());
+    }
+
+    /**
+     * The headers of every Oversight webhook (alerts and rollbacks): the event, the verdict it is about, the
+     * idempotency key, and the signature when there is a secret.
+     */
+    public static Map<String, String> headers(String event, String verdictId, String idempotencyKey, String secret,
+                                              String body) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Oversight-Event", alert.trigger() ? "alert" : "resolve");
-        headers.put("X-Oversight-Delivery", alert.verdict().verdictId());
+        headers.put("X-Oversight-Event", event.toLowerCase(Locale.ROOT));
+        headers.put("X-Oversight-Delivery", verdictId);
+        headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
         if (secret != null) {
-            headers.put(SIGNATURE_HEADER, sign(secret, json.getBytes(StandardCharsets.UTF_8)));
+            headers.put(SIGNATURE_HEADER, sign(secret, body.getBytes(StandardCharsets.UTF_8)));
         }
-        return http.postJson(url, json, headers);
+        return headers;
     }
 
     public static String sign(String secret, byte[] body) {
