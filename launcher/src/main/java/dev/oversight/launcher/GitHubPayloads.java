@@ -125,8 +125,15 @@ public final class GitHubPayloads {
 
     public Delivery deploymentStatus(long deploymentId, String sha, String environment, String creator, String state,
                                      Instant at) {
+        return deploymentStatus(deploymentId, sha, environment, creator, state, at, java.util.Map.of());
+    }
+
+    /** A deployment status whose deployment carries a payload (a service name, a break-glass flag). */
+    public Delivery deploymentStatus(long deploymentId, String sha, String environment, String creator, String state,
+                                     Instant at, java.util.Map<String, Object> payload) {
         ObjectNode body = template("deployment_status.json");
         ObjectNode deployment = (ObjectNode) body.get("deployment");
+        deployment.set("payload", Json.mapper().valueToTree(payload));
         deployment.put("id", deploymentId);
         deployment.put("sha", sha);
         deployment.put("ref", "main");
