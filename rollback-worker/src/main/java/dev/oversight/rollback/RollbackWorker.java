@@ -128,7 +128,9 @@ public final class RollbackWorker implements ManagedService {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
-        meters = new WorkerMeters(registry);
+        meters = new WorkerMeters(registry, service -> config.policy().service(service)
+                .map(dev.oversight.policy.rules.Policy.ServiceDef::team).filter(t -> t != null && !t.isBlank())
+                .orElse("none"));
         WorkerConfig.Rollbacks rollbacks = config.rollbacks();
         journal = new Journal(executor -> new CircuitBreaker(rollbacks.breakerFailures(), rollbacks.breakerCoolDown()));
         LastGoods lastGoods = new LastGoods();

@@ -18,11 +18,11 @@ public final class WorkerMeters implements AutoCloseable {
 
     /** Counter: alert deliveries, tagged sink, type (alert, resolve, notice), outcome, environment. */
     public static final String ALERTS = "oversight.alerts";
-    /** Counter: rollbacks, tagged executor, outcome, reason, environment, service. */
+    /** Counter: rollbacks, tagged executor, outcome, reason, environment, service, team. */
     public static final String ROLLBACKS = "oversight.rollbacks";
     /** Timer: from a verdict's decision to the outcome of an action on it, tagged action and target. */
     public static final String ACTION_LATENCY = "oversight.action.latency";
-    /** Gauge: violations acted on and neither remediated nor rolled back, tagged environment and service. */
+    /** Gauge: violations acted on and neither remediated nor rolled back, tagged environment, service and team. */
     public static final String OPEN_VIOLATIONS = "oversight.violations.open";
     /** Counter: re-sends of open alerts to Alertmanager, tagged outcome. */
     public static final String ALERTMANAGER_REFRESHES = "oversight.alertmanager.refreshes";
@@ -32,11 +32,14 @@ public final class WorkerMeters implements AutoCloseable {
     public static final String DEAD_LETTERS = "oversight.dlq.records";
 
     private final MeterRegistry registry;
+    private final java.util.function.Function<String, String> teamOf;
     private final MultiGauge openViolations;
     private final List<Gauge> gauges = new java.util.ArrayList<>();
 
-    public WorkerMeters(MeterRegistry registry) {
+    /** @param teamOf the team of a service, from the policy ({@code none} where it names none) */
+    public WorkerMeters(MeterRegistry registry, java.util.function.Function<String, String> teamOf) {
         this.registry = registry;
+        this.teamOf = teamOf;
         this.openViolations = MultiGauge.builder(OPEN_VIOLATIONS)
                 .description("Violations acted on and neither remediated nor rolled back yet")
                 .baseUnit("violations")
@@ -53,6 +56,7 @@ public final class WorkerMeters implements AutoCloseable {
                     .tag("executor", action.target()).tag("outcome", outcome)
                     .tag("reason", action.reason() == null ? "none" : action.reason().toLowerCase(Locale.ROOT))
                     .tag("environment", action.environment()).tag("service", action.service())
+                    .tag("team", teamOf.apply(action.service()))
                     .register(registry).increment();
         } else {
             Counter.builder(ALERTS).description("Alert deliveries, by sink and outcome")
@@ -91,8 +95,8 @@ public final class WorkerMeters implements AutoCloseable {
     /** Replaces the open violation counts, keyed environment then service. */
     public void openViolations(Map<List<String>, Long> counts) {
         openViolations.register(counts.entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("environment", e.getKey().get(0), "service", e.getKey().get(1)),
-                        e.getValue()))
+                .map(e -> MultiGauge.Row.of(Tags.of("environment", e.getKey().get(0), "service", e.getKey().get(1),
+                        "team", teamOf.apply(e.getKey().get(1))), e.getValue()))
                 .toList(), true);
     }
 
