@@ -3,6 +3,8 @@ package dev.oversight.ingest.github;
 import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
+import static dev.oversight.ingest.PayloadReader.firstLine;
+import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
 import static dev.oversight.ingest.PayloadReader.githubUser;
 import static dev.oversight.ingest.PayloadReader.integer;
 import static dev.oversight.ingest.PayloadReader.requireLong;
@@ -220,7 +222,12 @@ public final class GitHubNormalizer {
 
     private String workflowRun(List<Evidence> out) {
         JsonNode run = requireObject(body, "workflow_run");
-        out.add(ci(run, requireText(run, "name"), CiSystem.WORKFLOW_RUN, requireText(run, "id"),
+        // Some runs arrive with an empty name; the workflow's name (or its file) is what policy can refer to.
+        String name = firstNonEmpty(text(run, "name"), text(body, "workflow.name"), text(run, "path"));
+        if (name == null) {
+            throw new MalformedPayloadException("missing field workflow_run.name");
+        }
+        out.add(ci(run, name, CiSystem.WORKFLOW_RUN, requireText(run, "id"),
                 integer(run, "run_attempt", 1), text(run, "head_sha"), text(run, "head_branch"),
                 text(run, "html_url"), "updated_at", "run_started_at", "created_at"));
         return null;
@@ -351,13 +358,5 @@ public final class GitHubNormalizer {
             throw new MalformedPayloadException("missing field " + path + ".login");
         }
         return actor;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return null;
-        }
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }

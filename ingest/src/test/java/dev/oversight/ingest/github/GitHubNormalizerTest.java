@@ -100,6 +100,18 @@ class GitHubNormalizerTest {
     }
 
     @Test
+    void reviewStatesInTodaysLowerCase() {
+        for (String state : new String[] {"approved", "changes_requested", "commented"}) {
+            ObjectNode body = (ObjectNode) dev.oversight.ingest.Payloads.octokit("pull_request_review").get(0);
+            ((ObjectNode) body.get("review")).put("state", state);
+            ReviewEvent e = (ReviewEvent) ((Normalized.Accepted) GitHubNormalizer.normalize("pull_request_review", "d",
+                    body, RECEIVED)).evidence().get(0);
+            assertThat(e.state()).isEqualTo(ReviewState.valueOf(state.toUpperCase(java.util.Locale.ROOT)));
+            assertThat(e.reviewer().login()).isEqualTo("Codertocat");
+        }
+    }
+
+    @Test
     void dismissedReview() {
         ObjectNode body = (ObjectNode) payload("pull_request_review.json");
         body.put("action", "dismissed");

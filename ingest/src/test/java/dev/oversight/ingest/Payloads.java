@@ -1,0 +1,51 @@
+package dev.oversight.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oversight.events.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The real payloads in the test resources (each folder's ORIGIN.md says where they come from). */
+public final class Payloads {
+
+    private Payloads() {}
+
+    public static byte[] bytes(String resource) {
+        try (InputStream in = Payloads.class.getResourceAsStream("/" + resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode json(String resource) {
+        try {
+            return Json.mapper().readTree(bytes(resource));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy that a test may change. */
+    public static ObjectNode object(String resource) {
+        return (ObjectNode) json(resource);
+    }
+
+    /** The examples of one GitHub event from @octokit/webhooks-examples (github/octokit/EVENT.json). */
+    public static List<JsonNode> octokit(String event) {
+        List<JsonNode> examples = new ArrayList<>();
+        json("github/octokit/" + event + ".json").forEach(examples::add);
+        return examples;
+    }
+
+    public static byte[] toBytes(JsonNode json) {
+        return Json.toBytes(json);
+    }
+}
