@@ -11,8 +11,10 @@ import dev.oversight.ingest.http.WebhookRoute;
 import dev.oversight.ingest.http.WebhookSource;
 import dev.oversight.ingest.jenkins.JenkinsSource;
 import dev.oversight.ingest.kafka.DeliveryPublisher;
+import dev.oversight.ingest.kafka.IngestMeters;
 import dev.oversight.runtime.ManagedService;
 import dev.oversight.runtime.kafka.KafkaHealth;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -53,6 +55,10 @@ public final class IngestService implements ManagedService {
         publisher.warmUp();
         ledger = new DeliveryLedger(config.dedupWindow(), config.dedupMaxEntries(), clock::millis);
         follower = new ReceiptFollower(config.kafka(), ledger, config.dedupWindow(), config.instanceId());
+        Gauge.builder(IngestMeters.DEDUP_ENTRIES, ledger, DeliveryLedger::size)
+                .description("Delivery ids remembered to answer repeated deliveries 'duplicate'")
+                .baseUnit("deliveries")
+                .register(registry);
     }
 
     /** The sources, each on its route. */

@@ -51,8 +51,10 @@ public final class PayloadReader {
     /** What went wrong reading a JSON body, and where. */
     public static MalformedPayloadException unreadable(IOException e) {
         if (e instanceof JsonProcessingException json) {
-            return new MalformedPayloadException("body is not valid JSON (" + json.getOriginalMessage() + " at line "
-                    + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")");
+            // Limits (nesting depth, number and string lengths) are reported without a location.
+            String where = json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
+                    + ", column " + json.getLocation().getColumnNr();
+            return new MalformedPayloadException("body is not valid JSON (" + json.getOriginalMessage() + where + ")");
         }
         return new MalformedPayloadException("body cannot be read: " + e.getMessage());
     }

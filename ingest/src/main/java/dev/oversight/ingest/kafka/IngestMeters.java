@@ -15,6 +15,8 @@ public final class IngestMeters {
     public static final String REJECTIONS = "oversight.webhook.rejections";
     /** Counter: deliveries answered "duplicate" (already accepted), tagged source. */
     public static final String DEDUP_HITS = "oversight.ingest.dedup.hits";
+    /** Gauge: delivery ids remembered to recognize repeated deliveries (bounded by OVERSIGHT_INGEST_DEDUP_MAX). */
+    public static final String DEDUP_ENTRIES = "oversight.ingest.dedup.entries";
     /** Timer: from hand-over to Kafka until the delivery's transaction committed. */
     public static final String KAFKA_SEND = "oversight.ingest.kafka.send";
     /** Counter: evidence records written, tagged source and kind. */
