@@ -71,7 +71,7 @@ public final class WebhookRoute implements Handler<RoutingContext> {
                     "body is larger than the limit of " + maxBodyBytes + " bytes");
             case 408 -> {
                 // The client is still (slowly) sending: answer, then close the connection rather than read on.
-                ctx.response().putHeader("Connection", "close");
+                ctx.response().putHeader("Connection", "close").endHandler(v -> ctx.request().connection().close());
                 acceptor.reject(ctx, started, source.source(), tag, 408, "timeout",
                         "the request body did not arrive in time; nothing was written");
             }
