@@ -11,6 +11,7 @@ import dev.oversight.ingest.Normalized;
 import dev.oversight.ingest.dedup.DeliveryLedger;
 import dev.oversight.ingest.kafka.DeliveryPublisher;
 import dev.oversight.ingest.kafka.IngestMeters;
+import dev.oversight.ingest.kafka.RawDeliveryJson;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -189,9 +189,11 @@ public final class DeliveryAcceptor {
         String key = accepted.repository();
         String deliveryId = delivery.deliveryId();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        // The body is written from the bytes received (RawDeliveryJson), so the record carries none in between.
         RawDelivery raw = new RawDelivery(RawDelivery.SCHEMA, source, delivery.eventType(), deliveryId, key,
-                receivedAt, evidenceHeaders(headers), new String(delivery.body(), StandardCharsets.UTF_8));
-        records.add(record(kafka.topic(Topics.RAW), key, raw, CloudEventHeaders.write(new RecordHeaders(),
+                receivedAt, evidenceHeaders(headers), null);
+        records.add(new ProducerRecord<>(kafka.topic(Topics.RAW).name(), null, key,
+                RawDeliveryJson.write(raw, delivery.body()), CloudEventHeaders.write(new RecordHeaders(),
                 deliveryId, "delivery.v1", ceSource, receivedAt)));
         int index = 0;
         for (Evidence evidence : accepted.evidence()) {
