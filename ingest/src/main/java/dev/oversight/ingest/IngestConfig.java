@@ -1,5 +1,6 @@
 package dev.oversight.ingest;
 
+import dev.oversight.events.kafka.Topics;
 import dev.oversight.runtime.config.ConfigKey;
 import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Settings;
@@ -52,7 +53,7 @@ public record IngestConfig(
     public static final String DEDUP_MAX = "OVERSIGHT_INGEST_DEDUP_MAX";
 
     /** How long {@code oversight.ingest-dedup} keeps receipts: the longest window a restart can remember. */
-    public static final Duration DEDUP_RETENTION = Duration.ofDays(7);
+    public static final Duration DEDUP_RETENTION = Topics.INGEST_DEDUP.spec().retention();
 
     public static final long DEFAULT_MAX_BODY = 25L * 1024 * 1024;
 
@@ -100,8 +101,10 @@ public record IngestConfig(
         if (ingest.bodyTimeout().toMillis() < 100) {
             config.problem(BODY_TIMEOUT + " must be at least 100ms");
         }
-        if (ingest.dedupWindow().compareTo(Duration.ofMinutes(1)) < 0 || ingest.dedupWindow().compareTo(DEDUP_RETENTION) > 0) {
-            config.problem(DEDUP_WINDOW + " must be between 1m and 7d (the retention of the dedup topic)");
+        if (ingest.dedupWindow().compareTo(Duration.ofMinutes(1)) < 0
+                || ingest.dedupWindow().compareTo(DEDUP_RETENTION) > 0) {
+            config.problem(DEDUP_WINDOW + " must be between 1m and " + DEDUP_RETENTION.toDays()
+                    + "d (the retention of the dedup topic)");
         }
         config.done();
         return ingest;

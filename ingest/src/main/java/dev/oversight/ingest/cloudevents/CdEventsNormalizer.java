@@ -50,7 +50,8 @@ public final class CdEventsNormalizer {
             "artifact.packaged",
             "service.deployed", "service.upgraded", "service.rolledback");
 
-    private static final Pattern TYPE = Pattern.compile("dev\\.cdevents\\.([a-z]+)\\.([a-z]+)\\.(\\d+\\.\\d+\\.\\d+.*)");
+    private static final Pattern TYPE =
+            Pattern.compile("dev\\.cdevents\\.([a-z]+)\\.([a-z]+)\\.(\\d+\\.\\d+\\.\\d+.*)");
     private static final Pattern SUPPORTED_SPEC = Pattern.compile("0\\.[456]\\.\\d+(-.*)?");
 
     private final CloudEvent event;
@@ -167,7 +168,8 @@ public final class CdEventsNormalizer {
                         + "or commented, got '" + state + "'");
             };
             if (reviewState == ReviewState.APPROVED && reviewer == null) {
-                throw new MalformedPayloadException("an approval (customData.state approved) needs customData.reviewer");
+                throw new MalformedPayloadException(
+                        "an approval (customData.state approved) needs customData.reviewer");
             }
             return new ReviewEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt, changeId,
                     number, event.id(), reviewer, reviewState, sha, author, text(content, "url"));
@@ -214,14 +216,17 @@ public final class CdEventsNormalizer {
         };
     }
 
-    /** An artifact and what it was built from: the change ({@code content.change.id}) and commit ({@code customData.sha}). */
+    /**
+     * An artifact and what it was built from: the change ({@code content.change.id}) and the commit
+     * ({@code customData.sha}).
+     */
     private ArtifactEvent artifact() {
         String change = text(content, "change.id");
         return new ArtifactEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt,
                 requireText(subject, "id"), text(customData, "sha"), change == null ? null : repository + "#" + change);
     }
 
-    /** A service deployed, upgraded or rolled back: the artifact it runs now, and the commit where the producer says. */
+    /** A service deployed, upgraded or rolled back: the artifact it runs now, its commit where the producer says. */
     private DeployEvent deploy(String name) {
         DeployState state = name.equals("service.rolledback") ? DeployState.ROLLED_BACK : DeployState.SUCCEEDED;
         return new DeployEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt,

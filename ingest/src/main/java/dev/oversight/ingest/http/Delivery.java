@@ -6,7 +6,8 @@ import dev.oversight.ingest.Normalized;
 /**
  * One delivery read from a request (a request carries one, a CloudEvents batch several), ready to be written.
  *
- * @param eventType  the source's name of the event, kept on the raw record (GitHub {@code X-GitHub-Event}, a CloudEvents type)
+ * @param eventType  the source's name of the event, kept on the raw record ({@code X-GitHub-Event}, a CloudEvents
+ *                   type)
  * @param deliveryId the source's id of the delivery, on every record taken from it
  * @param dedupKey   what makes two deliveries the same one: a repeated key is answered "duplicate"
  * @param body       the delivery exactly as received: the raw record's body

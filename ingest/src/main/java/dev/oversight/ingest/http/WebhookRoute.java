@@ -34,7 +34,8 @@ public final class WebhookRoute implements Handler<RoutingContext> {
     }
 
     /** Mounts {@code POST <source path>}: the raw body reader, then the source's handling. */
-    public static void mount(Router router, WebhookSource source, RawBody body, DeliveryAcceptor acceptor, Clock clock) {
+    public static void mount(Router router, WebhookSource source, RawBody body, DeliveryAcceptor acceptor,
+                             Clock clock) {
         WebhookRoute route = new WebhookRoute(source, acceptor, clock, body.limit());
         router.post(source.path()).handler(body).handler(route).failureHandler(route::failed);
     }
@@ -58,7 +59,8 @@ public final class WebhookRoute implements Handler<RoutingContext> {
         } catch (Rejection e) {
             acceptor.reject(ctx, started, source.source(), tag, e.status(), e.cause(), e.getMessage());
         } catch (MalformedPayloadException e) {
-            acceptor.reject(ctx, started, source.source(), tag, 400, "malformed", "malformed payload: " + e.getMessage());
+            acceptor.reject(ctx, started, source.source(), tag, 400, "malformed",
+                    "malformed payload: " + e.getMessage());
         }
     }
 
