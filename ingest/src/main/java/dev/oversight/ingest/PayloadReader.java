@@ -3,6 +3,7 @@ package dev.oversight.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Actor;
+import dev.oversight.events.PushEvent;
 import dev.oversight.events.json.Json;
 import java.io.IOException;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Small helpers to read a webhook body by dotted paths, saying which field is missing when one must be there. */
@@ -67,6 +69,22 @@ public final class PayloadReader {
             }
         }
         return null;
+    }
+
+    /**
+     * The commits of a push ({@code id}, {@code added}, {@code modified}, {@code removed} as GitHub and GitLab name
+     * them), each with its author and the first line of its message as the source gives them.
+     */
+    public static List<PushEvent.PushedCommit> pushedCommits(JsonNode commits, Function<JsonNode, String> author,
+                                                            Function<JsonNode, String> message) {
+        List<PushEvent.PushedCommit> pushed = new ArrayList<>();
+        if (commits != null && commits.isArray()) {
+            for (JsonNode c : commits) {
+                pushed.add(new PushEvent.PushedCommit(requireText(c, "id"), author.apply(c), firstLine(message.apply(c)),
+                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
+            }
+        }
+        return pushed;
     }
 
     /** A commit message's first line, at most 200 characters. */

@@ -94,9 +94,9 @@ class BadInputIT {
     private static void sendSentinel() throws Exception {
         String sentinel = "sentinel-" + UUID.randomUUID();
         ArrayNode batch = Json.mapper().createArrayNode()
-                .add(structured(cdevent("v0.5.1/change_merged.json", sentinel + "-merged")))
-                .add(structured(cdevent("v0.5.1/pipelinerun_finished.json", sentinel + "-pipeline")))
-                .add(structured(cdevent("v0.5.1/service_deployed.json", sentinel + "-deployed")));
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/change_merged.json", sentinel + "-merged")))
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/pipelinerun_finished.json", sentinel + "-pipeline")))
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", sentinel + "-deployed")));
         HttpResponse<String> response = ingest.events("application/cloudevents-batch+json", Map.of(),
                 Json.toBytes(batch));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -120,21 +120,6 @@ class BadInputIT {
         List<ConsumerRecord<String, byte[]>> raw = ingest.readAll(Topics.RAW);
         assertThat(raw).hasSameSizeAs(new HashSet<>(raw.stream().map(r ->
                 Topics.RAW.valueSerde().deserializer().deserialize("", r.value()).deliveryId()).toList()));
-    }
-
-    static ObjectNode cdevent(String file, String id) {
-        ObjectNode cdevent = Payloads.object("cdevents/" + file);
-        ((ObjectNode) cdevent.get("context")).put("id", id);
-        return cdevent;
-    }
-
-    static ObjectNode structured(JsonNode cdevent) {
-        JsonNode context = cdevent.get("context");
-        ObjectNode event = Json.mapper().createObjectNode().put("specversion", "1.0")
-                .put("id", context.get("id").asText()).put("source", context.get("source").asText())
-                .put("type", context.get("type").asText());
-        event.set("data", cdevent);
-        return event;
     }
 
     private static byte[] bytes(String text) {
@@ -269,7 +254,7 @@ class BadInputIT {
     @Test
     void cloudEvents() throws Exception {
         String id = UUID.randomUUID().toString();
-        ObjectNode cdevent = cdevent("v0.5.1/service_deployed.json", id);
+        ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id);
         Map<String, String> binary = Map.of("ce-specversion", "1.0", "ce-id", id, "ce-source", "/event/source/123",
                 "ce-type", "dev.cdevents.service.deployed.0.3.0");
         refused("no token", 401, "missing token", () -> ingest.post("/events",
@@ -282,26 +267,26 @@ class BadInputIT {
         refused("binary with another ce-id", 400, "differs from the CDEvents context.id", () -> ingest.events(
                 "application/json", with(binary, "ce-id", "another-" + id), Json.toBytes(cdevent)));
         refused("structured with another id", 400, "differs from the CDEvents context.id", () -> ingest.events(
-                "application/cloudevents+json", Map.of(), Json.toBytes(structured(cdevent).put("id", "x-" + id))));
+                "application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent).put("id", "x-" + id))));
         String good = "batch-good-" + UUID.randomUUID();
         ArrayNode batch = Json.mapper().createArrayNode()
-                .add(structured(cdevent("v0.5.1/pipelinerun_finished.json", good)))
-                .add(structured(cdevent("v0.5.1/service_deployed.json", "y-" + id)).put("id", "z-" + id));
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/pipelinerun_finished.json", good)))
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", "y-" + id)).put("id", "z-" + id));
         refused("a batch with one bad event", 400, "event 2 of the batch: the CloudEvents id", () -> ingest.events(
                 "application/cloudevents-batch+json", Map.of(), Json.toBytes(batch)));
         refused("a truncated batch", 400, "not valid JSON", () -> ingest.events("application/cloudevents-batch+json",
                 Map.of(), Arrays.copyOf(Json.toBytes(batch), 300)));
         refused("CDEvents 0.3", 400, "is not supported", () -> {
-            ObjectNode old = cdevent("v0.4.1/service_deployed.json", id);
+            ObjectNode old = Payloads.cdevent("v0.4.1/service_deployed.json", id);
             ((ObjectNode) old.get("context")).put("version", "0.3.0");
-            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(structured(old)));
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(old)));
         });
         refused("XML", 415, "Content-Type must be", () -> ingest.events("application/xml", binary,
                 Json.toBytes(cdevent)));
         refused("XML data", 415, "datacontenttype must be JSON", () -> ingest.events("application/cloudevents+json",
-                Map.of(), Json.toBytes(structured(cdevent).put("datacontenttype", "application/xml"))));
+                Map.of(), Json.toBytes(Payloads.structured(cdevent).put("datacontenttype", "application/xml"))));
         refused("a CDEvent Oversight does not use", 200, "ignored", () -> ingest.events(
-                "application/cloudevents+json", Map.of(), Json.toBytes(structured(cdevent("main/ticket_created.json",
+                "application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(Payloads.cdevent("main/ticket_created.json",
                         UUID.randomUUID().toString())))));
     }
 

@@ -45,6 +45,23 @@ public final class Payloads {
         return examples;
     }
 
+    /** A CDEvents conformance example (cdevents/FILE) with another context id, so that it is a new delivery. */
+    public static ObjectNode cdevent(String file, String id) {
+        ObjectNode cdevent = object("cdevents/" + file);
+        ((ObjectNode) cdevent.get("context")).put("id", id);
+        return cdevent;
+    }
+
+    /** A CDEvent as a structured-mode CloudEvent whose attributes agree with its context. */
+    public static ObjectNode structured(JsonNode cdevent) {
+        JsonNode context = cdevent.get("context");
+        ObjectNode event = Json.mapper().createObjectNode().put("specversion", "1.0")
+                .put("id", context.get("id").asText()).put("source", context.get("source").asText())
+                .put("type", context.get("type").asText()).put("datacontenttype", "application/json");
+        event.set("data", cdevent);
+        return event;
+    }
+
     public static byte[] toBytes(JsonNode json) {
         return Json.toBytes(json);
     }

@@ -108,41 +108,30 @@ class RealPayloadsIT {
 
     @Test
     void everyGitLabAndJenkinsPayload() throws Exception {
-        Map<String, String> events = new LinkedHashMap<>();
-        events.put("go-gitlab/merge_request.json", "Merge Request Hook");
-        events.put("gitlab4j/merge-request-event.json", "Merge Request Hook");
-        events.put("go-gitlab/pipeline.json", "Pipeline Hook");
-        events.put("gitlab4j/pipeline-event.json", "Pipeline Hook");
-        events.put("go-gitlab/job.json", "Job Hook");
-        events.put("go-gitlab/build.json", "Job Hook");
-        events.put("gitlab4j/job-event.json", "Job Hook");
-        events.put("gitlab4j/build-event.json", "Job Hook");
-        events.put("docs/deployment.docs.json", "Deployment Hook");
-        events.put("go-gitlab/deployment.json", "Deployment Hook");
-        events.put("gitlab4j/deployment-event.json", "Deployment Hook");
-        events.put("go-gitlab/push.json", "Push Hook");
-        events.put("gitlab4j/push-event.json", "Push Hook");
+        record GitLabPayload(String file, String event, String repository) {}
+        List<GitLabPayload> payloads = List.of(
+                new GitLabPayload("go-gitlab/merge_request.json", "Merge Request Hook", "gitlab:gitlabhq/gitlab-test"),
+                new GitLabPayload("gitlab4j/merge-request-event.json", "Merge Request Hook",
+                        "gitlab:gitlabhq/gitlab-test"),
+                new GitLabPayload("go-gitlab/pipeline.json", "Pipeline Hook", "gitlab:gitlab-org/gitlab-test"),
+                new GitLabPayload("gitlab4j/pipeline-event.json", "Pipeline Hook", "gitlab:gitlab-org/gitlab-test"),
+                new GitLabPayload("go-gitlab/job.json", "Job Hook", "gitlab:jsmithy2/release-tools-fake"),
+                new GitLabPayload("go-gitlab/build.json", "Job Hook", "gitlab:gitlab-org/gitlab-test"),
+                new GitLabPayload("gitlab4j/job-event.json", "Job Hook", "gitlab:gitlab-org/gitlab-test"),
+                new GitLabPayload("gitlab4j/build-event.json", "Job Hook", "gitlab:gitlab-org/gitlab-test"),
+                new GitLabPayload("docs/deployment.docs.json", "Deployment Hook", "gitlab:root/test-deployment-webhooks"),
+                new GitLabPayload("go-gitlab/deployment.json", "Deployment Hook", "gitlab:root/test-deployment-webhooks"),
+                new GitLabPayload("gitlab4j/deployment-event.json", "Deployment Hook",
+                        "gitlab:root/test-deployment-webhooks"),
+                new GitLabPayload("go-gitlab/push.json", "Push Hook", "gitlab:mike/diaspora"),
+                new GitLabPayload("gitlab4j/push-event.json", "Push Hook", "gitlab:mike/diaspora"));
         Map<String, String> kinds = Map.of("Merge Request Hook", "change", "Pipeline Hook", "ci", "Job Hook", "ci",
                 "Deployment Hook", "deploy", "Push Hook", "push");
-        Map<String, String> repositories = Map.ofEntries(
-                Map.entry("go-gitlab/merge_request.json", "gitlab:gitlabhq/gitlab-test"),
-                Map.entry("gitlab4j/merge-request-event.json", "gitlab:gitlabhq/gitlab-test"),
-                Map.entry("go-gitlab/pipeline.json", "gitlab:gitlab-org/gitlab-test"),
-                Map.entry("gitlab4j/pipeline-event.json", "gitlab:gitlab-org/gitlab-test"),
-                Map.entry("go-gitlab/job.json", "gitlab:jsmithy2/release-tools-fake"),
-                Map.entry("go-gitlab/build.json", "gitlab:gitlab-org/gitlab-test"),
-                Map.entry("gitlab4j/job-event.json", "gitlab:gitlab-org/gitlab-test"),
-                Map.entry("gitlab4j/build-event.json", "gitlab:gitlab-org/gitlab-test"),
-                Map.entry("docs/deployment.docs.json", "gitlab:root/test-deployment-webhooks"),
-                Map.entry("go-gitlab/deployment.json", "gitlab:root/test-deployment-webhooks"),
-                Map.entry("gitlab4j/deployment-event.json", "gitlab:root/test-deployment-webhooks"),
-                Map.entry("go-gitlab/push.json", "gitlab:mike/diaspora"),
-                Map.entry("gitlab4j/push-event.json", "gitlab:mike/diaspora"));
-        for (Map.Entry<String, String> payload : events.entrySet()) {
+        for (GitLabPayload payload : payloads) {
             String uuid = UUID.randomUUID().toString();
-            String event = payload.getValue();
-            accepted(ingest.gitlab(event, uuid, Payloads.bytes("gitlab/" + payload.getKey())), uuid,
-                    topic(kinds.get(event)), repositories.get(payload.getKey()), kinds.get(event));
+            String kind = kinds.get(payload.event());
+            accepted(ingest.gitlab(payload.event(), uuid, Payloads.bytes("gitlab/" + payload.file())), uuid,
+                    topic(kind), payload.repository(), kind);
         }
         accepted(ingest.jenkins(Payloads.bytes("jenkins/notification-plugin-example.json")),
                 "http://localhost:8080/job/asgard/18/#COMPLETED", Topics.CI, "github:evgeny-goldin/asgard", "ci");
@@ -177,7 +166,7 @@ class RealPayloadsIT {
                                 "ce-source", cdevent.at("/context/source").asText(), "ce-type", type),
                                 Json.toBytes(cdevent))
                         : ingest.events("application/cloudevents+json", Map.of(),
-                                Json.toBytes(SourcesIT.structured(cdevent)));
+                                Json.toBytes(Payloads.structured(cdevent)));
                 String name = file.getFileName().toString().replace(".json", "").replace('_', '.');
                 if (!kinds.containsKey(name)) {
                     assertThat(response.statusCode()).as(version + " " + name).isEqualTo(200);

@@ -48,23 +48,6 @@ class SourcesIT {
         }
     }
 
-    /** A CDEvents conformance example with a fresh id (context.id), so that it is not a duplicate of another. */
-    static ObjectNode cdevent(String file, String id) {
-        ObjectNode cdevent = Payloads.object("cdevents/" + file);
-        ((ObjectNode) cdevent.get("context")).put("id", id);
-        return cdevent;
-    }
-
-    /** The CDEvent as a structured-mode CloudEvent whose attributes agree with its context. */
-    static ObjectNode structured(JsonNode cdevent) {
-        JsonNode context = cdevent.get("context");
-        ObjectNode event = Json.mapper().createObjectNode().put("specversion", "1.0")
-                .put("id", context.get("id").asText()).put("source", context.get("source").asText())
-                .put("type", context.get("type").asText()).put("datacontenttype", "application/json");
-        event.set("data", cdevent);
-        return event;
-    }
-
     @Test
     void aGitLabApprovalIsAReviewAndItsTokenIsNowhereOnTheTopics() throws Exception {
         String uuid = UUID.randomUUID().toString();
@@ -127,7 +110,7 @@ class SourcesIT {
     @Test
     void aBinaryModeCdEventIsADeploy() throws Exception {
         String id = UUID.randomUUID().toString();
-        ObjectNode cdevent = cdevent("v0.5.1/service_deployed.json", id);
+        ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id);
         HttpResponse<String> response = ingest.events("application/json", Map.of("ce-specversion", "1.0", "ce-id", id,
                 "ce-source", "/event/source/123", "ce-type", "dev.cdevents.service.deployed.0.3.0"),
                 Json.toBytes(cdevent));
@@ -144,10 +127,10 @@ class SourcesIT {
     void aBatchIsWrittenInOneGoEachEventWithItsOwnRawRecord() throws Exception {
         String prefix = UUID.randomUUID().toString();
         ArrayNode batch = Json.mapper().createArrayNode();
-        batch.add(structured(cdevent("v0.4.1/change_merged.json", prefix + "-merged")));
-        batch.add(structured(cdevent("v0.5.1/pipelinerun_finished.json", prefix + "-pipeline")));
-        batch.add(structured(cdevent("main/service_deployed.json", prefix + "-deployed")));
-        batch.add(structured(cdevent("main/ticket_created.json", prefix + "-ticket")));
+        batch.add(Payloads.structured(Payloads.cdevent("v0.4.1/change_merged.json", prefix + "-merged")));
+        batch.add(Payloads.structured(Payloads.cdevent("v0.5.1/pipelinerun_finished.json", prefix + "-pipeline")));
+        batch.add(Payloads.structured(Payloads.cdevent("main/service_deployed.json", prefix + "-deployed")));
+        batch.add(Payloads.structured(Payloads.cdevent("main/ticket_created.json", prefix + "-ticket")));
         byte[] body = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(batch);
         HttpResponse<String> response = ingest.events("application/cloudevents-batch+json", Map.of(), body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

@@ -3,13 +3,13 @@ package dev.oversight.ingest.gitlab;
 import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
-import static dev.oversight.ingest.PayloadReader.firstLine;
+import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
 import static dev.oversight.ingest.PayloadReader.integer;
+import static dev.oversight.ingest.PayloadReader.pushedCommits;
 import static dev.oversight.ingest.PayloadReader.requireLong;
 import static dev.oversight.ingest.PayloadReader.requireObject;
 import static dev.oversight.ingest.PayloadReader.requireText;
 import static dev.oversight.ingest.PayloadReader.text;
-import static dev.oversight.ingest.PayloadReader.texts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Actor;
@@ -282,16 +282,9 @@ public final class GitLabNormalizer {
         if (!ref.startsWith("refs/heads/")) {
             return "push to " + ref + " (not a branch) is not used by Oversight";
         }
-        List<PushEvent.PushedCommit> commits = new ArrayList<>();
-        JsonNode nodes = at(body, "commits");
-        if (nodes != null && nodes.isArray()) {
-            for (JsonNode c : nodes) {
-                // GitLab names a commit's author by name and e-mail only.
-                commits.add(new PushEvent.PushedCommit(requireText(c, "id"), text(c, "author.name"),
-                        firstLine(text(c, "title") != null ? text(c, "title") : text(c, "message")),
-                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
-            }
-        }
+        // GitLab names a commit's author by name and e-mail only.
+        List<PushEvent.PushedCommit> commits = pushedCommits(at(body, "commits"), c -> text(c, "author.name"),
+                c -> firstNonEmpty(text(c, "title"), text(c, "message")));
         String before = requireText(body, "before");
         String after = requireText(body, "after");
         String pusher = text(body, "user_username");

@@ -10,7 +10,7 @@ public final class IngestMeters {
     public static final String REQUESTS = "oversight.webhook.requests";
     /**
      * Counter: rejected requests, tagged source and cause (signature, token, malformed, missing_header,
-     * content_type, too_large, timeout, error).
+     * content_type, too_large, timeout, id_mismatch, error).
      */
     public static final String REJECTIONS = "oversight.webhook.rejections";
     /** Counter: deliveries answered "duplicate" (already accepted), tagged source. */

@@ -60,6 +60,14 @@ class DedupIT {
         }
     }
 
+    /** The delivery is answered 200 "duplicate", and its raw record is on the topic once. */
+    private static void assertDuplicate(IngestFixture ingest, String uuid) throws Exception {
+        HttpResponse<String> replay = ingest.gitlab("Push Hook", uuid, PUSH);
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(status(replay)).isEqualTo("duplicate");
+        assertThat(rawDeliveriesAfterSentinel(ingest)).filteredOn(uuid::equals).hasSize(1);
+    }
+
     private static double dedupHits(PrometheusMeterRegistry registry, String source) {
         var counter = registry.find("oversight.ingest.dedup.hits").tag("source", source).counter();
         return counter == null ? 0 : counter.count();
@@ -70,10 +78,7 @@ class DedupIT {
         try (IngestFixture ingest = start(IngestFixture.newPrefix("dedup-replay"), "replay")) {
             String uuid = UUID.randomUUID().toString();
             assertThat(ingest.gitlab("Push Hook", uuid, PUSH).statusCode()).isEqualTo(202);
-            HttpResponse<String> replay = ingest.gitlab("Push Hook", uuid, PUSH);
-            assertThat(replay.statusCode()).isEqualTo(200);
-            assertThat(status(replay)).isEqualTo("duplicate");
-            assertThat(rawDeliveriesAfterSentinel(ingest)).filteredOn(uuid::equals).hasSize(1);
+            assertDuplicate(ingest, uuid);
             assertThat(dedupHits(ingest.registry(), "gitlab")).isEqualTo(1.0);
             assertThat(ingest.registry().scrape())
                     .contains("oversight_webhook_requests_seconds_count{event=\"push\",outcome=\"duplicate\",source=\"gitlab\"} 1");
@@ -116,10 +121,7 @@ class DedupIT {
             assertThat(before.gitlab("Push Hook", uuid, PUSH).statusCode()).isEqualTo(202);
         }
         try (IngestFixture after = start(prefix, "restarted")) {
-            HttpResponse<String> replay = after.gitlab("Push Hook", uuid, PUSH);
-            assertThat(replay.statusCode()).isEqualTo(200);
-            assertThat(status(replay)).isEqualTo("duplicate");
-            assertThat(rawDeliveriesAfterSentinel(after)).filteredOn(uuid::equals).hasSize(1);
+            assertDuplicate(after, uuid);
         }
     }
 
@@ -130,10 +132,7 @@ class DedupIT {
             String uuid = UUID.randomUUID().toString();
             assertThat(first.gitlab("Push Hook", uuid, PUSH).statusCode()).isEqualTo(202);
             awaitRemembered(second.registry(), 1, Duration.ofSeconds(30));
-            HttpResponse<String> atSecond = second.gitlab("Push Hook", uuid, PUSH);
-            assertThat(atSecond.statusCode()).isEqualTo(200);
-            assertThat(status(atSecond)).isEqualTo("duplicate");
-            assertThat(rawDeliveriesAfterSentinel(second)).filteredOn(uuid::equals).hasSize(1);
+            assertDuplicate(second, uuid);
         }
     }
 
@@ -162,12 +161,7 @@ class DedupIT {
 
     /** A CDEvents pipelinerun.finished in structured mode with the given id. */
     private static ObjectNode pipeline(String id) {
-        ObjectNode cdevent = Payloads.object("cdevents/v0.5.1/pipelinerun_finished.json");
-        ((ObjectNode) cdevent.get("context")).put("id", id);
-        ObjectNode event = Json.mapper().createObjectNode().put("specversion", "1.0").put("id", id)
-                .put("source", "/event/source/123").put("type", "dev.cdevents.pipelinerun.finished.0.3.0");
-        event.set("data", cdevent);
-        return event;
+        return Payloads.structured(Payloads.cdevent("v0.5.1/pipelinerun_finished.json", id));
     }
 
     private static void awaitRemembered(PrometheusMeterRegistry registry, int entries, Duration timeout) {

@@ -1,6 +1,7 @@
 package dev.oversight.bench.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.oversight.events.json.Json;
 import dev.oversight.ingest.IngestConfig;
 import dev.oversight.ingest.IngestService;
@@ -19,6 +20,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -92,47 +95,66 @@ public final class IngestBench {
         }
     }
 
-    /** Latencies of the measured window, from many threads. */
-    private static final class Samples {
-        private long[] values = new long[1 << 16];
+    /**
+     * The measured part of one side's run, after its warm-up: what completed in it, how long each took, and the CPU
+     * time the whole process used meanwhile (broker, server and client alike).
+     */
+    private static final class Window {
+        private final long from;
+        private final long to;
+        private final int seconds;
+        private final AtomicLong done = new AtomicLong();
+        private final AtomicLong errors = new AtomicLong();
+        private long[] latencies = new long[1 << 16];
         private int size;
+        private volatile long cpuFrom = -1;
+        private volatile long cpuTo = -1;
 
-        synchronized void add(long nanos) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = nanos;
+        Window(int warmup, int seconds) {
+            this.from = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
+            this.to = from + TimeUnit.SECONDS.toNanos(seconds);
+            this.seconds = seconds;
+            Thread cpu = new Thread(() -> {
+                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                LockSupport.parkNanos(Math.max(0, from - System.nanoTime()));
+                cpuFrom = os.getProcessCpuTime();
+                LockSupport.parkNanos(Math.max(0, to - System.nanoTime()));
+                cpuTo = os.getProcessCpuTime();
+            }, "bench-cpu");
+            cpu.setDaemon(true);
+            cpu.start();
         }
 
-        synchronized long[] toArray() {
-            return Arrays.copyOf(values, size);
+        boolean over() {
+            return System.nanoTime() >= to;
+        }
+
+        /** Counts one request sent at {@code sent} that just completed, if it lies within the window. */
+        void completed(long sent, boolean ok) {
+            long now = System.nanoTime();
+            if (sent < from || now > to) {
+                return;
+            }
+            if (!ok) {
+                errors.incrementAndGet();
+                return;
+            }
+            done.incrementAndGet();
+            synchronized (this) {
+                if (size == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, size * 2);
+                }
+                latencies[size++] = now - sent;
+            }
+        }
+
+        synchronized Result result(String what) {
+            double cpuSeconds = cpuTo < 0 || cpuFrom < 0 ? Double.NaN : (cpuTo - cpuFrom) / 1e9;
+            return new Result(what, done.get(), errors.get(), seconds, Arrays.copyOf(latencies, size), cpuSeconds);
         }
     }
 
     private IngestBench() {}
-
-    /** The CPU time this process used in the measured window (of every thread: broker, server, client). */
-    private static final class CpuWindow {
-        private volatile long from = -1;
-        private volatile long to = -1;
-
-        CpuWindow(long fromNanos, long toNanos) {
-            Thread t = new Thread(() -> {
-                com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, fromNanos - System.nanoTime()));
-                from = os.getProcessCpuTime();
-                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, toNanos - System.nanoTime()));
-                to = os.getProcessCpuTime();
-            }, "bench-cpu");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        double seconds() {
-            return to < 0 || from < 0 ? Double.NaN : (to - from) / 1e9;
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
@@ -248,33 +270,18 @@ public final class IngestBench {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
             Semaphore inFlight = new Semaphore(concurrency);
-            AtomicLong errors = new AtomicLong();
-            Samples samples = new Samples();
-            long start = System.nanoTime();
-            long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
-            long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
-            CpuWindow cpu = new CpuWindow(measureFrom, end);
-            AtomicLong done = new AtomicLong();
-            for (long i = 0; System.nanoTime() < end; i++) {
+            Window window = new Window(warmup, seconds);
+            for (long i = 0; !window.over(); i++) {
                 inFlight.acquire();
                 int n = (int) (i % mix.size());
                 long sent = System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, mix.get(n).key(), bodies.get(n)), (metadata, e) -> {
-                    long now = System.nanoTime();
+                    window.completed(sent, e == null);
                     inFlight.release();
-                    if (sent >= measureFrom && now <= end) {
-                        if (e == null) {
-                            done.incrementAndGet();
-                            samples.add(now - sent);
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    }
                 });
             }
             producer.flush();
-            return new Result("plain KafkaProducer", done.get(), errors.get(), seconds, samples.toArray(),
-                    cpu.seconds());
+            return window.result("plain KafkaProducer");
         }
     }
 
@@ -303,35 +310,28 @@ public final class IngestBench {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                     .setDefaultPort(runner.httpPort()).setKeepAlive(true),
                     new PoolOptions().setHttp1MaxSize(concurrency));
-            AtomicLong done = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
             AtomicLong next = new AtomicLong();
-            Samples samples = new Samples();
-            long start = System.nanoTime();
-            long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
-            long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
-            CpuWindow cpu = new CpuWindow(measureFrom, end);
+            Window window = new Window(warmup, seconds);
             CountDownLatch finished = new CountDownLatch(concurrency);
             for (int sender = 0; sender < concurrency; sender++) {
-                send(client, mix, next, measureFrom, end, done, errors, samples, finished);
+                send(client, mix, next, window, finished);
             }
             finished.await();
             client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return new Result("ingest over HTTP", done.get(), errors.get(), seconds, samples.toArray(),
-                    cpu.seconds());
+            return window.result("ingest over HTTP");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
     /** One sender: a request, and when its answer came, the next, until the end. */
-    private static void send(HttpClient client, List<Payload> mix, AtomicLong next, long measureFrom, long end,
-                             AtomicLong done, AtomicLong errors, Samples samples, CountDownLatch finished) {
-        long sent = System.nanoTime();
-        if (sent >= end) {
+    private static void send(HttpClient client, List<Payload> mix, AtomicLong next, Window window,
+                             CountDownLatch finished) {
+        if (window.over()) {
             finished.countDown();
             return;
         }
+        long sent = System.nanoTime();
         Payload payload = mix.get((int) (next.getAndIncrement() % mix.size()));
         String id = UUID.randomUUID().toString();
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setURI(payload.path());
@@ -341,16 +341,8 @@ public final class IngestBench {
                 .compose(r -> r.send(Buffer.buffer(payload.body(id))))
                 .compose(response -> response.body().map(b -> response.statusCode()))
                 .onComplete(answer -> {
-                    long now = System.nanoTime();
-                    if (sent >= measureFrom && now <= end) {
-                        if (answer.succeeded() && answer.result() == 202) {
-                            done.incrementAndGet();
-                            samples.add(now - sent);
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    }
-                    send(client, mix, next, measureFrom, end, done, errors, samples, finished);
+                    window.completed(sent, answer.succeeded() && answer.result() == 202);
+                    send(client, mix, next, window, finished);
                 });
     }
 
