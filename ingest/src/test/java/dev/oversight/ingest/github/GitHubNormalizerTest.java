@@ -170,6 +170,17 @@ class GitHubNormalizerTest {
     }
 
     @Test
+    void aReRunOfAWorkflowCarriesItsAttempt() {
+        ObjectNode body = (ObjectNode) payload("workflow_run.json");
+        ((ObjectNode) body.get("workflow_run")).put("run_attempt", 2).put("conclusion", "failure");
+        CiResult e = (CiResult) ((Normalized.Accepted) GitHubNormalizer.normalize("workflow_run", "d", body,
+                RECEIVED)).evidence().get(0);
+        assertThat(e.attempt()).isEqualTo(2);
+        assertThat(e.runId()).isEqualTo(((CiResult) only("workflow_run", "workflow_run.json")).runId());
+        assertThat(e.conclusion()).isEqualTo(CiResult.CiConclusion.FAILURE);
+    }
+
+    @Test
     void workflowJobThatFailed() {
         CiResult e = (CiResult) only("workflow_job", "workflow_job.json");
         assertThat(e.system()).isEqualTo(CiResult.CiSystem.WORKFLOW_JOB);
