@@ -1,32 +1,39 @@
 package dev.oversight.ingest;
 
-import dev.oversight.ingest.github.GitHubWebhookHandler;
+import dev.oversight.ingest.cloudevents.CloudEventsSource;
+import dev.oversight.ingest.dedup.DeliveryLedger;
+import dev.oversight.ingest.dedup.ReceiptFollower;
+import dev.oversight.ingest.github.GitHubSource;
+import dev.oversight.ingest.gitlab.GitLabSource;
 import dev.oversight.ingest.http.DeliveryAcceptor;
 import dev.oversight.ingest.http.RawBody;
+import dev.oversight.ingest.http.WebhookRoute;
+import dev.oversight.ingest.http.WebhookSource;
+import dev.oversight.ingest.jenkins.JenkinsSource;
 import dev.oversight.ingest.kafka.DeliveryPublisher;
+import dev.oversight.ingest.kafka.IngestMeters;
 import dev.oversight.runtime.ManagedService;
 import dev.oversight.runtime.kafka.KafkaHealth;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.oversight.events.Source;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Ingest: the webhook routes of every source, writing to Kafka through one transactional publisher.
- * Routes: {@code POST /webhooks/github}.
+ * Ingest: the webhook routes of every source, writing to Kafka through one transactional publisher and answering
+ * repeated deliveries from the dedup memory. Routes: {@code POST /webhooks/github}, {@code /webhooks/gitlab},
+ * {@code /webhooks/jenkins}, {@code /events}.
  */
 public final class IngestService implements ManagedService {
-
-    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
     private final IngestConfig config;
     private final MeterRegistry registry;
     private final Clock clock;
     private DeliveryPublisher publisher;
+    private DeliveryLedger ledger;
+    private ReceiptFollower follower;
     private KafkaHealth kafkaHealth;
 
     public IngestService(IngestConfig config, MeterRegistry registry, Clock clock) {
@@ -46,36 +53,38 @@ public final class IngestService implements ManagedService {
         publisher = new DeliveryPublisher(config.kafka(), "oversight-ingest-" + config.instanceId(),
                 config.kafkaTimeout(), registry);
         publisher.warmUp();
+        ledger = new DeliveryLedger(config.dedupWindow(), config.dedupMaxEntries(), clock::millis);
+        follower = new ReceiptFollower(config.kafka(), ledger, config.dedupWindow(), config.instanceId());
+        Gauge.builder(IngestMeters.DEDUP_ENTRIES, ledger, DeliveryLedger::size)
+                .description("Delivery ids remembered to answer repeated deliveries 'duplicate'")
+                .baseUnit("deliveries")
+                .register(registry);
+    }
+
+    /** The sources, each on its route. */
+    List<WebhookSource> sources() {
+        return List.of(
+                new GitHubSource(config.githubSecrets()),
+                new GitLabSource(config.gitlabTokens()),
+                new JenkinsSource(config.eventsTokens()),
+                new CloudEventsSource(config.eventsTokens()));
     }
 
     @Override
     public void mount(Router router) {
-        DeliveryAcceptor acceptor = new DeliveryAcceptor(publisher, config.kafka(), registry);
-        RawBody body = new RawBody(config.maxBodyBytes());
-        router.post("/webhooks/github").handler(body)
-                .handler(new GitHubWebhookHandler(config.githubSecrets(), acceptor, clock))
-                .failureHandler(ctx -> failed(ctx, acceptor, Source.GITHUB));
-    }
-
-    /** A request the body handler refused (413), or a handler bug: a JSON answer, never a hang. */
-    private void failed(RoutingContext ctx, DeliveryAcceptor acceptor, Source source) {
-        long started = System.nanoTime();
-        if (ctx.statusCode() == 413) {
-            acceptor.reject(ctx, started, source, null, 413, "too_large",
-                    "body is larger than the limit of " + config.maxBodyBytes() + " bytes");
-        } else if (ctx.statusCode() == 400) {
-            acceptor.reject(ctx, started, source, null, 400, "malformed", "the request body could not be read");
-        } else {
-            LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-            acceptor.reject(ctx, started, source, null, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "error",
-                    "the request could not be handled; nothing was written");
-        }
+        DeliveryAcceptor acceptor = new DeliveryAcceptor(publisher, ledger, config.kafka(), registry,
+                config.kafkaTimeout().multipliedBy(3));
+        RawBody body = new RawBody(config.maxBodyBytes(), config.bodyTimeout());
+        sources().forEach(source -> WebhookRoute.mount(router, source, body, acceptor, clock));
     }
 
     @Override
     public Readiness readiness() {
         if (kafkaHealth == null || !kafkaHealth.reachable()) {
             return Readiness.notReady("Kafka is not reachable at " + config.kafka().bootstrapServers());
+        }
+        if (!ledger.isLoaded()) {
+            return Readiness.notReady("loading the ids of deliveries accepted in the last " + config.dedupWindow());
         }
         return Readiness.ready("Kafka reachable; webhooks accepted");
     }
@@ -84,6 +93,9 @@ public final class IngestService implements ManagedService {
     public void close() {
         if (publisher != null) {
             publisher.close();
+        }
+        if (follower != null) {
+            follower.close();
         }
         if (kafkaHealth != null) {
             kafkaHealth.close();

@@ -1,17 +1,100 @@
 package dev.oversight.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Actor;
+import dev.oversight.events.PushEvent;
+import dev.oversight.events.json.Json;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** Small helpers to read a webhook body by dotted paths, saying which field is missing when one must be there. */
 public final class PayloadReader {
 
+    /** GitLab's other time format: {@code 2021-04-28 21:50:00 +0200}, {@code 2016-08-12 15:23:28 UTC}. */
+    private static final Pattern SPACED_TIME =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d+)? (UTC|[+-]\\d{4})");
+    private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendPattern(" xx")
+            .toFormatter();
+
     private PayloadReader() {}
+
+    /**
+     * A JSON body, or a {@link MalformedPayloadException} that says where it is broken (truncated, not JSON, empty,
+     * nested too deep).
+     */
+    public static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw new MalformedPayloadException("empty body");
+        }
+        try {
+            JsonNode json = Json.mapper().readTree(body);
+            if (json == null || json.isMissingNode()) {
+                throw new MalformedPayloadException("empty body");
+            }
+            return json;
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /** What went wrong reading a JSON body, and where. */
+    public static MalformedPayloadException unreadable(IOException e) {
+        if (e instanceof JsonProcessingException json) {
+            // Limits (nesting depth, number and string lengths) are reported without a location.
+            String where = json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
+                    + ", column " + json.getLocation().getColumnNr();
+            return new MalformedPayloadException("body is not valid JSON (" + json.getOriginalMessage() + where + ")");
+        }
+        return new MalformedPayloadException("body cannot be read: " + e.getMessage());
+    }
+
+    /** The first value that is neither null nor blank, or null. */
+    public static String firstNonEmpty(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The commits of a push ({@code id}, {@code added}, {@code modified}, {@code removed} as GitHub and GitLab name
+     * them), each with its author and the first line of its message as the source gives them.
+     */
+    public static List<PushEvent.PushedCommit> pushedCommits(JsonNode commits, Function<JsonNode, String> author,
+                                                            Function<JsonNode, String> message) {
+        List<PushEvent.PushedCommit> pushed = new ArrayList<>();
+        if (commits != null && commits.isArray()) {
+            for (JsonNode c : commits) {
+                pushed.add(new PushEvent.PushedCommit(requireText(c, "id"), author.apply(c), firstLine(message.apply(c)),
+                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
+            }
+        }
+        return pushed;
+    }
+
+    /** A commit message's first line, at most 200 characters. */
+    public static String firstLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        String line = message.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
 
     public static JsonNode at(JsonNode root, String path) {
         JsonNode node = root;
@@ -66,7 +149,10 @@ public final class PayloadReader {
         return node != null && node.canConvertToInt() ? node.asInt() : defaultValue;
     }
 
-    /** An ISO-8601 time (with offset or Z), epoch seconds, or null when absent or unreadable. */
+    /**
+     * An ISO-8601 time (with offset or Z), GitLab's {@code 2021-04-28 21:50:00 +0200} or {@code … UTC}, epoch
+     * seconds, or null when absent or unreadable.
+     */
     public static Instant instant(JsonNode root, String path) {
         JsonNode node = at(root, path);
         if (node == null) {
@@ -77,6 +163,9 @@ public final class PayloadReader {
         }
         String value = node.asText();
         try {
+            if (SPACED_TIME.matcher(value).matches()) {
+                return OffsetDateTime.parse(value.replace(" UTC", " +0000"), SPACED).toInstant();
+            }
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             try {

@@ -10,21 +10,11 @@ import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.CloudEventHeaders;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.github.GitHubSignature;
-import dev.oversight.runtime.ServiceRunner;
-import dev.oversight.runtime.config.Settings;
-import dev.oversight.runtime.kafka.TopicProvisioner;
-import dev.oversight.runtime.metrics.MetricsSetup;
 import dev.oversight.testing.kafka.RealKafka;
 import dev.oversight.testing.kafka.TopicProbe;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,75 +28,53 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealKafka.class)
 class IngestIT {
 
-    private static final String SECRET = "ingest-it-secret";
-    private static final String PREFIX = "it-ingest-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    private static ServiceRunner runner;
-    private static IngestConfig config;
-    private static PrometheusMeterRegistry registry;
+    private static IngestFixture ingest;
 
     @BeforeAll
     static void start() throws Exception {
-        config = IngestConfig.read(Settings.of(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", RealKafka.bootstrapServers(),
-                "OVERSIGHT_TOPIC_PREFIX", PREFIX,
-                "OVERSIGHT_TOPIC_PARTITIONS", "2",
-                IngestConfig.HTTP_HOST, "127.0.0.1",
-                IngestConfig.HTTP_PORT, "0",
-                IngestConfig.MAX_BODY, "64KiB",
-                IngestConfig.GITHUB_SECRET, "an-older-secret," + SECRET,
-                IngestConfig.INSTANCE_ID, "ingest-it")), null);
-        TopicProvisioner.ensure(config.kafka(), Duration.ofSeconds(30));
-        registry = MetricsSetup.prometheus();
-        runner = ServiceRunner.start("127.0.0.1", 0, Duration.ofSeconds(30), registry,
-                List.of(new IngestService(config, registry, Clock.systemUTC())));
+        ingest = IngestFixture.start(RealKafka.bootstrapServers(), IngestFixture.newPrefix("ingest"),
+                Map.of(IngestConfig.MAX_BODY, "64KiB"));
     }
 
     @AfterAll
     static void stop() {
-        if (runner != null) {
-            runner.close();
+        if (ingest != null) {
+            ingest.close();
         }
     }
 
-    private static byte[] payload(String file) throws IOException {
-        try (InputStream in = IngestIT.class.getResourceAsStream("/github/hub4j/" + file)) {
-            return in.readAllBytes();
-        }
+    private static byte[] payload(String file) {
+        return Payloads.bytes("github/hub4j/" + file);
     }
 
     private static HttpResponse<String> post(String event, String delivery, byte[] body, String signature,
                                              String contentType) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + runner.httpPort() + "/webhooks/github"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, String> headers = new HashMap<>();
         if (event != null) {
-            request.header("X-GitHub-Event", event);
+            headers.put("X-GitHub-Event", event);
         }
         if (delivery != null) {
-            request.header("X-GitHub-Delivery", delivery);
+            headers.put("X-GitHub-Delivery", delivery);
         }
         if (signature != null) {
-            request.header(GitHubSignature.HEADER, signature);
+            headers.put(GitHubSignature.HEADER, signature);
         }
         if (contentType != null) {
-            request.header("Content-Type", contentType);
+            headers.put("Content-Type", contentType);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ingest.post("/webhooks/github", headers, body);
     }
 
     private static HttpResponse<String> postSigned(String event, String delivery, byte[] body) throws Exception {
-        return post(event, delivery, body, GitHubSignature.sign(SECRET, body), "application/json");
+        return ingest.github(event, delivery, body);
     }
 
     private static TopicProbe<RawDelivery> raw() {
-        return new TopicProbe<>(RealKafka.bootstrapServers(), PREFIX + "raw", Topics.RAW.valueSerde().deserializer());
+        return ingest.probe(Topics.RAW);
     }
 
     private static TopicProbe<Evidence> reviews() {
-        return new TopicProbe<>(RealKafka.bootstrapServers(), PREFIX + "reviews",
-                Topics.REVIEWS.valueSerde().deserializer());
+        return ingest.probe(Topics.REVIEWS);
     }
 
     @Test
@@ -145,7 +113,7 @@ class IngestIT {
                 assertThat(CloudEventHeaders.read(r.headers(), CloudEventHeaders.SPECVERSION)).isEqualTo("1.0");
             });
         }
-        assertThat(registry.scrape()).contains("oversight_webhook_requests_seconds_count{event=\"pull_request\",outcome=\"accepted\",source=\"github\"}");
+        assertThat(ingest.registry().scrape()).contains("oversight_webhook_requests_seconds_count{event=\"pull_request\",outcome=\"accepted\",source=\"github\"}");
     }
 
     /**
@@ -172,11 +140,12 @@ class IngestIT {
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).contains("not valid JSON");
 
-        HttpResponse<String> noEvent = post(null, delivery, body, GitHubSignature.sign(SECRET, body), "application/json");
+        String signature = GitHubSignature.sign(IngestFixture.GITHUB_SECRET, body);
+        HttpResponse<String> noEvent = post(null, delivery, body, signature, "application/json");
         assertThat(noEvent.statusCode()).isEqualTo(400);
         assertThat(noEvent.body()).contains("missing header X-GitHub-Event");
 
-        HttpResponse<String> wrongType = post("status", delivery, body, GitHubSignature.sign(SECRET, body), "text/plain");
+        HttpResponse<String> wrongType = post("status", delivery, body, signature, "text/plain");
         assertThat(wrongType.statusCode()).isEqualTo(415);
 
         byte[] huge = new byte[100 * 1024];
@@ -192,7 +161,7 @@ class IngestIT {
                     .anyMatch(r -> r.value().deliveryId().equals(sentinel)), Duration.ofSeconds(10));
             assertThat(seen).noneMatch(r -> r.value().deliveryId().equals(delivery));
         }
-        assertThat(registry.scrape())
+        assertThat(ingest.registry().scrape())
                 .contains("oversight_webhook_rejections_requests_total{cause=\"signature\",source=\"github\"} 2.0")
                 .contains("oversight_webhook_rejections_requests_total{cause=\"too_large\",source=\"github\"} 1.0");
     }
@@ -220,7 +189,7 @@ class IngestIT {
         byte[] form = ("payload=" + java.net.URLEncoder.encode(json, java.nio.charset.StandardCharsets.UTF_8))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HttpResponse<String> response = post("deployment_status", UUID.randomUUID().toString(), form,
-                GitHubSignature.sign(SECRET, form), "application/x-www-form-urlencoded");
+                GitHubSignature.sign(IngestFixture.GITHUB_SECRET, form), "application/x-www-form-urlencoded");
         assertThat(response.statusCode()).isEqualTo(202);
     }
 }

@@ -5,6 +5,7 @@ import dev.oversight.events.ArtifactEvent;
 import dev.oversight.events.ChangeEvent;
 import dev.oversight.events.CiResult;
 import dev.oversight.events.DeadLetter;
+import dev.oversight.events.DeliveryReceipt;
 import dev.oversight.events.DeployEvent;
 import dev.oversight.events.Evidence;
 import dev.oversight.events.LastGood;
@@ -45,6 +46,13 @@ public final class Topics {
             Topic.Spec.retained(EVIDENCE_OF_RECORD));
     public static final Topic<String, DeadLetter> DLQ = topic("dlq", DeadLetter.class,
             Topic.Spec.retained(Duration.ofDays(30)));
+    /**
+     * Ingest's memory of the deliveries it accepted (key {@code <source>:<delivery id>}), so a repeated delivery is
+     * answered "duplicate" across restarts and instances. Every key is written once, so compaction would remove
+     * nothing: time-based deletion is what keeps it small.
+     */
+    public static final Topic<String, DeliveryReceipt> INGEST_DEDUP = topic("ingest-dedup", DeliveryReceipt.class,
+            Topic.Spec.retained(Duration.ofDays(7)));
 
     private Topics() {}
 
@@ -54,7 +62,7 @@ public final class Topics {
 
     /** Every topic Oversight creates on start. */
     public static List<Topic<String, ?>> all() {
-        return List.of(RAW, REVIEWS, CI, DEPLOYS, VERDICTS, LAST_GOOD, ACTIONS, DLQ);
+        return List.of(RAW, REVIEWS, CI, DEPLOYS, VERDICTS, LAST_GOOD, ACTIONS, DLQ, INGEST_DEDUP);
     }
 
     /** The evidence topic a record belongs on: reviews (changes, reviews, pushes), ci (results, artifacts), deploys. */

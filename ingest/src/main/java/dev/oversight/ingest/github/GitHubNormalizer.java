@@ -3,13 +3,14 @@ package dev.oversight.ingest.github;
 import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
+import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
 import static dev.oversight.ingest.PayloadReader.githubUser;
 import static dev.oversight.ingest.PayloadReader.integer;
+import static dev.oversight.ingest.PayloadReader.pushedCommits;
 import static dev.oversight.ingest.PayloadReader.requireLong;
 import static dev.oversight.ingest.PayloadReader.requireObject;
 import static dev.oversight.ingest.PayloadReader.requireText;
 import static dev.oversight.ingest.PayloadReader.text;
-import static dev.oversight.ingest.PayloadReader.texts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Actor;
@@ -175,16 +176,8 @@ public final class GitHubNormalizer {
         if (!ref.startsWith("refs/heads/")) {
             return "push to " + ref + " (not a branch) is not used by Oversight";
         }
-        List<PushEvent.PushedCommit> commits = new ArrayList<>();
-        JsonNode nodes = at(body, "commits");
-        if (nodes != null && nodes.isArray()) {
-            for (JsonNode c : nodes) {
-                String author = text(c, "author.username") != null ? text(c, "author.username") : text(c, "author.name");
-                String message = text(c, "message");
-                commits.add(new PushEvent.PushedCommit(requireText(c, "id"), author, firstLine(message),
-                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
-            }
-        }
+        List<PushEvent.PushedCommit> commits = pushedCommits(at(body, "commits"),
+                c -> firstNonEmpty(text(c, "author.username"), text(c, "author.name")), c -> text(c, "message"));
         // pusher carries only name and email; the sender is the account that pushed.
         Actor pusher = githubUser(body, "sender");
         if (pusher == null && text(body, "pusher.name") != null) {
@@ -220,7 +213,12 @@ public final class GitHubNormalizer {
 
     private String workflowRun(List<Evidence> out) {
         JsonNode run = requireObject(body, "workflow_run");
-        out.add(ci(run, requireText(run, "name"), CiSystem.WORKFLOW_RUN, requireText(run, "id"),
+        // Some runs arrive with an empty name; the workflow's name (or its file) is what policy can refer to.
+        String name = firstNonEmpty(text(run, "name"), text(body, "workflow.name"), text(run, "path"));
+        if (name == null) {
+            throw new MalformedPayloadException("missing field workflow_run.name");
+        }
+        out.add(ci(run, name, CiSystem.WORKFLOW_RUN, requireText(run, "id"),
                 integer(run, "run_attempt", 1), text(run, "head_sha"), text(run, "head_branch"),
                 text(run, "html_url"), "updated_at", "run_started_at", "created_at"));
         return null;
@@ -351,13 +349,5 @@ public final class GitHubNormalizer {
             throw new MalformedPayloadException("missing field " + path + ".login");
         }
         return actor;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return null;
-        }
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }

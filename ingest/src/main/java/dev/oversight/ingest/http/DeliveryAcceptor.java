@@ -1,5 +1,6 @@
 package dev.oversight.ingest.http;
 
+import dev.oversight.events.DeliveryReceipt;
 import dev.oversight.events.Evidence;
 import dev.oversight.events.RawDelivery;
 import dev.oversight.events.Source;
@@ -7,8 +8,10 @@ import dev.oversight.events.kafka.CloudEventHeaders;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.dedup.DeliveryLedger;
 import dev.oversight.ingest.kafka.DeliveryPublisher;
 import dev.oversight.ingest.kafka.IngestMeters;
+import dev.oversight.ingest.kafka.RawDeliveryJson;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,23 +20,26 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every webhook route does once a source's handler has verified and normalized a delivery: write the raw
- * delivery and its evidence to Kafka together, answer 202 only when they are committed and 503 when they could not
- * be, and count every outcome.
+ * What every webhook route does once a source has read a request: skip deliveries that were accepted before, write
+ * the raw delivery, its evidence and its receipt (for deduplication) to Kafka together, answer 202 only when they are
+ * committed and 503 when they could not be, and count every outcome.
  */
 public final class DeliveryAcceptor {
 
@@ -43,45 +49,113 @@ public final class DeliveryAcceptor {
     public enum Outcome { ACCEPTED, DUPLICATE, IGNORED, REJECTED, UNAVAILABLE }
 
     private final DeliveryPublisher publisher;
+    private final DeliveryLedger ledger;
     private final KafkaConnection kafka;
     private final MeterRegistry registry;
+    private final Duration waitLimit;
 
-    public DeliveryAcceptor(DeliveryPublisher publisher, KafkaConnection kafka, MeterRegistry registry) {
+    /** @param waitLimit how long a request may wait for the dedup memory or for an identical delivery in flight */
+    public DeliveryAcceptor(DeliveryPublisher publisher, DeliveryLedger ledger, KafkaConnection kafka,
+                            MeterRegistry registry, Duration waitLimit) {
         this.publisher = publisher;
+        this.ledger = ledger;
         this.kafka = kafka;
         this.registry = registry;
+        this.waitLimit = waitLimit;
     }
 
-    /** Writes a normalized delivery and answers. {@code started} is when the request arrived (System.nanoTime). */
-    public void accept(RoutingContext ctx, long started, Source source, String eventType, String deliveryId,
-                       byte[] body, Normalized normalized, Instant receivedAt) {
-        if (normalized instanceof Normalized.Ignored ignored) {
-            finish(started, source, eventType, Outcome.IGNORED);
-            Replies.json(ctx, 200, new JsonObject().put("status", "ignored").put("deliveryId", deliveryId)
-                    .put("reason", ignored.reason()));
+    /** Writes what a request carried and answers. {@code started} is when the request arrived (System.nanoTime). */
+    public void accept(RoutingContext ctx, long started, Source source, Intake intake, Instant receivedAt) {
+        if (intake.deliveries().isEmpty()) {
+            finish(started, source, intake.eventTag(), Outcome.IGNORED);
+            Replies.json(ctx, 200, new JsonObject().put("status", "ignored").put("reason", "the batch is empty"));
             return;
         }
-        Normalized.Accepted accepted = (Normalized.Accepted) normalized;
-        List<ProducerRecord<String, byte[]>> records = records(source, eventType, deliveryId, body, accepted,
-                receivedAt, ctx.request().headers());
+        List<Delivery> used = intake.deliveries().stream()
+                .filter(d -> d.normalized() instanceof Normalized.Accepted).toList();
+        if (used.isEmpty()) {
+            finish(started, source, intake.eventTag(), Outcome.IGNORED);
+            Delivery first = intake.deliveries().get(0);
+            String reason = intake.deliveries().size() == 1 ? ((Normalized.Ignored) first.normalized()).reason()
+                    : "no event of the batch is used by Oversight";
+            Replies.json(ctx, 200, new JsonObject().put("status", "ignored").put("deliveryId", first.deliveryId())
+                    .put("reason", reason));
+            return;
+        }
+        Future.fromCompletionStage(ledger.loaded().orTimeout(waitLimit.toMillis(), TimeUnit.MILLISECONDS),
+                        ctx.vertx().getOrCreateContext())
+                .onSuccess(v -> claimAndWrite(ctx, started, source, intake, used, receivedAt))
+                .onFailure(e -> unavailable(ctx, started, source, intake.eventTag(), used,
+                        "the memory of accepted deliveries is still loading"));
+    }
+
+    private void claimAndWrite(RoutingContext ctx, long started, Source source, Intake intake, List<Delivery> used,
+                               Instant receivedAt) {
+        DeliveryLedger.Claim claim = ledger.claim(used.stream().map(Delivery::dedupKey).toList());
+        if (claim instanceof DeliveryLedger.Claim.Busy busy) {
+            // An identical delivery is being written right now: its outcome decides what this one is.
+            Future.fromCompletionStage(busy.settled().copy().orTimeout(waitLimit.toMillis(), TimeUnit.MILLISECONDS),
+                            ctx.vertx().getOrCreateContext())
+                    .onSuccess(v -> claimAndWrite(ctx, started, source, intake, used, receivedAt))
+                    .onFailure(e -> unavailable(ctx, started, source, intake.eventTag(), used,
+                            "an identical delivery is still being written"));
+            return;
+        }
+        DeliveryLedger.Claim.Owned owned = (DeliveryLedger.Claim.Owned) claim;
+        if (!owned.duplicates().isEmpty()) {
+            Counter.builder(IngestMeters.DEDUP_HITS)
+                    .description("Deliveries answered duplicate: accepted before")
+                    .baseUnit("deliveries")
+                    .tag("source", source.id())
+                    .register(registry).increment(owned.duplicates().size());
+        }
+        Set<String> toWrite = new HashSet<>(owned.fresh());
+        List<Delivery> fresh = used.stream().filter(d -> toWrite.remove(d.dedupKey())).toList();
+        if (fresh.isEmpty()) {
+            ledger.released(owned);
+            finish(started, source, intake.eventTag(), Outcome.DUPLICATE);
+            Replies.json(ctx, 200, new JsonObject().put("status", "duplicate")
+                    .put("deliveryId", used.get(0).deliveryId()));
+            return;
+        }
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        fresh.forEach(d -> records.addAll(records(source, d, receivedAt, ctx.request().headers())));
         Future.fromCompletionStage(publisher.publish(records), ctx.vertx().getOrCreateContext())
                 .onSuccess(v -> {
-                    finish(started, source, eventType, Outcome.ACCEPTED);
-                    accepted.evidence().forEach(e -> Counter.builder(IngestMeters.EVIDENCE)
-                            .description("Evidence records written to Kafka")
-                            .baseUnit("records")
-                            .tag("source", source.id())
-                            .tag("kind", e.kind())
-                            .register(registry).increment());
-                    Replies.json(ctx, 202, new JsonObject().put("status", "accepted").put("deliveryId", deliveryId)
-                            .put("repository", accepted.repository()).put("records", records.size()));
+                    ledger.committed(owned);
+                    finish(started, source, intake.eventTag(), Outcome.ACCEPTED);
+                    fresh.forEach(d -> ((Normalized.Accepted) d.normalized()).evidence()
+                            .forEach(e -> Counter.builder(IngestMeters.EVIDENCE)
+                                    .description("Evidence records written to Kafka")
+                                    .baseUnit("records")
+                                    .tag("source", source.id())
+                                    .tag("kind", e.kind())
+                                    .register(registry).increment()));
+                    JsonObject answer = new JsonObject().put("status", "accepted")
+                            .put("deliveryId", fresh.get(0).deliveryId())
+                            .put("repository", ((Normalized.Accepted) fresh.get(0).normalized()).repository())
+                            .put("records", records.size());
+                    if (intake.deliveries().size() > 1) {
+                        answer.put("accepted", fresh.size()).put("duplicates", owned.duplicates().size())
+                                .put("ignored", intake.deliveries().size() - used.size());
+                    }
+                    Replies.json(ctx, 202, answer);
                 })
                 .onFailure(e -> {
-                    finish(started, source, eventType, Outcome.UNAVAILABLE);
-                    LOG.warn("Delivery {} from {} not written: {}", deliveryId, source.id(), e.getMessage());
-                    ctx.response().putHeader("Retry-After", "5");
-                    Replies.error(ctx, 503, "Kafka cannot take the event right now; nothing was written, retry later");
+                    ledger.released(owned);
+                    LOG.warn("Delivery {} from {} not written: {}", fresh.get(0).deliveryId(), source.id(),
+                            e.getMessage());
+                    unavailable(ctx, started, source, intake.eventTag(), fresh,
+                            "Kafka cannot take the event right now");
                 });
+    }
+
+    private void unavailable(RoutingContext ctx, long started, Source source, String eventTag, List<Delivery> used,
+                             String why) {
+        finish(started, source, eventTag, Outcome.UNAVAILABLE);
+        ctx.response().putHeader("Retry-After", "5");
+        Replies.error(ctx, 503, why + "; nothing of delivery " + used.get(0).deliveryId()
+                + " was written, retry later");
     }
 
     /** Answers a request refused before anything was written, and counts why. */
@@ -107,15 +181,19 @@ public final class DeliveryAcceptor {
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
-    private List<ProducerRecord<String, byte[]>> records(Source source, String eventType, String deliveryId,
-                                                        byte[] body, Normalized.Accepted accepted, Instant receivedAt,
+    /** The raw record, the evidence records and the receipt of one delivery, all keyed by its repository. */
+    private List<ProducerRecord<String, byte[]>> records(Source source, Delivery delivery, Instant receivedAt,
                                                         MultiMap headers) {
+        Normalized.Accepted accepted = (Normalized.Accepted) delivery.normalized();
         String ceSource = "/oversight/ingest/" + source.id();
         String key = accepted.repository();
+        String deliveryId = delivery.deliveryId();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        RawDelivery raw = new RawDelivery(RawDelivery.SCHEMA, source, eventType, deliveryId, key, receivedAt,
-                evidenceHeaders(headers), new String(body, StandardCharsets.UTF_8));
-        records.add(record(kafka.topic(Topics.RAW), key, raw, CloudEventHeaders.write(new RecordHeaders(),
+        // The body is written from the bytes received (RawDeliveryJson), so the record carries none in between.
+        RawDelivery raw = new RawDelivery(RawDelivery.SCHEMA, source, delivery.eventType(), deliveryId, key,
+                receivedAt, evidenceHeaders(headers), null);
+        records.add(new ProducerRecord<>(kafka.topic(Topics.RAW).name(), null, key,
+                RawDeliveryJson.write(raw, delivery.body()), CloudEventHeaders.write(new RecordHeaders(),
                 deliveryId, "delivery.v1", ceSource, receivedAt)));
         int index = 0;
         for (Evidence evidence : accepted.evidence()) {
@@ -123,11 +201,15 @@ public final class DeliveryAcceptor {
                     CloudEventHeaders.write(new RecordHeaders(), deliveryId + "/" + index++,
                             evidence.kind() + ".v1", ceSource, evidence.occurredAt())));
         }
+        records.add(record(kafka.topic(Topics.INGEST_DEDUP), delivery.dedupKey(),
+                new DeliveryReceipt(DeliveryReceipt.SCHEMA, source, deliveryId, key, receivedAt),
+                CloudEventHeaders.write(new RecordHeaders(), deliveryId + "/receipt", "delivery-receipt.v1",
+                        ceSource, receivedAt)));
         return records;
     }
 
     private static <V> ProducerRecord<String, byte[]> record(Topic<String, V> topic, String key, V value,
-                                                            org.apache.kafka.common.header.Headers headers) {
+                                                            Headers headers) {
         byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         return new ProducerRecord<>(topic.name(), null, key, bytes, headers);
     }

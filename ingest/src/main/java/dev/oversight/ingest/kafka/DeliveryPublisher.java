@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,6 +33,8 @@ public final class DeliveryPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryPublisher.class);
     private static final int MAX_DELIVERIES_PER_TRANSACTION = 256;
+    /** See {@link #run()}: measured with the benchmark, 10 ms gave the highest rate and the lowest latency. */
+    private static final long COMMIT_GAP_NANOS = 10_000_000L;
 
     /** The records of one delivery, and the promise the HTTP handler waits on. */
     private record Submission(List<ProducerRecord<String, byte[]>> records, long deadlineNanos,
@@ -45,6 +48,7 @@ public final class DeliveryPublisher implements AutoCloseable {
     private final Timer sendTimer;
     private volatile boolean producerReady;
     private Producer<String, byte[]> producer;
+    private long lastCommit = System.nanoTime() - COMMIT_GAP_NANOS;
 
     /**
      * @param transactionalId unique per running ingest instance, stable across its restarts (so a restart fences
@@ -106,6 +110,14 @@ public final class DeliveryPublisher implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
+                // Right after a commit the broker is still writing its markers, and a new transaction's first write
+                // would be held back until the broker retries it (add.partitions.to.txn.retry.backoff.ms, 20 ms by
+                // default). Waiting a few ms here instead lets more deliveries join the next transaction, which
+                // then goes through without that retry.
+                long rest = lastCommit + COMMIT_GAP_NANOS - System.nanoTime();
+                if (rest > 0) {
+                    LockSupport.parkNanos(rest);
+                }
                 List<Submission> batch = new ArrayList<>();
                 batch.add(first);
                 queue.drainTo(batch, MAX_DELIVERIES_PER_TRANSACTION - 1);
@@ -142,6 +154,7 @@ public final class DeliveryPublisher implements AutoCloseable {
                 }
             }
             p.commitTransaction();
+            lastCommit = System.nanoTime();
             producerReady = true;
         } catch (KafkaException | IllegalStateException e) {
             LOG.warn("Kafka did not take {} deliveries: {}", live.size(), e.toString());

@@ -100,6 +100,18 @@ class GitHubNormalizerTest {
     }
 
     @Test
+    void reviewStatesInTodaysLowerCase() {
+        for (String state : new String[] {"approved", "changes_requested", "commented"}) {
+            ObjectNode body = (ObjectNode) dev.oversight.ingest.Payloads.octokit("pull_request_review").get(0);
+            ((ObjectNode) body.get("review")).put("state", state);
+            ReviewEvent e = (ReviewEvent) ((Normalized.Accepted) GitHubNormalizer.normalize("pull_request_review", "d",
+                    body, RECEIVED)).evidence().get(0);
+            assertThat(e.state()).isEqualTo(ReviewState.valueOf(state.toUpperCase(java.util.Locale.ROOT)));
+            assertThat(e.reviewer().login()).isEqualTo("Codertocat");
+        }
+    }
+
+    @Test
     void dismissedReview() {
         ObjectNode body = (ObjectNode) payload("pull_request_review.json");
         body.put("action", "dismissed");
@@ -155,6 +167,17 @@ class GitHubNormalizerTest {
         assertThat(e.sha()).isEqualTo("dbea8d8b6ed2cf764dfd84a215f3f9040b3d4423");
         assertThat(e.attempt()).isEqualTo(1);
         assertThat(e.conclusion()).isEqualTo(CiResult.CiConclusion.SUCCESS);
+    }
+
+    @Test
+    void aReRunOfAWorkflowCarriesItsAttempt() {
+        ObjectNode body = (ObjectNode) payload("workflow_run.json");
+        ((ObjectNode) body.get("workflow_run")).put("run_attempt", 2).put("conclusion", "failure");
+        CiResult e = (CiResult) ((Normalized.Accepted) GitHubNormalizer.normalize("workflow_run", "d", body,
+                RECEIVED)).evidence().get(0);
+        assertThat(e.attempt()).isEqualTo(2);
+        assertThat(e.runId()).isEqualTo(((CiResult) only("workflow_run", "workflow_run.json")).runId());
+        assertThat(e.conclusion()).isEqualTo(CiResult.CiConclusion.FAILURE);
     }
 
     @Test

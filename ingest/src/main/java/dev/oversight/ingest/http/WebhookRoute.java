@@ -1,0 +1,98 @@
+package dev.oversight.ingest.http;
+
+import dev.oversight.ingest.MalformedPayloadException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One webhook route, the same for every source: content type (415), then authentication (401), then headers and
+ * body (400), then {@link DeliveryAcceptor} writes what was read and answers. A request the body reader refused is
+ * answered here too (413, 408), so every request gets a JSON answer.
+ */
+public final class WebhookRoute implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookRoute.class);
+
+    private final WebhookSource source;
+    private final DeliveryAcceptor acceptor;
+    private final Clock clock;
+    private final long maxBodyBytes;
+
+    private WebhookRoute(WebhookSource source, DeliveryAcceptor acceptor, Clock clock, long maxBodyBytes) {
+        this.source = source;
+        this.acceptor = acceptor;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Mounts {@code POST <source path>}: the raw body reader, then the source's handling. */
+    public static void mount(Router router, WebhookSource source, RawBody body, DeliveryAcceptor acceptor,
+                             Clock clock) {
+        WebhookRoute route = new WebhookRoute(source, acceptor, clock, body.limit());
+        router.post(source.path()).handler(body).handler(route).failureHandler(route::failed);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long started = System.nanoTime();
+        Instant receivedAt = clock.instant();
+        HttpServerRequest request = ctx.request();
+        String tag = source.eventTag(request);
+        try {
+            String mediaType = mediaType(request.getHeader("Content-Type"));
+            if (!source.mediaTypes().contains(mediaType)) {
+                throw new Rejection(415, "content_type", "Content-Type must be " + String.join(" or ",
+                        new TreeSet<>(source.mediaTypes())) + ", got '" + mediaType + "'");
+            }
+            byte[] body = RawBody.of(ctx);
+            source.authenticate(request, body);
+            Intake intake = source.read(request, mediaType, body, receivedAt);
+            acceptor.accept(ctx, started, source.source(), intake, receivedAt);
+        } catch (Rejection e) {
+            acceptor.reject(ctx, started, source.source(), tag, e.status(), e.cause(), e.getMessage());
+        } catch (MalformedPayloadException e) {
+            acceptor.reject(ctx, started, source.source(), tag, 400, "malformed",
+                    "malformed payload: " + e.getMessage());
+        }
+    }
+
+    /** A request the body reader refused (413, 408, 400), or a handler bug: a JSON answer, never a hang. */
+    private void failed(RoutingContext ctx) {
+        long started = System.nanoTime();
+        String tag = source.eventTag(ctx.request());
+        switch (ctx.statusCode()) {
+            case 413 -> acceptor.reject(ctx, started, source.source(), tag, 413, "too_large",
+                    "body is larger than the limit of " + maxBodyBytes + " bytes");
+            case 408 -> {
+                // The client is still (slowly) sending: answer, then close the connection rather than read on.
+                ctx.response().putHeader("Connection", "close").endHandler(v -> ctx.request().connection().close());
+                acceptor.reject(ctx, started, source.source(), tag, 408, "timeout",
+                        "the request body did not arrive in time; nothing was written");
+            }
+            case 400 -> acceptor.reject(ctx, started, source.source(), tag, 400, "malformed",
+                    "the request body could not be read");
+            default -> {
+                LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+                acceptor.reject(ctx, started, source.source(), tag, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+                        "error", "the request could not be handled; nothing was written");
+            }
+        }
+    }
+
+    /** The media type of a Content-Type header, lower case, without parameters; empty when absent. */
+    public static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+}

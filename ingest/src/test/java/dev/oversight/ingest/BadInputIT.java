@@ -1,0 +1,304 @@
+package dev.oversight.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oversight.events.DeliveryReceipt;
+import dev.oversight.events.Evidence;
+import dev.oversight.events.RawDelivery;
+import dev.oversight.events.json.Json;
+import dev.oversight.events.kafka.Topic;
+import dev.oversight.events.kafka.Topics;
+import dev.oversight.ingest.github.GitHubSignature;
+import dev.oversight.testing.kafka.RealKafka;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Requests that must be refused, on every route: each gets its status and a JSON error naming the problem, and
+ * nothing of any of them reaches any topic. The topics have one partition, and after each test a sentinel batch that
+ * writes to every topic is accepted: once it is visible everywhere, anything written before it would be too.
+ */
+@ExtendWith(RealKafka.class)
+class BadInputIT {
+
+    private static final int LIMIT = 256 * 1024;
+    private static IngestFixture ingest;
+    /** Every delivery id this class had accepted: the only ones allowed on the topics. */
+    private static final Set<String> ACCEPTED = new HashSet<>();
+
+    private record Case(String what, Callable<HttpResponse<String>> request, int status, String error) {}
+
+    private final List<Case> cases = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        ingest = IngestFixture.start(RealKafka.bootstrapServers(), IngestFixture.newPrefix("bad-input"),
+                Map.of("OVERSIGHT_TOPIC_PARTITIONS", "1", IngestConfig.MAX_BODY, "256KiB"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ingest != null) {
+            ingest.close();
+        }
+    }
+
+    private void refused(String what, int status, String error, Callable<HttpResponse<String>> request) {
+        cases.add(new Case(what, request, status, error));
+    }
+
+    /** Sends every case, checks its answer, then proves that nothing but accepted deliveries is on any topic. */
+    @AfterEach
+    void sendTheCasesAndFindNothingOfThemOnAnyTopic() throws Exception {
+        for (Case c : cases) {
+            HttpResponse<String> response = c.request().call();
+            assertThat(response.statusCode()).as(c.what() + ": " + response.body()).isEqualTo(c.status());
+            assertThat(response.headers().firstValue("Content-Type")).as(c.what()).hasValue("application/json");
+            JsonNode answer = Json.mapper().readTree(response.body());
+            if (c.status() >= 400) {
+                assertThat(answer.get("error").asText()).as(c.what()).contains(c.error());
+            } else {
+                assertThat(answer.get("status").asText()).as(c.what()).isEqualTo(c.error());
+            }
+        }
+        sendSentinel();
+        assertOnlyAcceptedDeliveriesOnTheTopics();
+    }
+
+    /**
+     * A batch whose events reach reviews, ci and deploys (and raw and the receipts): the sentinel. Returns once it
+     * is visible on every topic.
+     */
+    private static void sendSentinel() throws Exception {
+        String sentinel = "sentinel-" + UUID.randomUUID();
+        ArrayNode batch = Json.mapper().createArrayNode()
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/change_merged.json", sentinel + "-merged")))
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/pipelinerun_finished.json", sentinel + "-pipeline")))
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", sentinel + "-deployed")));
+        HttpResponse<String> response = ingest.events("application/cloudevents-batch+json", Map.of(),
+                Json.toBytes(batch));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        ACCEPTED.addAll(List.of(sentinel + "-merged", sentinel + "-pipeline", sentinel + "-deployed"));
+        assertThat(ingest.awaitDelivery(Topics.RAW, sentinel + "-merged")).isNotEmpty();
+        assertThat(ingest.awaitDelivery(Topics.INGEST_DEDUP, sentinel + "-merged")).isNotEmpty();
+        assertThat(ingest.awaitDelivery(Topics.REVIEWS, sentinel + "-merged")).isNotEmpty();
+        assertThat(ingest.awaitDelivery(Topics.CI, sentinel + "-pipeline")).isNotEmpty();
+        assertThat(ingest.awaitDelivery(Topics.DEPLOYS, sentinel + "-deployed")).isNotEmpty();
+    }
+
+    private static void assertOnlyAcceptedDeliveriesOnTheTopics() {
+        for (Topic<String, ?> topic : Topics.all()) {
+            for (ConsumerRecord<String, byte[]> record : ingest.readAll(topic)) {
+                Object value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+                String id = value instanceof Evidence e ? e.deliveryId() : value instanceof RawDelivery r
+                        ? r.deliveryId() : value instanceof DeliveryReceipt d ? d.deliveryId() : "not a delivery";
+                assertThat(ACCEPTED).as("a record on %s", topic.suffix()).contains(id);
+            }
+        }
+        List<ConsumerRecord<String, byte[]>> raw = ingest.readAll(Topics.RAW);
+        assertThat(raw).hasSameSizeAs(new HashSet<>(raw.stream().map(r ->
+                Topics.RAW.valueSerde().deserializer().deserialize("", r.value()).deliveryId()).toList()));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> copy = new HashMap<>(headers);
+        if (value == null) {
+            copy.remove(name);
+        } else {
+            copy.put(name, value);
+        }
+        return copy;
+    }
+
+    /** A body sent without Content-Length (chunked), so only what arrives can tell its size. */
+    private static HttpResponse<String> chunked(String path, Map<String, String> headers, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(ingest.uri(path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
+        headers.forEach(request::header);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void github() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        String delivery = UUID.randomUUID().toString();
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "X-GitHub-Event", "pull_request",
+                "X-GitHub-Delivery", delivery, GitHubSignature.HEADER, GitHubSignature.sign(IngestFixture.GITHUB_SECRET, body));
+        String path = "/webhooks/github";
+        refused("wrong secret", 401, "does not match", () -> ingest.post(path,
+                with(headers, GitHubSignature.HEADER, GitHubSignature.sign("a guess", body)), body));
+        refused("no signature", 401, "missing header X-Hub-Signature-256", () -> ingest.post(path,
+                with(headers, GitHubSignature.HEADER, null), body));
+        refused("signature of another body", 401, "does not match", () -> ingest.post(path, headers,
+                Payloads.bytes("github/hub4j/push.json")));
+        refused("not a signature", 401, "does not match", () -> ingest.post(path,
+                with(headers, GitHubSignature.HEADER, "sha256=zz"), body));
+        byte[] truncated = Arrays.copyOf(body, body.length / 2);
+        refused("truncated JSON", 400, "not valid JSON", () -> ingest.github("pull_request", delivery, truncated));
+        refused("not JSON", 400, "not valid JSON", () -> ingest.github("pull_request", delivery, bytes("{payload: 1")));
+        refused("empty body", 400, "empty body", () -> ingest.github("pull_request", delivery, new byte[0]));
+        refused("JSON but not an object", 400, "not a JSON object", () -> ingest.github("pull_request", delivery,
+                bytes("[1, 2]")));
+        refused("a required field missing", 400, "missing field head.sha", () -> {
+            ObjectNode noHead = Payloads.object("github/hub4j/pull_request.json");
+            ((ObjectNode) noHead.get("pull_request")).remove("head");
+            return ingest.github("pull_request", delivery, Json.toBytes(noHead));
+        });
+        refused("nested too deep", 400, "not valid JSON", () -> ingest.github("pull_request", delivery,
+                bytes("[".repeat(5000) + "]".repeat(5000))));
+        refused("not UTF-8", 400, "not valid JSON", () -> ingest.github("pull_request", delivery,
+                new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}));
+        refused("no X-GitHub-Event", 400, "missing header X-GitHub-Event", () -> ingest.post(path,
+                with(headers, "X-GitHub-Event", null), body));
+        refused("no X-GitHub-Delivery", 400, "missing header X-GitHub-Delivery", () -> ingest.post(path,
+                with(headers, "X-GitHub-Delivery", null), body));
+        refused("text/plain", 415, "Content-Type must be application/json or application/x-www-form-urlencoded",
+                () -> ingest.post(path, with(headers, "Content-Type", "text/plain"), body));
+        refused("no content type", 415, "got ''", () -> ingest.post(path, with(headers, "Content-Type", null), body));
+        byte[] huge = new byte[LIMIT + 1];
+        Arrays.fill(huge, (byte) ' ');
+        refused("over the limit by Content-Length", 413, "larger than the limit", () -> ingest.github("pull_request",
+                delivery, huge));
+        refused("over the limit as it arrives", 413, "larger than the limit", () -> chunked(path,
+                with(headers, GitHubSignature.HEADER, GitHubSignature.sign(IngestFixture.GITHUB_SECRET, huge)), huge));
+        refused("a form without payload", 400, "no payload field", () -> ingest.post(path, with(with(headers,
+                "Content-Type", "application/x-www-form-urlencoded"), GitHubSignature.HEADER,
+                GitHubSignature.sign(IngestFixture.GITHUB_SECRET, bytes("other=1"))), bytes("other=1")));
+        refused("an event type Oversight does not use", 200, "ignored", () -> ingest.github("star",
+                UUID.randomUUID().toString(), body));
+    }
+
+    @Test
+    void replayedDeliveries() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/status.json");
+        String delivery = UUID.randomUUID().toString();
+        assertThat(ingest.github("status", delivery, body).statusCode()).isEqualTo(202);
+        ACCEPTED.add(delivery);
+        for (int i = 0; i < 3; i++) {
+            refused("replay " + i, 200, "duplicate", () -> ingest.github("status", delivery, body));
+        }
+    }
+
+    @Test
+    void gitlab() throws Exception {
+        byte[] body = Payloads.bytes("gitlab/go-gitlab/merge_request.json");
+        String uuid = UUID.randomUUID().toString();
+        Map<String, String> headers = Map.of("Content-Type", "application/json", "X-Gitlab-Event", "Merge Request Hook",
+                "X-Gitlab-Event-UUID", uuid, "X-Gitlab-Token", IngestFixture.GITLAB_TOKEN);
+        String path = "/webhooks/gitlab";
+        refused("no token", 401, "missing header X-Gitlab-Token", () -> ingest.post(path,
+                with(headers, "X-Gitlab-Token", null), body));
+        refused("wrong token", 401, "does not match", () -> ingest.post(path,
+                with(headers, "X-Gitlab-Token", IngestFixture.GITLAB_TOKEN + "x"), body));
+        refused("the events token", 401, "does not match", () -> ingest.post(path,
+                with(headers, "X-Gitlab-Token", IngestFixture.EVENTS_TOKEN), body));
+        refused("no X-Gitlab-Event", 400, "missing header X-Gitlab-Event", () -> ingest.post(path,
+                with(headers, "X-Gitlab-Event", null), body));
+        refused("no delivery id", 400, "missing header X-Gitlab-Event-UUID (or Idempotency-Key)",
+                () -> ingest.post(path, with(headers, "X-Gitlab-Event-UUID", null), body));
+        refused("truncated JSON", 400, "not valid JSON", () -> ingest.post(path, headers,
+                Arrays.copyOf(body, body.length - 10)));
+        refused("form encoding", 415, "Content-Type must be application/json", () -> ingest.post(path,
+                with(headers, "Content-Type", "application/x-www-form-urlencoded"), body));
+        refused("a deployment without a full SHA", 400, "commit_url", () -> {
+            ObjectNode deployment = Payloads.object("gitlab/docs/deployment.docs.json");
+            deployment.put("commit_url", "http://10.126.0.2:3000/root/test-deployment-webhooks/-/commit/279484c0");
+            return ingest.post(path, with(headers, "X-Gitlab-Event", "Deployment Hook"), Json.toBytes(deployment));
+        });
+        refused("a hook Oversight does not use", 200, "ignored", () -> ingest.post(path,
+                with(headers, "X-Gitlab-Event", "Wiki Page Hook"), body));
+    }
+
+    @Test
+    void jenkins() throws Exception {
+        byte[] body = Payloads.bytes("jenkins/notification-plugin-example.json");
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        refused("no token", 401, "missing token", () -> ingest.post("/webhooks/jenkins", json, body));
+        refused("wrong ?token=", 401, "does not match", () -> ingest.post("/webhooks/jenkins?token=guess", json, body));
+        refused("wrong bearer", 401, "does not match", () -> ingest.post("/webhooks/jenkins",
+                with(json, "Authorization", "Bearer " + IngestFixture.GITLAB_TOKEN), body));
+        refused("malformed", 400, "not valid JSON", () -> ingest.jenkins(bytes("{\"name\": \"asgard\", \"build\": ")));
+        refused("no build", 400, "missing object build", () -> ingest.jenkins(bytes("{\"name\": \"asgard\"}")));
+        refused("XML", 415, "Content-Type must be application/json", () -> ingest.post(
+                "/webhooks/jenkins?token=" + IngestFixture.EVENTS_TOKEN, Map.of("Content-Type", "application/xml"),
+                body));
+    }
+
+    @Test
+    void cloudEvents() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id);
+        Map<String, String> binary = Map.of("ce-specversion", "1.0", "ce-id", id, "ce-source", "/event/source/123",
+                "ce-type", "dev.cdevents.service.deployed.0.3.0");
+        refused("no token", 401, "missing token", () -> ingest.post("/events",
+                with(binary, "Content-Type", "application/json"), Json.toBytes(cdevent)));
+        refused("the GitLab token", 401, "does not match", () -> ingest.post("/events", with(with(binary,
+                "Content-Type", "application/json"), "Authorization", "Bearer " + IngestFixture.GITLAB_TOKEN),
+                Json.toBytes(cdevent)));
+        refused("binary without ce-id", 400, "missing header ce-id", () -> ingest.events("application/json",
+                with(binary, "ce-id", null), Json.toBytes(cdevent)));
+        refused("binary with another ce-id", 400, "differs from the CDEvents context.id", () -> ingest.events(
+                "application/json", with(binary, "ce-id", "another-" + id), Json.toBytes(cdevent)));
+        refused("structured with another id", 400, "differs from the CDEvents context.id", () -> ingest.events(
+                "application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent).put("id", "x-" + id))));
+        String good = "batch-good-" + UUID.randomUUID();
+        ArrayNode batch = Json.mapper().createArrayNode()
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/pipelinerun_finished.json", good)))
+                .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", "y-" + id)).put("id", "z-" + id));
+        refused("a batch with one bad event", 400, "event 2 of the batch: the CloudEvents id", () -> ingest.events(
+                "application/cloudevents-batch+json", Map.of(), Json.toBytes(batch)));
+        refused("a truncated batch", 400, "not valid JSON", () -> ingest.events("application/cloudevents-batch+json",
+                Map.of(), Arrays.copyOf(Json.toBytes(batch), 300)));
+        refused("CDEvents 0.3", 400, "is not supported", () -> {
+            ObjectNode old = Payloads.cdevent("v0.4.1/service_deployed.json", id);
+            ((ObjectNode) old.get("context")).put("version", "0.3.0");
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(old)));
+        });
+        refused("XML", 415, "Content-Type must be", () -> ingest.events("application/xml", binary,
+                Json.toBytes(cdevent)));
+        refused("XML data", 415, "datacontenttype must be JSON", () -> ingest.events("application/cloudevents+json",
+                Map.of(), Json.toBytes(Payloads.structured(cdevent).put("datacontenttype", "application/xml"))));
+        refused("a CDEvent Oversight does not use", 200, "ignored", () -> ingest.events(
+                "application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(Payloads.cdevent("main/ticket_created.json",
+                        UUID.randomUUID().toString())))));
+    }
+
+    @Test
+    void everyRejectionIsCountedByItsCause() throws Exception {
+        refused("unsigned", 401, "missing header", () -> ingest.post("/webhooks/github",
+                Map.of("Content-Type", "application/json", "X-GitHub-Event", "push", "X-GitHub-Delivery", "d"),
+                bytes("{}")));
+        cases.get(0).request().call();
+        assertThat(ingest.registry().scrape())
+                .contains("oversight_webhook_rejections_requests_total{cause=\"signature\",source=\"github\"}")
+                .containsPattern("oversight_webhook_requests_seconds_count\\{event=\"push\",outcome=\"rejected\","
+                        + "source=\"github\"} [1-9]");
+    }
+}

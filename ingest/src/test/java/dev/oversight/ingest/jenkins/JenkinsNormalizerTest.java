@@ -1,0 +1,108 @@
+package dev.oversight.ingest.jenkins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.oversight.events.CiResult;
+import dev.oversight.events.CiResult.CiConclusion;
+import dev.oversight.events.CiResult.CiStatus;
+import dev.oversight.ingest.MalformedPayloadException;
+import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.Payloads;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The Notification plugin's example (test resources jenkins/, see ORIGIN.md) and its phases and results. */
+class JenkinsNormalizerTest {
+
+    private static final Instant RECEIVED = Instant.parse("2026-11-24T08:00:00Z");
+
+    private static ObjectNode example() {
+        return Payloads.object("jenkins/notification-plugin-example.json");
+    }
+
+    private static CiResult result(ObjectNode body) {
+        Normalized normalized = JenkinsNormalizer.normalize(JenkinsNormalizer.deliveryId(body), body, RECEIVED);
+        Normalized.Accepted accepted = (Normalized.Accepted) normalized;
+        assertThat(accepted.evidence()).hasSize(1);
+        return (CiResult) accepted.evidence().get(0);
+    }
+
+    @Test
+    void theExampleIsASuccessfulBuildOfItsCommit() {
+        CiResult e = result(example());
+        assertThat(e.repository()).isEqualTo("github:evgeny-goldin/asgard");
+        assertThat(e.sha()).isEqualTo("c6d86dc654b12425e706bcf951adfe5a8627a517");
+        assertThat(e.name()).isEqualTo("asgard");
+        assertThat(e.system()).isEqualTo(CiResult.CiSystem.BUILD);
+        assertThat(e.runId()).isEqualTo("asgard#18");
+        assertThat(e.status()).isEqualTo(CiStatus.COMPLETED);
+        assertThat(e.conclusion()).isEqualTo(CiConclusion.SUCCESS);
+        assertThat(e.branch()).isEqualTo("master");
+        assertThat(e.url()).isEqualTo("http://localhost:8080/job/asgard/18/");
+        assertThat(e.deliveryId()).isEqualTo("http://localhost:8080/job/asgard/18/#COMPLETED");
+        assertThat(e.occurredAt()).isEqualTo(RECEIVED);
+    }
+
+    @Test
+    void eachPhaseIsItsOwnDelivery() {
+        ObjectNode body = example();
+        ObjectNode build = (ObjectNode) body.get("build");
+        build.put("phase", "STARTED").remove("status");
+        CiResult started = result(body);
+        assertThat(started.status()).isEqualTo(CiStatus.IN_PROGRESS);
+        assertThat(started.conclusion()).isNull();
+        assertThat(started.deliveryId()).isEqualTo("http://localhost:8080/job/asgard/18/#STARTED");
+        build.put("phase", "FINALIZED").put("status", "FAILURE");
+        CiResult finalized = result(body);
+        assertThat(finalized.status()).isEqualTo(CiStatus.COMPLETED);
+        assertThat(finalized.conclusion()).isEqualTo(CiConclusion.FAILURE);
+        assertThat(finalized.deliveryId()).isEqualTo("http://localhost:8080/job/asgard/18/#FINALIZED");
+    }
+
+    @Test
+    void jenkinsResults() {
+        ObjectNode body = example();
+        ObjectNode build = (ObjectNode) body.get("build");
+        build.put("status", "UNSTABLE");
+        assertThat(result(body).conclusion())
+                .isEqualTo(CiConclusion.FAILURE);
+        build.put("status", "ABORTED");
+        assertThat(result(body).conclusion()).isEqualTo(CiConclusion.CANCELLED);
+        build.put("status", "NOT_BUILT");
+        assertThat(result(body).conclusion()).isEqualTo(CiConclusion.SKIPPED);
+        build.put("status", "FAILURE");
+        assertThat(result(body).conclusion()).isEqualTo(CiConclusion.FAILURE);
+    }
+
+    @Test
+    void aGitLabCheckoutIsTheGitLabRepository() {
+        ObjectNode body = example();
+        ((ObjectNode) body.at("/build/scm")).put("url", "git@gitlab.example.com:platform/payments/api.git");
+        assertThat(result(body).repository()).isEqualTo("gitlab:platform/payments/api");
+        ((ObjectNode) body.at("/build/scm")).put("url", "https://git.example.com/scm/pay/api.git");
+        assertThat(result(body).repository()).isEqualTo("https://git.example.com/scm/pay/api");
+    }
+
+    @Test
+    void aQueuedBuildWithoutCommitIsIgnored() {
+        ObjectNode body = example();
+        ObjectNode build = (ObjectNode) body.get("build");
+        build.put("phase", "QUEUED").remove("scm");
+        assertThat(JenkinsNormalizer.normalize("d", body, RECEIVED))
+                .isInstanceOfSatisfying(Normalized.Ignored.class, i -> assertThat(i.reason()).contains("no commit"));
+    }
+
+    @Test
+    void saysWhatIsMissing() {
+        ObjectNode noBuild = example();
+        noBuild.remove("build");
+        assertThatThrownBy(() -> JenkinsNormalizer.deliveryId(noBuild))
+                .isInstanceOf(MalformedPayloadException.class).hasMessage("missing object build");
+        ObjectNode unknownPhase = example();
+        ((ObjectNode) unknownPhase.get("build")).put("phase", "EXPLODED");
+        assertThatThrownBy(() -> JenkinsNormalizer.normalize("d", unknownPhase, RECEIVED))
+                .hasMessage("unknown build.phase EXPLODED");
+    }
+}
