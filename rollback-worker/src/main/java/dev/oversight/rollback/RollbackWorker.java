@@ -18,6 +18,7 @@ import dev.oversight.rollback.state.StateReader;
 import dev.oversight.runtime.ManagedService;
 import dev.oversight.runtime.kafka.KafkaHealth;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +79,7 @@ public final class RollbackWorker implements ManagedService {
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private KafkaConsumer<String, Verdict> consumer;
     private KafkaProducer<String, byte[]> producer;
+    private List<KafkaClientMetrics> clientMetrics = List.of();
     private StateReader state;
     private Journal journal;
     private DeployWatch deploys;
@@ -128,6 +130,9 @@ public final class RollbackWorker implements ManagedService {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+        // The verdict consumer's lag and the action producer's health, on /metrics.
+        clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer));
+        clientMetrics.forEach(m -> m.bindTo(registry));
         meters = new WorkerMeters(registry, service -> config.policy().service(service)
                 .map(dev.oversight.policy.rules.Policy.ServiceDef::team).filter(t -> t != null && !t.isBlank())
                 .orElse("none"));
@@ -354,6 +359,7 @@ public final class RollbackWorker implements ManagedService {
                 Thread.currentThread().interrupt();
             }
         }
+        clientMetrics.forEach(KafkaClientMetrics::close);
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

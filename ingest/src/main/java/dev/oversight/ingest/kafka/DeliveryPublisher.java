@@ -2,6 +2,7 @@ package dev.oversight.ingest.kafka;
 
 import dev.oversight.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ public final class DeliveryPublisher implements AutoCloseable {
     private final Timer sendTimer;
     private volatile boolean producerReady;
     private Producer<String, byte[]> producer;
+    private final MeterRegistry registry;
+    private KafkaClientMetrics producerMetrics;
     private long lastCommit = System.nanoTime() - COMMIT_GAP_NANOS;
 
     /**
@@ -56,6 +59,7 @@ public final class DeliveryPublisher implements AutoCloseable {
      * @param maxBlock        how long one Kafka call may block when the cluster does not answer
      */
     public DeliveryPublisher(KafkaConnection kafka, String transactionalId, Duration maxBlock, MeterRegistry registry) {
+        this.registry = registry;
         Map<String, Object> props = kafka.common("oversight-ingest");
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -182,6 +186,8 @@ public final class DeliveryPublisher implements AutoCloseable {
                 throw e;
             }
             producer = created;
+            producerMetrics = new KafkaClientMetrics(created);
+            producerMetrics.bindTo(registry);
         }
         return producer;
     }
@@ -192,6 +198,10 @@ public final class DeliveryPublisher implements AutoCloseable {
     }
 
     private void closeProducer(Duration timeout) {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+            producerMetrics = null;
+        }
         if (producer != null) {
             try {
                 producer.close(timeout);
