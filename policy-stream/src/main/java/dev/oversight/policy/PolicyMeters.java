@@ -40,41 +40,96 @@ public final class PolicyMeters {
         return registry;
     }
 
+    /**
+     * Registers, at zero, the counters of every service the policy names in every protected environment. Prometheus's
+     * increase() cannot see the first increment of a series that appears with it: without this, a service's first
+     * deploy, first violation or first compliant verdict would be missing from the dashboards' counts. Services
+     * the policy does not name are counted from their second event on in increase() and rate(). The verdict latency
+     * is registered for every environment the policy names, protected or not.
+     */
+    public void initialize(dev.oversight.policy.rules.Policy policy) {
+        deadLetterCounter("policy-stream-deserialize");
+        deadLetterCounter("policy-stream-process");
+        policy.environments().forEach((environment, settings) -> {
+            for (VerdictStatus status : VerdictStatus.values()) {
+                if (status.isFinal()) {
+                    latencyTimer(status, environment);
+                }
+            }
+            if (!settings.isProtected()) {
+                return;
+            }
+            for (dev.oversight.policy.rules.Policy.ServiceDef service : policy.services()) {
+                String team = service.team() == null || service.team().isBlank() ? "none" : service.team();
+                deployCounter(environment, service.name(), team, true);
+                for (VerdictStatus status : VerdictStatus.values()) {
+                    verdictCounter(status, environment, service.name(), team);
+                }
+                for (ReasonCode reason : ReasonCode.values()) {
+                    reasonCounter(reason, environment, service.name(), team);
+                }
+                for (String outcome : java.util.List.of("in_time", "expired", "late")) {
+                    breakGlassCounter(outcome, environment, service.name(), team);
+                }
+            }
+        });
+    }
+
     public void deploy(String environment, String service, String team, boolean isProtected) {
-        Counter.builder(DEPLOYS).description("Successful deploys seen, protected environments or not")
+        deployCounter(environment, service, team, isProtected).increment();
+    }
+
+    private Counter deployCounter(String environment, String service, String team, boolean isProtected) {
+        return Counter.builder(DEPLOYS).description("Successful deploys seen, protected environments or not")
                 .baseUnit("deploys")
                 .tag("environment", environment).tag("service", service).tag("team", team)
                 .tag("protected", Boolean.toString(isProtected))
-                .register(registry).increment();
+                .register(registry);
     }
 
     public void verdict(VerdictStatus status, String environment, String service, String team) {
-        Counter.builder(VERDICTS).description("Verdicts emitted, by status")
+        verdictCounter(status, environment, service, team).increment();
+    }
+
+    private Counter verdictCounter(VerdictStatus status, String environment, String service, String team) {
+        return Counter.builder(VERDICTS).description("Verdicts emitted, by status")
                 .baseUnit("verdicts")
                 .tag("status", status.name().toLowerCase(Locale.ROOT))
                 .tag("environment", environment).tag("service", service).tag("team", team)
-                .register(registry).increment();
+                .register(registry);
     }
 
     public void reason(ReasonCode reason, String environment, String service, String team) {
-        Counter.builder(REASONS).description("Reasons of violations and exceptions, by reason code")
+        reasonCounter(reason, environment, service, team).increment();
+    }
+
+    private Counter reasonCounter(ReasonCode reason, String environment, String service, String team) {
+        return Counter.builder(REASONS).description("Reasons of violations and exceptions, by reason code")
                 .baseUnit("reasons")
                 .tag("reason", reason.name()).tag("environment", environment).tag("service", service).tag("team", team)
-                .register(registry).increment();
+                .register(registry);
     }
 
     public void latency(VerdictStatus status, String environment, Duration elapsed) {
-        Timer.builder(LATENCY).description("Time from a deploy's arrival to its final verdict")
+        latencyTimer(status, environment).record(elapsed);
+    }
+
+    private Timer latencyTimer(VerdictStatus status, String environment) {
+        return Timer.builder(LATENCY).description("Time from a deploy's arrival to its final verdict")
                 .tag("status", status.name().toLowerCase(Locale.ROOT)).tag("environment", environment)
                 .publishPercentileHistogram()
-                .register(registry).record(elapsed);
+                .register(registry);
     }
 
     public void breakGlassReview(String outcome, String environment, String service, String team) {
-        Counter.builder(BREAK_GLASS_REVIEWS).description("Reviews after the fact of emergency (break-glass) deploys")
+        breakGlassCounter(outcome, environment, service, team).increment();
+    }
+
+    private Counter breakGlassCounter(String outcome, String environment, String service, String team) {
+        return Counter.builder(BREAK_GLASS_REVIEWS).description("Reviews after the fact of emergency (break-glass) deploys")
                 .baseUnit("reviews")
                 .tag("outcome", outcome).tag("environment", environment).tag("service", service).tag("team", team)
-                .register(registry).increment();
+                .register(registry);
     }
 
     public void evidence(String kind) {
@@ -82,8 +137,13 @@ public final class PolicyMeters {
                 .baseUnit("records").tag("kind", k).register(registry)).increment();
     }
 
+    /** @param stage {@code policy-stream-deserialize} or {@code policy-stream-process} */
     public void deadLetter(String stage) {
-        Counter.builder(DEAD_LETTERS).description("Records that could not be processed, sent to the dead-letter topic")
-                .baseUnit("records").tag("stage", stage).register(registry).increment();
+        deadLetterCounter(stage).increment();
+    }
+
+    private Counter deadLetterCounter(String stage) {
+        return Counter.builder(DEAD_LETTERS).description("Records that could not be processed, sent to the dead-letter topic")
+                .baseUnit("records").tag("stage", stage).register(registry);
     }
 }

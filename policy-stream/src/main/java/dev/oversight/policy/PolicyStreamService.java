@@ -71,6 +71,7 @@ public final class PolicyStreamService implements ManagedService {
     @Override
     public void start() {
         Topic<String, ?> verdicts = config.kafka().topic(Topics.VERDICTS);
+        meters.initialize(config.policy());
         streams = new KafkaStreams(topology(), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("policy-stream thread failed; replacing it", e);

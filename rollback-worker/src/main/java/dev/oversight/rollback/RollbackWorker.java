@@ -136,6 +136,7 @@ public final class RollbackWorker implements ManagedService {
         meters = new WorkerMeters(registry, service -> config.policy().service(service)
                 .map(dev.oversight.policy.rules.Policy.ServiceDef::team).filter(t -> t != null && !t.isBlank())
                 .orElse("none"));
+        meters.initialize(config.policy(), sinks.stream().map(AlertSink::name).toList());
         WorkerConfig.Rollbacks rollbacks = config.rollbacks();
         journal = new Journal(executor -> new CircuitBreaker(rollbacks.breakerFailures(), rollbacks.breakerCoolDown()));
         LastGoods lastGoods = new LastGoods();

@@ -51,19 +51,11 @@ public final class WorkerMeters implements AutoCloseable {
         String outcome = outcomeOf(action);
         String type = action.type().name().toLowerCase(Locale.ROOT);
         if (action.type() == Action.ActionType.ROLLBACK) {
-            Counter.builder(ROLLBACKS).description("Rollbacks, by executor and outcome")
-                    .baseUnit("rollbacks")
-                    .tag("executor", action.target()).tag("outcome", outcome)
-                    .tag("reason", action.reason() == null ? "none" : action.reason().toLowerCase(Locale.ROOT))
-                    .tag("environment", action.environment()).tag("service", action.service())
-                    .tag("team", teamOf.apply(action.service()))
-                    .register(registry).increment();
+            rollbacks(action.target(), outcome,
+                    action.reason() == null ? "none" : action.reason().toLowerCase(Locale.ROOT),
+                    action.environment(), action.service()).increment();
         } else {
-            Counter.builder(ALERTS).description("Alert deliveries, by sink and outcome")
-                    .baseUnit("alerts")
-                    .tag("sink", dev.oversight.rollback.state.Journal.sinkOf(action)).tag("type", type)
-                    .tag("outcome", outcome).tag("environment", action.environment())
-                    .register(registry).increment();
+            alerts(dev.oversight.rollback.state.Journal.sinkOf(action), type, outcome, action.environment()).increment();
         }
         if (action.phase() != Action.ActionPhase.SKIPPED) {
             Timer.builder(ACTION_LATENCY).description("Time from a verdict's decision to the outcome of an action on it")
@@ -73,6 +65,54 @@ public final class WorkerMeters implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers, at zero, the alert and rollback counters the policy and the configured sinks say will be counted:
+     * Prometheus's increase() cannot see the first increment of a series that appears with it, so a service's first
+     * failed rollback would not show on a dashboard without this.
+     */
+    public void initialize(dev.oversight.policy.rules.Policy policy, List<String> sinkNames) {
+        deadLetters();
+        policy.environments().forEach((environment, settings) -> {
+            if (!settings.isProtected()) {
+                return;
+            }
+            if (settings.action().alerts()) {
+                for (String sink : sinkNames) {
+                    for (String type : List.of("alert", "resolve")) {
+                        for (String outcome : List.of("succeeded", "failed")) {
+                            alerts(sink, type, outcome, environment);
+                        }
+                    }
+                }
+            }
+            if (settings.action().rollsBack()) {
+                for (dev.oversight.policy.rules.Policy.ServiceDef service : policy.services()) {
+                    String executor = service.rollback().get("executor");
+                    if (executor != null && !executor.equals("none")) {
+                        rollbacks(executor, "succeeded", "none", environment, service.name());
+                        rollbacks(executor, "failed", ActionReason.ROLLBACK_FAILED.name().toLowerCase(Locale.ROOT),
+                                environment, service.name());
+                    }
+                }
+            }
+        });
+    }
+
+    private Counter rollbacks(String executor, String outcome, String reason, String environment, String service) {
+        return Counter.builder(ROLLBACKS).description("Rollbacks, by executor and outcome")
+                .baseUnit("rollbacks")
+                .tag("executor", executor).tag("outcome", outcome).tag("reason", reason)
+                .tag("environment", environment).tag("service", service).tag("team", teamOf.apply(service))
+                .register(registry);
+    }
+
+    private Counter alerts(String sink, String type, String outcome, String environment) {
+        return Counter.builder(ALERTS).description("Alert deliveries, by sink and outcome")
+                .baseUnit("alerts")
+                .tag("sink", sink).tag("type", type).tag("outcome", outcome).tag("environment", environment)
+                .register(registry);
+    }
+
     public void refresh(boolean succeeded) {
         Counter.builder(ALERTMANAGER_REFRESHES).description("Re-sends of open alerts to Alertmanager")
                 .baseUnit("requests").tag("outcome", succeeded ? "succeeded" : "failed")
@@ -80,9 +120,13 @@ public final class WorkerMeters implements AutoCloseable {
     }
 
     public void deadLetter() {
-        Counter.builder(DEAD_LETTERS).description("Records that could not be processed, sent to the dead-letter topic")
+        deadLetters().increment();
+    }
+
+    private Counter deadLetters() {
+        return Counter.builder(DEAD_LETTERS).description("Records that could not be processed, sent to the dead-letter topic")
                 .baseUnit("records").tag("stage", "rollback-worker")
-                .register(registry).increment();
+                .register(registry);
     }
 
     public void breaker(String executor, Supplier<Boolean> open) {
