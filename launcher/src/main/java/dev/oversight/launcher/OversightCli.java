@@ -104,9 +104,17 @@ public final class OversightCli {
         String actions = platform.kafka().topic(Topics.ACTIONS).name();
         Policy policy = PolicyStreamConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP,
                 platform.bootstrapServers())), null).policy();
+        IngestConfig ingest = IngestConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP,
+                platform.bootstrapServers())), null);
         out.printf("Oversight is up: webhooks accepted %.1f s after start.%n", readyIn);
-        out.println("  Webhooks   " + base + "/webhooks/github   (GitHub: content type application/json, "
-                + "secret OVERSIGHT_GITHUB_WEBHOOK_SECRET)");
+        out.println("  Webhooks   " + route(base + "/webhooks/github", "GitHub, content type application/json",
+                IngestConfig.GITHUB_SECRET, ingest.githubSecrets()));
+        out.println("             " + route(base + "/webhooks/gitlab", "GitLab", IngestConfig.GITLAB_TOKEN,
+                ingest.gitlabTokens()));
+        out.println("             " + route(base + "/webhooks/jenkins", "Jenkins Notification plugin",
+                IngestConfig.EVENTS_TOKEN, ingest.eventsTokens()));
+        out.println("             " + route(base + "/events", "CDEvents, Argo CD", IngestConfig.EVENTS_TOKEN,
+                ingest.eventsTokens()));
         out.println("  Metrics    " + base + "/metrics");
         out.println("  Health     " + base + "/health/live   " + base + "/health/ready");
         out.println("  Kafka      " + platform.bootstrapServers() + (platform.embedded()
@@ -115,14 +123,16 @@ public final class OversightCli {
         out.println("  Verdicts   kcat -b " + platform.bootstrapServers() + " -C -t " + verdicts
                 + " -f '%k %s\\n' -X isolation.level=read_committed");
         out.println("  Actions    kcat -b " + platform.bootstrapServers() + " -C -t " + actions + " -f '%k %s\\n'");
-        if (IngestConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP, platform.bootstrapServers())), null)
-                .githubSecrets().isEmpty()) {
-            out.println("  Note: OVERSIGHT_GITHUB_WEBHOOK_SECRET is not set, so GitHub deliveries are refused (401).");
-        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** One route of the banner: where, for whom, and whether its secret is set (without one it refuses all). */
+    static String route(String url, String sender, String key, List<String> secrets) {
+        return String.format("%-42s (%s; %s)", url, sender,
+                secrets.isEmpty() ? key + " not set: refused (401)" : "secret " + key);
     }
 
     private static int policy(String[] args, PrintStream out, PrintStream err) {
@@ -162,6 +172,8 @@ public final class OversightCli {
         return 0;
     }
 
+    private static final List<String> OPTIONS = List.of("--bootstrap-servers", "--port", "--data-dir");
+
     /** {@code --bootstrap-servers}, {@code --port}, {@code --data-dir} as the settings they stand for. */
     static Map<String, String> options(String[] args, PrintStream err) {
         Map<String, String> options = new HashMap<>();
@@ -172,7 +184,7 @@ public final class OversightCli {
             if (arg.startsWith("--") && eq > 0) {
                 value = arg.substring(eq + 1);
                 arg = arg.substring(0, eq);
-            } else if (arg.startsWith("--")) {
+            } else if (arg.startsWith("--") && OPTIONS.contains(arg)) {
                 if (i + 1 >= args.length) {
                     throw new UsageException(arg + " needs a value");
                 }

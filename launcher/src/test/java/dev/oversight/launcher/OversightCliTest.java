@@ -1,0 +1,119 @@
+package dev.oversight.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user types it: help, unknown commands, options, {@code policy check}, {@code config}. */
+class OversightCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return OversightCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpExplainsEveryCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("up ", "demo ", "policy check FILE", "config ", "--bootstrap-servers HOST:PORT",
+                "--port N", "--data-dir DIR");
+    }
+
+    @Test
+    void noCommandPrintsHelpAndFails() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(out()).contains("Usage: oversight <command>");
+    }
+
+    @Test
+    void anUnknownCommandOrOptionIsNamed() {
+        assertThat(run("deploy")).isEqualTo(2);
+        assertThat(err()).contains("unknown command 'deploy'").contains("--help");
+        assertThatThrownBy(() -> OversightCli.options(new String[] {"--verbose"}, System.err))
+                .hasMessageContaining("unknown option '--verbose'");
+        assertThatThrownBy(() -> OversightCli.options(new String[] {"--port"}, System.err))
+                .hasMessageContaining("--port needs a value");
+    }
+
+    @Test
+    void optionsStandForTheirSettings() {
+        assertThat(OversightCli.options(new String[] {"--bootstrap-servers", "kafka:9092", "--port=9000",
+                "--data-dir", "/var/lib/oversight"}, System.err))
+                .isEqualTo(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "OVERSIGHT_HTTP_PORT", "9000",
+                        "OVERSIGHT_DATA_DIR", "/var/lib/oversight"));
+    }
+
+    @Test
+    void policyCheckSummarisesAValidPolicy(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, """
+                name: acme
+                environments:
+                  production: { protected: true, action: alert+rollback, grace: 30s }
+                  staging: { protected: false }
+                rules:
+                  - match: {}
+                    approvals: { count: 1 }
+                services:
+                  - { name: payments, repository: "github:acme/payments", rollback: { executor: github } }
+                """);
+        assertThat(run("policy", "check", file.toString())).isZero();
+        assertThat(out()).contains("policy 'acme' is valid (sha256:")
+                .contains("protected environments: [production (alert+rollback, grace 30s)]")
+                .contains("rules: 1, services: 1");
+    }
+
+    @Test
+    void policyCheckReportsEveryProblem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, """
+                name: broken
+                environments:
+                  production: { protected: true, action: page-everyone }
+                rules:
+                  - match: {}
+                    approvals: { count: -1 }
+                """);
+        assertThat(run("policy", "check", file.toString())).isEqualTo(1);
+        assertThat(err()).contains("page-everyone").contains("count");
+        assertThat(run("policy", "check")).isEqualTo(2);
+        assertThat(err()).contains("usage: oversight policy check FILE");
+    }
+
+    @Test
+    void configListsTheKeysOfEveryService() {
+        assertThat(run("config")).isZero();
+        assertThat(out()).contains("KAFKA_BOOTSTRAP_SERVERS", "OVERSIGHT_KAFKA_PORT", "OVERSIGHT_GITHUB_WEBHOOK_SECRET",
+                "OVERSIGHT_GITLAB_WEBHOOK_TOKEN", "OVERSIGHT_EVENTS_TOKEN", "OVERSIGHT_POLICY_FILE",
+                "OVERSIGHT_POLICY_COMMIT_INTERVAL", "OVERSIGHT_ALERTMANAGER_URL", "OVERSIGHT_ROLLBACK_STORM_LIMIT");
+        assertThat(out()).containsPattern("OVERSIGHT_GITHUB_WEBHOOK_SECRET .*\\(secret; or OVERSIGHT_GITHUB_WEBHOOK_SECRET_FILE\\)");
+    }
+
+    @Test
+    void theBannerSaysWhichRoutesRefuseEverything() {
+        assertThat(OversightCli.route("http://127.0.0.1:8080/webhooks/gitlab", "GitLab", "OVERSIGHT_GITLAB_WEBHOOK_TOKEN",
+                List.of())).contains("/webhooks/gitlab").contains("OVERSIGHT_GITLAB_WEBHOOK_TOKEN not set: refused (401)");
+        assertThat(OversightCli.route("http://127.0.0.1:8080/events", "CDEvents", "OVERSIGHT_EVENTS_TOKEN",
+                List.of("t0ken"))).contains("secret OVERSIGHT_EVENTS_TOKEN").doesNotContain("t0ken");
+    }
+}
