@@ -54,6 +54,11 @@ public final class PolicyStreamService implements ManagedService {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        // Process what has arrived without waiting for the other input topics to have data too. The deploys topic is
+        // mostly empty between deploys, and waiting for it (the default) buys an ordering by timestamp across topics
+        // that verdicts do not rely on: late evidence is what the grace period is for. It also spares Kafka Streams a
+        // per-record check that profiles showed at 7% of the stream thread.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, OversightRocksDbConfig.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);

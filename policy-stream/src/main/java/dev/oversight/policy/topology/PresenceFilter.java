@@ -1,6 +1,5 @@
 package dev.oversight.policy.topology;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -79,11 +78,11 @@ final class PresenceFilter {
         }
     }
 
-    /** 64-bit FNV-1a of the key's bytes, mixed. */
+    /** 64-bit FNV-1a of the key's characters, mixed (no copy of the key: this runs for every piece of evidence). */
     private static long hash(String key) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b;
+        for (int i = 0, n = key.length(); i < n; i++) {
+            h ^= key.charAt(i);
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;
