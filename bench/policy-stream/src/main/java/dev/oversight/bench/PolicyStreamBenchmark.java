@@ -51,7 +51,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -133,7 +132,9 @@ public final class PolicyStreamBenchmark {
         builder.stream(List.of(source1, source2), Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .peek((k, v) -> passed.incrementAndGet())
                 .to(sink, Produced.with(Serdes.String(), Serdes.ByteArray()));
-        Properties props = streamsProps("bench-passthrough");
+        // The pass-through runs with policy-stream's own Kafka Streams settings (commit interval, fetch sizes, task
+        // idling, threads): only the topology differs.
+        Properties props = service("bench-passthrough", new SimpleMeterRegistry()).streamsProperties();
         double passthrough;
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
@@ -377,19 +378,6 @@ public final class PolicyStreamBenchmark {
         settings.put(PolicyStreamConfig.DATA_DIR, workDir.resolve(applicationId).toString());
         settings.put(PolicyStreamConfig.THREADS, Integer.toString(THREADS));
         return new PolicyStreamService(PolicyStreamConfig.read(Settings.of(settings), null), registry);
-    }
-
-    private Properties streamsProps(String applicationId) {
-        Properties props = new Properties();
-        props.putAll(kafka.common(applicationId));
-        props.remove("client.id");
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topicPrefix() + applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.resolve(applicationId).toString());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, THREADS);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        return props;
     }
 
     /** Records in every topic whose name starts with the prefix (end offsets; changelogs are not compacted yet). */
