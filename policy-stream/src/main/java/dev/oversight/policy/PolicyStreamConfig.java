@@ -1,6 +1,5 @@
 package dev.oversight.policy;
 
-import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.runtime.config.ConfigKey;
@@ -49,13 +48,7 @@ public record PolicyStreamConfig(
 
     public static PolicyStreamConfig read(Settings settings, String bootstrapWhenUnset) {
         ConfigReader config = new ConfigReader(settings);
-        String policyFile = config.string(POLICY_FILE, null);
-        Policy policy = null;
-        try {
-            policy = policyFile == null ? PolicyFile.defaultPolicy() : PolicyFile.load(Path.of(policyFile));
-        } catch (PolicyException e) {
-            e.problems().forEach(p -> config.problem(POLICY_FILE + " (" + policyFile + "): " + p));
-        }
+        Policy policy = PolicyFile.fromSetting(config, POLICY_FILE);
         PolicyStreamConfig result = new PolicyStreamConfig(
                 config.string(APPLICATION_ID, "oversight-policy-stream"),
                 config.path(DATA_DIR, "./data").resolve("streams"),
@@ -64,7 +57,7 @@ public record PolicyStreamConfig(
                 config.duration(COMMIT_INTERVAL, Duration.ofMillis(200)),
                 Duration.ofSeconds(1),
                 policy,
-                policyFile == null ? "built-in default policy" : policyFile,
+                config.string(POLICY_FILE, "built-in default policy"),
                 config.string("OVERSIGHT_HTTP_HOST", "0.0.0.0"),
                 config.port("OVERSIGHT_HTTP_PORT", 8080),
                 KafkaConnection.read(config, bootstrapWhenUnset));

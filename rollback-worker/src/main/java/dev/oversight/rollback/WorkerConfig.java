@@ -1,6 +1,5 @@
 package dev.oversight.rollback;
 
-import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.rollback.executor.RollbackSettings;
@@ -135,13 +134,7 @@ public record WorkerConfig(
 
     public static WorkerConfig read(Settings settings, String bootstrapWhenUnset) {
         ConfigReader config = new ConfigReader(settings);
-        String policyFile = config.string(POLICY_FILE, null);
-        Policy policy = null;
-        try {
-            policy = policyFile == null ? PolicyFile.defaultPolicy() : PolicyFile.load(Path.of(policyFile));
-        } catch (PolicyException e) {
-            e.problems().forEach(p -> config.problem(POLICY_FILE + " (" + policyFile + "): " + p));
-        }
+        Policy policy = PolicyFile.fromSetting(config, POLICY_FILE);
         Alerting alerting = new Alerting(
                 config.url(ALERT_WEBHOOK_URL),
                 config.optional(ALERT_WEBHOOK_SECRET).orElse(null),

@@ -59,6 +59,20 @@ public final class PolicyFile {
         }
     }
 
+    /**
+     * The policy a setting names (a file), or the built-in default when it is unset. Every problem in the file is
+     * reported to the reader, and the answer is then null: the reader's check fails with all of them at once.
+     */
+    public static Policy fromSetting(ConfigReader config, String key) {
+        String file = config.string(key, null);
+        try {
+            return file == null ? defaultPolicy() : load(Path.of(file));
+        } catch (PolicyException e) {
+            e.problems().forEach(p -> config.problem(key + " (" + file + "): " + p));
+            return null;
+        }
+    }
+
     public static Policy load(Path file) {
         byte[] bytes;
         try {
