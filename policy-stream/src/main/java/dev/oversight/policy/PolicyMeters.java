@@ -2,11 +2,15 @@ package dev.oversight.policy;
 
 import dev.oversight.events.ReasonCode;
 import dev.oversight.events.VerdictStatus;
+import dev.oversight.policy.rules.Policy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** policy-stream's meters: names in one place, tags bounded (status, reason, environment, service, team). */
 public final class PolicyMeters {
@@ -26,11 +30,13 @@ public final class PolicyMeters {
      * expired: the deadline passed without one; late: came after the deadline), environment, service, team.
      */
     public static final String BREAK_GLASS_REVIEWS = "oversight.breakglass.reviews";
+    /** The {@code outcome} tag of {@link #BREAK_GLASS_REVIEWS}. */
+    public static final String IN_TIME = "in_time", EXPIRED = "expired", LATE = "late";
     /** Counter: records sent to the dead-letter topic, tagged stage. */
     public static final String DEAD_LETTERS = "oversight.dlq.records";
 
     private final MeterRegistry registry;
-    private final java.util.Map<String, Counter> evidenceCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> evidenceCounters = new ConcurrentHashMap<>();
 
     public PolicyMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -47,7 +53,7 @@ public final class PolicyMeters {
      * the policy does not name are counted from their second event on in increase() and rate(). The verdict latency
      * is registered for every environment the policy names, protected or not.
      */
-    public void initialize(dev.oversight.policy.rules.Policy policy) {
+    public void initialize(Policy policy) {
         deadLetterCounter("policy-stream-deserialize");
         deadLetterCounter("policy-stream-process");
         policy.environments().forEach((environment, settings) -> {
@@ -59,7 +65,7 @@ public final class PolicyMeters {
             if (!settings.isProtected()) {
                 return;
             }
-            for (dev.oversight.policy.rules.Policy.ServiceDef service : policy.services()) {
+            for (Policy.ServiceDef service : policy.services()) {
                 String team = service.team() == null || service.team().isBlank() ? "none" : service.team();
                 deployCounter(environment, service.name(), team, true);
                 for (VerdictStatus status : VerdictStatus.values()) {
@@ -68,7 +74,7 @@ public final class PolicyMeters {
                 for (ReasonCode reason : ReasonCode.values()) {
                     reasonCounter(reason, environment, service.name(), team);
                 }
-                for (String outcome : java.util.List.of("in_time", "expired", "late")) {
+                for (String outcome : List.of(IN_TIME, EXPIRED, LATE)) {
                     breakGlassCounter(outcome, environment, service.name(), team);
                 }
             }

@@ -1,6 +1,8 @@
 package dev.oversight.rollback;
 
 import dev.oversight.events.Action;
+import dev.oversight.policy.rules.Policy;
+import dev.oversight.rollback.state.Journal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,9 +10,11 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** rollback-worker's meters: names in one place, tags bounded (sink, executor, outcome, reason, environment, service). */
@@ -32,12 +36,12 @@ public final class WorkerMeters implements AutoCloseable {
     public static final String DEAD_LETTERS = "oversight.dlq.records";
 
     private final MeterRegistry registry;
-    private final java.util.function.Function<String, String> teamOf;
+    private final Function<String, String> teamOf;
     private final MultiGauge openViolations;
-    private final List<Gauge> gauges = new java.util.ArrayList<>();
+    private final List<Gauge> gauges = new ArrayList<>();
 
     /** @param teamOf the team of a service, from the policy ({@code none} where it names none) */
-    public WorkerMeters(MeterRegistry registry, java.util.function.Function<String, String> teamOf) {
+    public WorkerMeters(MeterRegistry registry, Function<String, String> teamOf) {
         this.registry = registry;
         this.teamOf = teamOf;
         this.openViolations = MultiGauge.builder(OPEN_VIOLATIONS)
@@ -55,11 +59,11 @@ public final class WorkerMeters implements AutoCloseable {
                     action.reason() == null ? "none" : action.reason().toLowerCase(Locale.ROOT),
                     action.environment(), action.service()).increment();
         } else {
-            alerts(dev.oversight.rollback.state.Journal.sinkOf(action), type, outcome, action.environment()).increment();
+            alerts(Journal.sinkOf(action), type, outcome, action.environment()).increment();
         }
         if (action.phase() != Action.ActionPhase.SKIPPED) {
             Timer.builder(ACTION_LATENCY).description("Time from a verdict's decision to the outcome of an action on it")
-                    .tag("action", type).tag("target", dev.oversight.rollback.state.Journal.sinkOf(action))
+                    .tag("action", type).tag("target", Journal.sinkOf(action))
                     .publishPercentileHistogram()
                     .register(registry).record(sinceDecision.isNegative() ? Duration.ZERO : sinceDecision);
         }
@@ -70,7 +74,7 @@ public final class WorkerMeters implements AutoCloseable {
      * Prometheus's increase() cannot see the first increment of a series that appears with it, so a service's first
      * failed rollback would not show on a dashboard without this.
      */
-    public void initialize(dev.oversight.policy.rules.Policy policy, List<String> sinkNames) {
+    public void initialize(Policy policy, List<String> sinkNames) {
         deadLetters();
         policy.environments().forEach((environment, settings) -> {
             if (!settings.isProtected()) {
@@ -86,7 +90,7 @@ public final class WorkerMeters implements AutoCloseable {
                 }
             }
             if (settings.action().rollsBack()) {
-                for (dev.oversight.policy.rules.Policy.ServiceDef service : policy.services()) {
+                for (Policy.ServiceDef service : policy.services()) {
                     String executor = service.rollback().get("executor");
                     if (executor != null && !executor.equals("none")) {
                         rollbacks(executor, "succeeded", "none", environment, service.name());

@@ -345,9 +345,9 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private void breakGlassOutcome(DeployState deploy, VerdictStatus before, VerdictStatus after) {
         String outcome = null;
         if (before == VerdictStatus.EXCEPTION) {
-            outcome = after == VerdictStatus.REMEDIATED ? "in_time" : "expired";
+            outcome = after == VerdictStatus.REMEDIATED ? PolicyMeters.IN_TIME : PolicyMeters.EXPIRED;
         } else if (before == VerdictStatus.VIOLATION && after == VerdictStatus.REMEDIATED && deploy.exceptionDeadline != null) {
-            outcome = "late";
+            outcome = PolicyMeters.LATE;
         }
         if (outcome != null) {
             meters.breakGlassReview(outcome, deploy.environment, deploy.service, team(deploy.service));
