@@ -9,6 +9,9 @@ import java.time.Instant;
  * @param commitSha    the change's head the review was given on, where the source says (GitHub {@code commit_id})
  * @param changeAuthor the change's author as the review payload names it, so a review that arrives before its
  *                     change still knows whose change it is
+ * @param changeMerged whether the change was already merged when this review event happened, as the payload tells
+ *                     (GitHub's {@code pull_request.merged_at}, GitLab's merge request {@code state}); null where it
+ *                     does not. It places a dismissal before or after the merge whatever time it is received.
  */
 public record ReviewEvent(
         int schema,
@@ -23,7 +26,16 @@ public record ReviewEvent(
         ReviewState state,
         String commitSha,
         Actor changeAuthor,
-        String url) implements Evidence {
+        String url,
+        Boolean changeMerged) implements Evidence {
+
+    /** A review event whose payload does not tell whether the change was merged yet. */
+    public ReviewEvent(int schema, Source source, String repository, String deliveryId, Instant occurredAt,
+                       String changeId, long number, String reviewId, Actor reviewer, ReviewState state,
+                       String commitSha, Actor changeAuthor, String url) {
+        this(schema, source, repository, deliveryId, occurredAt, changeId, number, reviewId, reviewer, state,
+                commitSha, changeAuthor, url, null);
+    }
 
     @Override
     public <R> R accept(Visitor<R> visitor) {

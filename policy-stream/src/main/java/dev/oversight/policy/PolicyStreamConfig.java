@@ -1,5 +1,6 @@
 package dev.oversight.policy;
 
+import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.runtime.config.ConfigKey;
@@ -48,7 +49,7 @@ public record PolicyStreamConfig(
 
     public static PolicyStreamConfig read(Settings settings, String bootstrapWhenUnset) {
         ConfigReader config = new ConfigReader(settings);
-        Policy policy = PolicyFile.fromSetting(config, POLICY_FILE);
+        Policy policy = config.read(POLICY_FILE, PolicyFile::loadOrDefault, PolicyException.class, PolicyException::problems);
         PolicyStreamConfig result = new PolicyStreamConfig(
                 config.string(APPLICATION_ID, "oversight-policy-stream"),
                 config.path(DATA_DIR, "./data").resolve("streams"),

@@ -1,5 +1,6 @@
 package dev.oversight.rollback;
 
+import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.rollback.executor.RollbackSettings;
@@ -134,7 +135,7 @@ public record WorkerConfig(
 
     public static WorkerConfig read(Settings settings, String bootstrapWhenUnset) {
         ConfigReader config = new ConfigReader(settings);
-        Policy policy = PolicyFile.fromSetting(config, POLICY_FILE);
+        Policy policy = config.read(POLICY_FILE, PolicyFile::loadOrDefault, PolicyException.class, PolicyException::problems);
         Alerting alerting = new Alerting(
                 config.url(ALERT_WEBHOOK_URL),
                 config.optional(ALERT_WEBHOOK_SECRET).orElse(null),

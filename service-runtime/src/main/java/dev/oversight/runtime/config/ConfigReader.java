@@ -1,5 +1,6 @@
 package dev.oversight.runtime.config;
 
+import dev.oversight.events.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -109,6 +110,25 @@ public final class ConfigReader {
         return Path.of(string(key, defaultValue));
     }
 
+    /**
+     * A value read by a parser that may find several problems at once (a policy file): the parser gets the value,
+     * or null when the key is unset; each problem it reports through an exception of the given type is recorded as
+     * {@code KEY (value): problem}, and the answer is then null.
+     */
+    public <T, E extends RuntimeException> T read(String key, Function<String, T> parser, Class<E> failure,
+                                                  Function<E, List<String>> problemsOf) {
+        String value = raw(key).orElse(null);
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            if (!failure.isInstance(e)) {
+                throw e;
+            }
+            problemsOf.apply(failure.cast(e)).forEach(p -> problems.add(key + " (" + value + "): " + p));
+            return null;
+        }
+    }
+
     /** Records a problem found by the caller's own validation. */
     public void problem(String problem) {
         problems.add(problem);
@@ -150,36 +170,7 @@ public final class ConfigReader {
 
     /** {@code 60s}, {@code 5m}, {@code 24h}, {@code 7d}, {@code 500ms}, an ISO-8601 {@code PT1M}, or plain seconds. */
     public static Duration parseDuration(String text) {
-        String v = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (v.startsWith("p")) {
-            return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
-        }
-        Duration total = Duration.ZERO;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
-        int end = 0;
-        boolean any = false;
-        while (m.find()) {
-            if (m.start() != end) {
-                throw new IllegalArgumentException("not a duration");
-            }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-            any = true;
-        }
-        if (any && end == v.length()) {
-            return total;
-        }
-        if (v.matches("\\d+")) {
-            return Duration.ofSeconds(Long.parseLong(v));
-        }
-        throw new IllegalArgumentException("not a duration");
+        return Durations.parse(text);
     }
 
     /** {@code 25MiB}, {@code 512KiB}, {@code 1GiB}, {@code 10MB} (read as MiB), or plain bytes. */

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.oversight.events.Durations;
 import dev.oversight.policy.rules.FreezeCalendar;
 import dev.oversight.policy.rules.Policy;
-import dev.oversight.runtime.config.ConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,18 +59,9 @@ public final class PolicyFile {
         }
     }
 
-    /**
-     * The policy a setting names (a file), or the built-in default when it is unset. Every problem in the file is
-     * reported to the reader, and the answer is then null: the reader's check fails with all of them at once.
-     */
-    public static Policy fromSetting(ConfigReader config, String key) {
-        String file = config.string(key, null);
-        try {
-            return file == null ? defaultPolicy() : load(Path.of(file));
-        } catch (PolicyException e) {
-            e.problems().forEach(p -> config.problem(key + " (" + file + "): " + p));
-            return null;
-        }
+    /** The policy in a file, or the built-in default when no file is named. */
+    public static Policy loadOrDefault(String file) {
+        return file == null || file.isBlank() ? defaultPolicy() : load(Path.of(file.trim()));
     }
 
     public static Policy load(Path file) {
@@ -465,7 +456,7 @@ public final class PolicyFile {
             return defaultValue;
         }
         try {
-            Duration d = ConfigReader.parseDuration(node.asText());
+            Duration d = Durations.parse(node.asText());
             if (d.isNegative()) {
                 throw new IllegalArgumentException();
             }

@@ -106,26 +106,4 @@ class PolicyFileTest {
         assertThat(a.version()).isNotEqualTo(b.version());
     }
 
-    @Test
-    void theSettingNamesTheFileAndEveryProblemInItIsReported(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        dev.oversight.runtime.config.ConfigReader unset = new dev.oversight.runtime.config.ConfigReader(
-                dev.oversight.runtime.config.Settings.of(java.util.Map.of()));
-        assertThat(PolicyFile.fromSetting(unset, "OVERSIGHT_POLICY_FILE").name()).isEqualTo("oversight-default");
-        assertThat(unset.problems()).isEmpty();
-
-        java.nio.file.Path file = dir.resolve("policy.yaml");
-        java.nio.file.Files.writeString(file, """
-                name: broken
-                grace: soon
-                environments:
-                  production: { protected: true, action: page-everyone }
-                """);
-        dev.oversight.runtime.config.ConfigReader broken = new dev.oversight.runtime.config.ConfigReader(
-                dev.oversight.runtime.config.Settings.of(java.util.Map.of("OVERSIGHT_POLICY_FILE", file.toString())));
-        assertThat(PolicyFile.fromSetting(broken, "OVERSIGHT_POLICY_FILE")).isNull();
-        assertThat(broken.problems()).hasSizeGreaterThanOrEqualTo(2)
-                .allMatch(p -> p.startsWith("OVERSIGHT_POLICY_FILE (" + file + "): "))
-                .anyMatch(p -> p.contains("soon")).anyMatch(p -> p.contains("page-everyone"));
-    }
 }
