@@ -1,5 +1,6 @@
 package dev.oversight.events;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
  * @param team       the service's team from policy, null where policy names none
  * @param deadline   for an EXCEPTION (break-glass): when the review after the fact is due
  * @param evidence   ids of the deliveries on {@code oversight.raw} this verdict rests on
+ * @param decision   what the verdict asks of the worker, decided by policy-stream under the policy the verdict
+ *                   names (schema 2); null on verdicts of schema 1, written before verdicts carried it
  */
 public record Verdict(
         int schema,
@@ -36,9 +39,21 @@ public record Verdict(
         String team,
         String url,
         Instant deadline,
-        List<String> evidence) {
+        List<String> evidence,
+        Decision decision) {
 
-    public static final int SCHEMA = 1;
+    /** 2: verdicts carry their {@link Decision}. Verdicts of schema 1 are still read. */
+    public static final int SCHEMA = 2;
+
+    /** A verdict without a decision, as schema 1 wrote them. */
+    public Verdict(int schema, String verdictId, int revision, String deployId, String repository, String service,
+                   String environment, String sha, String previousSha, VerdictStatus status, List<Reason> reasons,
+                   List<ChangeSummary> changes, List<CheckSummary> ci, PolicyRef policy, Instant decidedAt,
+                   Instant deployedAt, String deployer, String team, String url, Instant deadline,
+                   List<String> evidence) {
+        this(schema, verdictId, revision, deployId, repository, service, environment, sha, previousSha, status,
+                reasons, changes, ci, policy, decidedAt, deployedAt, deployer, team, url, deadline, evidence, null);
+    }
 
     public Verdict {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
@@ -75,6 +90,13 @@ public record Verdict(
 
     /** The latest result of one check on the deployed commit. */
     public record CheckSummary(String name, String conclusion, String sha, String url) {}
+
+    /**
+     * What is to be done about this deploy, decided once by policy-stream: whether its environment is protected,
+     * the action on a violation there ({@code alert}, {@code rollback}, {@code alert+rollback}) and whether that
+     * action is only recorded ({@code dryRun}). The worker acts on this, not on a policy of its own.
+     */
+    public record Decision(@JsonProperty("protected") boolean isProtected, String action, boolean dryRun) {}
 
     /** The policy that decided: its name and a hash of its content. */
     public record PolicyRef(String name, String version) {}

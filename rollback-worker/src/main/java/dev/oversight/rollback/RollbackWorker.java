@@ -133,9 +133,7 @@ public final class RollbackWorker implements ManagedService {
         // The verdict consumer's lag and the action producer's health, on /metrics.
         clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer));
         clientMetrics.forEach(m -> m.bindTo(registry));
-        meters = new WorkerMeters(registry, service -> config.policy().service(service)
-                .map(dev.oversight.policy.rules.Policy.ServiceDef::team).filter(t -> t != null && !t.isBlank())
-                .orElse("none"));
+        meters = new WorkerMeters(registry, service -> config.policy().team(service).orElse("none"));
         meters.initialize(config.policy(), sinks.stream().map(AlertSink::name).toList());
         WorkerConfig.Rollbacks rollbacks = config.rollbacks();
         journal = new Journal(executor -> new CircuitBreaker(rollbacks.breakerFailures(), rollbacks.breakerCoolDown()));
@@ -146,7 +144,7 @@ public final class RollbackWorker implements ManagedService {
                 meters, clock);
         WorkerConfig.Retries retries = config.retries();
         Retrier retrier = new Retrier(retries.retries(), Backoff.of(retries.backoff(), retries.maxBackoff()), sleeper);
-        handler = new VerdictHandler(config, sinks, executors, journal, lastGoods, deploys, log, retrier, clock);
+        handler = new VerdictHandler(config, sinks, executors, journal, lastGoods, deploys, log, retrier, clock, meters);
         executors.keySet().forEach(name -> meters.breaker(name,
                 () -> journal.breaker(name).state(clock.instant()) == CircuitBreaker.State.OPEN));
         kafkaHealth = new KafkaHealth(config.kafka(), Duration.ofSeconds(2));

@@ -14,7 +14,7 @@ import dev.oversight.rollback.delivery.Prepared;
 import dev.oversight.rollback.delivery.Retrier;
 import dev.oversight.rollback.executor.RollbackExecutor;
 import dev.oversight.rollback.executor.RollbackJob;
-import dev.oversight.rollback.executor.RollbackSettings;
+import dev.oversight.policy.rules.RollbackTarget;
 import dev.oversight.rollback.safety.RollbackPlan;
 import dev.oversight.rollback.safety.RollbackPlanner;
 import dev.oversight.rollback.state.DeployWatch;
@@ -56,10 +56,12 @@ final class VerdictHandler {
     private final Retrier retrier;
     private final RollbackPlanner planner;
     private final Clock clock;
+    private final WorkerMeters meters;
+    private final java.util.Set<String> mismatchesLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     VerdictHandler(WorkerConfig config, List<AlertSink> sinks, Map<String, RollbackExecutor> executors,
                    Journal journal, LastGoods lastGoods, DeployWatch deploys, ActionLog log, Retrier retrier,
-                   Clock clock) {
+                   Clock clock, WorkerMeters meters) {
         this.config = config;
         this.sinks = List.copyOf(sinks);
         this.executors = Map.copyOf(executors);
@@ -70,24 +72,54 @@ final class VerdictHandler {
         this.retrier = retrier;
         this.planner = new RollbackPlanner(config.rollbacks().stormLimit(), config.rollbacks().maxAge());
         this.clock = clock;
+        this.meters = meters;
+    }
+
+    /**
+     * What a verdict asks of the worker: the decision policy-stream wrote into it. A verdict written before verdicts
+     * carried one (schema 1) is decided by the worker's policy, with the same environment rule policy-stream uses.
+     */
+    Verdict.Decision decision(Verdict verdict) {
+        return verdict.decision() != null ? verdict.decision() : config.policy().decision(verdict.environment());
     }
 
     /** Whether a verdict asks for anything: only then is the journal caught up and the verdict handled. */
     boolean concerns(Verdict verdict) {
-        Policy.EnvironmentPolicy env = config.policy().environment(verdict.environment()).orElse(null);
-        if (env == null || !env.isProtected()) {
+        checkPolicyVersion(verdict);
+        Verdict.Decision decision = decision(verdict);
+        if (!decision.isProtected()) {
             return false;
         }
         return switch (verdict.status()) {
             case VIOLATION, REMEDIATED -> true;
-            case EXCEPTION -> env.action().alerts();
+            case EXCEPTION -> action(decision).alerts();
             default -> false;
         };
     }
 
+    /**
+     * A verdict decided under another policy than the worker loaded (one of the two was changed and the other not
+     * restarted yet): the verdict's decision is acted on; the difference is counted, and logged once per version.
+     */
+    private void checkPolicyVersion(Verdict verdict) {
+        String version = verdict.policy() == null ? null : verdict.policy().version();
+        if (version != null && !version.equals(config.policy().version())) {
+            meters.policyMismatch();
+            if (mismatchesLogged.add(version)) {
+                LOG.warn("Verdict {} was decided under policy {} ({}), but this worker loaded {} ({}): acting on what "
+                        + "the verdict says; restart the worker with the same policy file as policy-stream",
+                        verdict.verdictId(), verdict.policy().name(), version, config.policy().name(),
+                        config.policy().version());
+            }
+        }
+    }
+
+    private static Policy.Action action(Verdict.Decision decision) {
+        return Policy.Action.ofLabel(decision.action()).orElse(Policy.Action.ALERT);
+    }
+
     void handle(ActionLog.Source source, Verdict verdict) {
-        Policy.EnvironmentPolicy env = config.policy().environment(verdict.environment()).orElseThrow();
-        Context c = new Context(source, verdict, env);
+        Context c = new Context(source, verdict, decision(verdict));
         switch (verdict.status()) {
             case VIOLATION -> violation(c);
             case EXCEPTION -> alertAll(c, ActionType.ALERT, sink -> Alert.trigger(id(c, ActionType.ALERT, sink),
@@ -98,10 +130,14 @@ final class VerdictHandler {
         }
     }
 
-    /** The verdict being handled and its environment's policy. */
-    private record Context(ActionLog.Source source, Verdict verdict, Policy.EnvironmentPolicy env) {
+    /** The verdict being handled and what it asks. */
+    private record Context(ActionLog.Source source, Verdict verdict, Verdict.Decision decision) {
         boolean dryRun() {
-            return env.dryRun();
+            return decision.dryRun();
+        }
+
+        Policy.Action action() {
+            return VerdictHandler.action(decision);
         }
     }
 
@@ -109,14 +145,14 @@ final class VerdictHandler {
 
     private void violation(Context c) {
         Verdict v = c.verdict();
-        boolean alerts = c.env().action().alerts();
-        if (!c.env().action().rollsBack()) {
+        boolean alerts = c.action().alerts();
+        if (!c.action().rollsBack()) {
             alertAll(c, ActionType.ALERT, sink -> Alert.trigger(id(c, ActionType.ALERT, sink), v, null));
             return;
         }
-        RollbackSettings settings = config.rollbackOf(v.service());
+        RollbackTarget settings = config.rollbackOf(v.service());
         if (!executors.containsKey(settings.executor())) {
-            settings = new RollbackSettings.None();
+            settings = new RollbackTarget.None();
         }
         String rollbackId = Action.actionId(v.verdictId(), ActionType.ROLLBACK, settings.executor());
         Optional<Journal.Entry> recorded = journal.entry(rollbackId);
@@ -150,7 +186,7 @@ final class VerdictHandler {
         }
     }
 
-    private RollbackPlan plan(Verdict v, RollbackSettings settings) {
+    private RollbackPlan plan(Verdict v, RollbackTarget settings) {
         Instant now = clock.instant();
         LastGood good = lastGoods.of(v.service(), v.environment()).orElse(null);
         return planner.plan(new RollbackPlanner.Facts(v, settings, good,
@@ -194,7 +230,7 @@ final class VerdictHandler {
      * Finishes a rollback whose intent was recorded and whose outcome was not: the worker stopped in the middle.
      * An executor that can look for its own request adopts it or makes it; one that cannot is not called again.
      */
-    private Action recover(Context c, RollbackSettings settings, Action intent) {
+    private Action recover(Context c, RollbackTarget settings, Action intent) {
         RollbackExecutor executor = executors.get(intent.target());
         String name = intent.target();
         if (executor == null || !settings.executor().equals(name) || intent.rollbackTo() == null) {

@@ -3,7 +3,7 @@ package dev.oversight.rollback;
 import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
-import dev.oversight.rollback.executor.RollbackSettings;
+import dev.oversight.policy.rules.RollbackTarget;
 import dev.oversight.runtime.config.ConfigKey;
 import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Settings;
@@ -32,7 +32,7 @@ public record WorkerConfig(
         Retries retries,
         Duration httpTimeout,
         Policy policy,
-        Map<String, RollbackSettings> services,
+        Map<String, RollbackTarget> services,
         String httpHost,
         int httpPort,
         KafkaConnection kafka) {
@@ -163,7 +163,7 @@ public record WorkerConfig(
                     + " (" + backoff + ")");
         }
         Retries retries = new Retries(config.integer(RETRIES, 4, 0, 20), backoff, maxBackoff);
-        Map<String, RollbackSettings> services = policy == null ? Map.of() : services(policy, rollbacks, config);
+        Map<String, RollbackTarget> services = policy == null ? Map.of() : services(policy, rollbacks, config);
         WorkerConfig result = new WorkerConfig(
                 config.string(GROUP_ID, "oversight-rollback-worker"),
                 alerting,
@@ -180,18 +180,18 @@ public record WorkerConfig(
     }
 
     /** The rollback settings of a service; a service policy does not name is never rolled back. */
-    public RollbackSettings rollbackOf(String service) {
-        return services.getOrDefault(service, new RollbackSettings.None());
+    public RollbackTarget rollbackOf(String service) {
+        return services.getOrDefault(service, new RollbackTarget.None());
     }
 
     /**
      * Reads every service's rollback settings and, where some protected environment rolls back, checks that the
      * executors they name have what they need.
      */
-    private static Map<String, RollbackSettings> services(Policy policy, Rollbacks rollbacks, ConfigReader config) {
-        Map<String, RollbackSettings> services = new LinkedHashMap<>();
+    private static Map<String, RollbackTarget> services(Policy policy, Rollbacks rollbacks, ConfigReader config) {
+        Map<String, RollbackTarget> services = new LinkedHashMap<>();
         for (Policy.ServiceDef service : policy.services()) {
-            services.put(service.name(), RollbackSettings.parse(service, config::problem));
+            services.put(service.name(), service.rollback());
         }
         TreeSet<String> rollingBack = new TreeSet<>();
         policy.environments().forEach((name, env) -> {
@@ -205,14 +205,14 @@ public record WorkerConfig(
         String because = " (policy rolls back in " + String.join(", ", rollingBack) + ")";
         services.forEach((name, settings) -> {
             String who = "policy services[" + name + "] rolls back with executor " + settings.executor() + ", ";
-            if (settings instanceof RollbackSettings.GitHub && rollbacks.githubToken() == null) {
+            if (settings instanceof RollbackTarget.GitHub && rollbacks.githubToken() == null) {
                 config.problem(who + "which needs " + GITHUB_TOKEN + because);
-            } else if (settings instanceof RollbackSettings.ArgoCd
+            } else if (settings instanceof RollbackTarget.ArgoCd
                     && (rollbacks.argoCdUrl().isEmpty() || rollbacks.argoCdToken() == null)) {
                 config.problem(who + "which needs " + ARGOCD_URL + " and " + ARGOCD_TOKEN + because);
-            } else if (settings instanceof RollbackSettings.Webhook && rollbacks.webhookSecret() == null) {
+            } else if (settings instanceof RollbackTarget.Webhook && rollbacks.webhookSecret() == null) {
                 config.problem(who + "which needs " + ROLLBACK_WEBHOOK_SECRET + " to sign its requests" + because);
-            } else if (settings instanceof RollbackSettings.Command command) {
+            } else if (settings instanceof RollbackTarget.Command command) {
                 Path program = Path.of(command.argv().get(0));
                 if (program.isAbsolute() && !Files.isExecutable(program)) {
                     config.problem(who + "whose program " + program + " is not an executable file");

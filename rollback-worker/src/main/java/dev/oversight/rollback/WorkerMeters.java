@@ -32,6 +32,8 @@ public final class WorkerMeters implements AutoCloseable {
     public static final String ALERTMANAGER_REFRESHES = "oversight.alertmanager.refreshes";
     /** Gauge: 1 while an executor's circuit breaker is open, else 0, tagged executor. */
     public static final String BREAKER_OPEN = "oversight.rollback.breaker.open";
+    /** Counter: verdicts decided under another policy version than the one this worker loaded. */
+    public static final String POLICY_MISMATCHES = "oversight.worker.policy.mismatches";
     /** Counter: records sent to the dead-letter topic, tagged stage (the same meter policy-stream counts on). */
     public static final String DEAD_LETTERS = "oversight.dlq.records";
 
@@ -75,6 +77,7 @@ public final class WorkerMeters implements AutoCloseable {
      * failed rollback would not show on a dashboard without this.
      */
     public void initialize(Policy policy, List<String> sinkNames) {
+        policyMismatches();
         deadLetters();
         policy.environments().forEach((environment, settings) -> {
             if (!settings.isProtected()) {
@@ -91,8 +94,8 @@ public final class WorkerMeters implements AutoCloseable {
             }
             if (settings.action().rollsBack()) {
                 for (Policy.ServiceDef service : policy.services()) {
-                    String executor = service.rollback().get("executor");
-                    if (executor != null && !executor.equals("none")) {
+                    String executor = service.rollback().executor();
+                    if (!executor.equals("none")) {
                         rollbacks(executor, "succeeded", "none", environment, service.name());
                         rollbacks(executor, "failed", ActionReason.ROLLBACK_FAILED.name().toLowerCase(Locale.ROOT),
                                 environment, service.name());
@@ -131,6 +134,17 @@ public final class WorkerMeters implements AutoCloseable {
         return Counter.builder(DEAD_LETTERS).description("Records that could not be processed, sent to the dead-letter topic")
                 .baseUnit("records").tag("stage", "rollback-worker")
                 .register(registry);
+    }
+
+    /** Counts a verdict decided under another policy version than the worker's. */
+    public void policyMismatch() {
+        policyMismatches().increment();
+    }
+
+    private Counter policyMismatches() {
+        return Counter.builder(POLICY_MISMATCHES)
+                .description("Verdicts decided under another policy version than the one this worker loaded")
+                .baseUnit("verdicts").register(registry);
     }
 
     public void breaker(String executor, Supplier<Boolean> open) {

@@ -3,7 +3,7 @@ package dev.oversight.rollback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.oversight.rollback.executor.RollbackSettings;
+import dev.oversight.policy.rules.RollbackTarget;
 import dev.oversight.runtime.config.ConfigException;
 import dev.oversight.runtime.config.Settings;
 import java.net.URI;
@@ -43,7 +43,7 @@ class WorkerConfigTest {
             """;
 
     @Test
-    void readsEachServicesRollbackSettings() throws Exception {
+    void readsEachServicesRollbackTarget() throws Exception {
         Map<String, String> values = base(ROLLING_BACK);
         values.put("OVERSIGHT_GITHUB_TOKEN", "ghp_secret");
         values.put("OVERSIGHT_ARGOCD_URL", "https://argocd.example");
@@ -55,14 +55,14 @@ class WorkerConfigTest {
         values.put("OVERSIGHT_POLICY_FILE", Files.writeString(dir.resolve("p2.yaml"),
                 ROLLING_BACK.replace("/opt/rollback.sh", script.toString())).toString());
         WorkerConfig config = WorkerConfig.read(Settings.of(values), null);
-        assertThat(config.rollbackOf("payments")).isEqualTo(new RollbackSettings.GitHub("acme", "payments", null));
-        assertThat(config.rollbackOf("ledger")).isEqualTo(new RollbackSettings.ArgoCd("ledger-prod", null));
+        assertThat(config.rollbackOf("payments")).isEqualTo(new RollbackTarget.GitHub("acme", "payments", null));
+        assertThat(config.rollbackOf("ledger")).isEqualTo(new RollbackTarget.ArgoCd("ledger-prod", null));
         assertThat(config.rollbackOf("search"))
-                .isEqualTo(new RollbackSettings.Webhook(URI.create("https://deployer.example/rollback")));
+                .isEqualTo(new RollbackTarget.Webhook(URI.create("https://deployer.example/rollback")));
         assertThat(config.rollbackOf("batch"))
-                .isEqualTo(new RollbackSettings.Command(List.of(script.toString(), "--fast")));
-        assertThat(config.rollbackOf("docs")).isEqualTo(new RollbackSettings.None());
-        assertThat(config.rollbackOf("not-in-policy")).isEqualTo(new RollbackSettings.None());
+                .isEqualTo(new RollbackTarget.Command(List.of(script.toString(), "--fast")));
+        assertThat(config.rollbackOf("docs")).isEqualTo(new RollbackTarget.None());
+        assertThat(config.rollbackOf("not-in-policy")).isEqualTo(new RollbackTarget.None());
     }
 
     @Test
@@ -82,23 +82,43 @@ class WorkerConfigTest {
         values.put("OVERSIGHT_PAGERDUTY_MAX_PER_MINUTE", "120");
         values.put("OVERSIGHT_WORKER_RETRY_BACKOFF", "1m");
         values.put("OVERSIGHT_WORKER_RETRY_MAX_BACKOFF", "10s");
+        // A service's rollback entry is read with the policy file: its problems are the file's, under its setting.
+        String file = "OVERSIGHT_POLICY_FILE (" + values.get("OVERSIGHT_POLICY_FILE") + "): ";
         assertThatThrownBy(() -> WorkerConfig.read(Settings.of(values), null))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
                         "OVERSIGHT_ALERTMANAGER_REFRESH must be a duration such as 60s, 5m, 24h or 500ms, got 'soon' (not a duration)",
                         "OVERSIGHT_PAGERDUTY_MAX_PER_MINUTE must be a whole number, got '120' (must be between 1 and 119)",
                         "OVERSIGHT_WORKER_RETRY_MAX_BACKOFF (PT10S) must not be shorter than OVERSIGHT_WORKER_RETRY_BACKOFF (PT1M)",
-                        "policy services[payments].rollback.branch: unknown key for executor github (expected one of "
+                        file + "services[payments].rollback.branch: unknown key for executor github (expected one of "
                                 + "[environment, executor, repository])",
-                        "policy services[search].rollback.url: the deployer's URL that takes the rollback",
-                        "policy services[batch].rollback.argv: the command to run, a list such as "
+                        file + "services[search].rollback.url: the deployer's URL that takes the rollback",
+                        file + "services[batch].rollback.argv: the command to run, a list such as "
                                 + "[/opt/deploy/rollback.sh, --fast]",
-                        "policy services[infra].rollback.repository: the GitHub repository to deploy, owner/name "
-                                + "(the service's repository gitlab:acme/infra is not on GitHub)",
+                        file + "services[infra].rollback.repository: the GitHub repository to deploy, owner/name "
+                                + "(the service's repository gitlab:acme/infra is not on GitHub)"));
+    }
+
+    @Test
+    void reportsEveryExecutorWhoseCredentialsAreMissing() throws Exception {
+        Map<String, String> values = base("""
+                name: acme
+                environments:
+                  production: { protected: true, action: rollback }
+                services:
+                  - { name: payments, repository: "github:acme/payments", rollback: { executor: github } }
+                  - { name: ledger, repository: "github:acme/ledger", rollback: { executor: argocd } }
+                  - { name: search, repository: "gitlab:acme/search", rollback: { executor: webhook, url: "https://d.example/r" } }
+                """);
+        assertThatThrownBy(() -> WorkerConfig.read(Settings.of(values), null))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
                         "policy services[payments] rolls back with executor github, which needs OVERSIGHT_GITHUB_TOKEN "
                                 + "(policy rolls back in production)",
                         "policy services[ledger] rolls back with executor argocd, which needs OVERSIGHT_ARGOCD_URL and "
-                                + "OVERSIGHT_ARGOCD_TOKEN (policy rolls back in production)"));
+                                + "OVERSIGHT_ARGOCD_TOKEN (policy rolls back in production)",
+                        "policy services[search] rolls back with executor webhook, which needs "
+                                + "OVERSIGHT_ROLLBACK_WEBHOOK_SECRET to sign its requests (policy rolls back in production)"));
     }
 
     @Test

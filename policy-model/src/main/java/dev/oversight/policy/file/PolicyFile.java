@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oversight.events.Durations;
 import dev.oversight.policy.rules.FreezeCalendar;
 import dev.oversight.policy.rules.Policy;
+import dev.oversight.policy.rules.RollbackTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -132,8 +135,15 @@ public final class PolicyFile {
             if (!envNode.isObject()) {
                 problems.add("environments: must map environment names to their settings");
             } else {
-                envNode.fields().forEachRemaining(e -> environments.put(e.getKey(),
-                        environment(e.getValue(), "environments." + e.getKey(), grace)));
+                Map<String, String> byLowerCase = new HashMap<>();
+                envNode.fields().forEachRemaining(e -> {
+                    String other = byLowerCase.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getKey());
+                    if (other != null) {
+                        problems.add("environments." + e.getKey() + ": differs from environments." + other
+                                + " only in case; environment names match in any case, so declare it once");
+                    }
+                    environments.put(e.getKey(), environment(e.getValue(), "environments." + e.getKey(), grace));
+                });
             }
         }
 
@@ -183,12 +193,11 @@ public final class PolicyFile {
         Policy.Action action = Policy.Action.ALERT;
         String actionText = text(node, "action", path + ".action");
         if (actionText != null) {
-            switch (actionText.toLowerCase(Locale.ROOT)) {
-                case "alert" -> action = Policy.Action.ALERT;
-                case "rollback" -> action = Policy.Action.ROLLBACK;
-                case "alert+rollback", "rollback+alert" -> action = Policy.Action.ALERT_AND_ROLLBACK;
-                default -> problems.add(path + ".action: must be alert, rollback or alert+rollback, got '"
-                        + actionText + "'");
+            Optional<Policy.Action> given = Policy.Action.ofLabel(actionText);
+            if (given.isPresent()) {
+                action = given.get();
+            } else {
+                problems.add(path + ".action: must be alert, rollback or alert+rollback, got '" + actionText + "'");
             }
         }
         return new Policy.EnvironmentPolicy(isProtected, action, bool(node.get("dryRun"), path + ".dryRun", false),
@@ -376,12 +385,17 @@ public final class PolicyFile {
                 if (executor == null || !EXECUTORS.contains(executor)) {
                     problems.add(path + ".rollback.executor: must be one of " + new java.util.TreeSet<>(EXECUTORS)
                             + ", got '" + executor + "'");
+                    rollback.clear();
                 }
             }
         }
-        return name == null || repository == null ? null
-                : new Policy.ServiceDef(name, repository, text(node, "team", path + ".team"),
-                strings(node.get("paths"), path + ".paths"), rollback);
+        if (name == null || repository == null) {
+            return null;
+        }
+        RollbackTarget target = RollbackTarget.parse(name, repository, rollback, "services[" + name + "].rollback",
+                problems::add);
+        return new Policy.ServiceDef(name, repository, text(node, "team", path + ".team"),
+                strings(node.get("paths"), path + ".paths"), target);
     }
 
     private void keys(JsonNode node, String path, Set<String> allowed) {

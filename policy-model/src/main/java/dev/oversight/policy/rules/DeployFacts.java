@@ -54,6 +54,13 @@ public record DeployFacts(
         return !now.isBefore(graceEndsAt);
     }
 
+    /** The same facts at another step of one evaluation: the status and deadline the previous step reached. */
+    public DeployFacts withStatus(VerdictStatus status, Instant deadline) {
+        return new DeployFacts(deployId, repository, service, environment, sha, previousSha, branch, deployer,
+                deployedAt, deployFlags, now, graceEndsAt, status, deadline, changes, directPushes, commitExplained,
+                unseenHistory, checks);
+    }
+
     /**
      * A change in the deploy.
      *
@@ -86,8 +93,19 @@ public record DeployFacts(
         }
     }
 
-    /** One review event: an approval, a request for changes, a comment, a dismissal or a withdrawal. */
-    public record ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at) {}
+    /**
+     * One review event: an approval, a request for changes, a comment, a dismissal or a withdrawal.
+     *
+     * @param changeMerged whether the change was merged when this happened, as the event's payload said; null where
+     *                     it did not (then its time decides)
+     */
+    public record ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at,
+                              Boolean changeMerged) {
+
+        public ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at) {
+            this(reviewId, reviewer, state, commitSha, at, null);
+        }
+    }
 
     /** Commits that reached the deployed branch without a change. */
     public record DirectPushFacts(Actor pusher, String before, String after, List<String> commits, Set<String> files,

@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
  * The oversight rules: a pure function from what is known about a deploy and what policy asks, to a status and
  * its reasons. No Kafka, no Vert.x, no clock: time arrives in {@link DeployFacts#now()}.
  *
- * <p>Status moves only forward: PENDING (evidence missing, grace not over) → COMPLIANT, VIOLATION or EXCEPTION
+ * <p>Status moves forward: PENDING (evidence missing, grace not over) → COMPLIANT, VIOLATION or EXCEPTION
  * (break-glass); VIOLATION → REMEDIATED when evidence after the fact makes good every reason that can be made good;
- * EXCEPTION → REMEDIATED (review in time) or VIOLATION with BREAK_GLASS_EXPIRED (deadline passed).
+ * EXCEPTION → REMEDIATED (review in time) or VIOLATION with BREAK_GLASS_EXPIRED (deadline passed). The one step
+ * back: a COMPLIANT given before the grace ends returns to PENDING when evidence inside the grace shows a reason.
  */
 public final class OversightRules {
 
@@ -41,7 +42,10 @@ public final class OversightRules {
         List<Verdict.Reason> reasons = reasons(facts, policy, Stage.AT_DEPLOY);
         boolean breakGlass = breakGlassDeclared(facts, policy);
         VerdictStatus prior = facts.priorStatus();
-        if (prior == null || prior == VerdictStatus.PENDING) {
+        // COMPLIANT is given at once, but within the grace it is provisional: evidence read later in the grace (in
+        // any order) that shows a reason takes it back to PENDING, so the final verdict is the same in every order.
+        boolean provisional = prior == VerdictStatus.COMPLIANT && !facts.graceOver();
+        if (prior == null || prior == VerdictStatus.PENDING || provisional) {
             if (reasons.isEmpty()) {
                 return assessment(VerdictStatus.COMPLIANT, reasons, facts, policy, Stage.AT_DEPLOY, null);
             }
@@ -180,11 +184,9 @@ public final class OversightRules {
                      List<String> dismissed) {}
 
     static Approvals approvals(ChangeFacts change, DeployFacts facts, EffectivePolicy policy, Stage stage) {
-        Instant cutoff = stage == Stage.AFTER_THE_FACT ? null
-                : change.mergedAt() != null ? change.mergedAt() : facts.deployedAt();
         List<ReviewFacts> ordered = change.reviews().stream()
-                .filter(r -> cutoff == null || r.at() == null || !r.at().isAfter(cutoff))
-                .sorted(Comparator.comparing(ReviewFacts::at, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .filter(r -> stage == Stage.AFTER_THE_FACT || countsAtDeploy(r, change, facts))
+                .sorted(IN_ORDER)
                 .toList();
         Map<String, String> reviewerOfReview = new LinkedHashMap<>();
         Map<String, ReviewFacts> latest = new LinkedHashMap<>();
@@ -241,6 +243,29 @@ public final class OversightRules {
             }
         }
         return new Approvals(valid, self, bots, stale, dismissed);
+    }
+
+    /**
+     * Review events in the order they happened: by time; at the same time, a dismissal or withdrawal after what it
+     * takes back; then by review id — never by the order they were received.
+     */
+    static final Comparator<ReviewFacts> IN_ORDER = Comparator
+            .comparing(ReviewFacts::at, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(r -> r.state() == ReviewState.DISMISSED || r.state() == ReviewState.APPROVAL_WITHDRAWN)
+            .thenComparing(ReviewFacts::reviewId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(ReviewFacts::state);
+
+    /**
+     * Whether a review event counts at the deploy: it happened before the change merged (before the deploy, for a
+     * change deployed unmerged). Where the payload said whether the change was merged at the time, that decides;
+     * otherwise the event's time does.
+     */
+    static boolean countsAtDeploy(ReviewFacts review, ChangeFacts change, DeployFacts facts) {
+        if (change.mergedAt() != null && review.changeMerged() != null) {
+            return !review.changeMerged();
+        }
+        Instant cutoff = change.mergedAt() != null ? change.mergedAt() : facts.deployedAt();
+        return cutoff == null || review.at() == null || !review.at().isAfter(cutoff);
     }
 
     private static boolean onFinalHead(ReviewFacts review, ChangeFacts change) {

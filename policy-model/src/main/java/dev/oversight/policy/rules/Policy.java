@@ -1,5 +1,6 @@
 package dev.oversight.policy.rules;
 
+import dev.oversight.events.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,19 @@ public record Policy(
 
         public String label() {
             return this == ALERT_AND_ROLLBACK ? "alert+rollback" : name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The action of a label ({@code alert}, {@code rollback}, {@code alert+rollback}); empty for anything else. */
+        public static Optional<Action> ofLabel(String label) {
+            if (label == null) {
+                return Optional.empty();
+            }
+            return switch (label.trim().toLowerCase(Locale.ROOT)) {
+                case "alert" -> Optional.of(ALERT);
+                case "rollback" -> Optional.of(ROLLBACK);
+                case "alert+rollback", "rollback+alert" -> Optional.of(ALERT_AND_ROLLBACK);
+                default -> Optional.empty();
+            };
         }
     }
 
@@ -117,15 +131,30 @@ public record Policy(
      * how it is rolled back.
      */
     public record ServiceDef(String name, String repository, String team, List<String> paths,
-                             Map<String, String> rollback) {
+                             RollbackTarget rollback) {
         public ServiceDef {
             paths = paths == null || paths.isEmpty() ? List.of("**") : List.copyOf(paths);
-            rollback = rollback == null ? Map.of() : Map.copyOf(rollback);
+            rollback = rollback == null ? new RollbackTarget.None() : rollback;
         }
     }
 
+    /**
+     * The policy of an environment, by its name as a deploy reports it. Environment names are chosen by people
+     * ({@code Production} as often as {@code production}), so a name matches the policy's environment of the same
+     * name in any case; the policy file cannot declare two that differ only in case. The one rule, for every
+     * service: policy-stream decides with it and writes the outcome into the verdict.
+     */
     public Optional<EnvironmentPolicy> environment(String environment) {
-        return Optional.ofNullable(environments.get(environment));
+        return Optional.ofNullable(environments.get(environmentName(environment)));
+    }
+
+    /** The policy's own name of an environment a deploy reports (same name in any case), else the name reported. */
+    public String environmentName(String environment) {
+        if (environment == null || environments.containsKey(environment)) {
+            return environment;
+        }
+        return environments.keySet().stream().filter(name -> name.equalsIgnoreCase(environment)).findFirst()
+                .orElse(environment);
     }
 
     public boolean isProtected(String environment) {
@@ -141,10 +170,54 @@ public record Policy(
         return services.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /**
+     * The service a deploy is of: named by the deploy itself, else the repository's only service in policy, else
+     * the one whose name the environment or ref mentions, else the repository's name.
+     */
+    public String serviceOf(String repository, String named, String environment, String ref) {
+        if (named != null && !named.isBlank()) {
+            return named;
+        }
+        List<ServiceDef> defined = servicesOf(repository);
+        if (defined.size() == 1) {
+            return defined.get(0).name();
+        }
+        for (ServiceDef service : defined) {
+            if (mentions(environment, service.name()) || mentions(ref, service.name())) {
+                return service.name();
+            }
+        }
+        int slash = Math.max(repository.lastIndexOf('/'), repository.lastIndexOf(':'));
+        return slash >= 0 ? repository.substring(slash + 1) : repository;
+    }
+
+    private static boolean mentions(String text, String name) {
+        return text != null && text.toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The team of a service, where policy names one. */
+    public Optional<String> team(String service) {
+        return service(service).map(ServiceDef::team).filter(t -> t != null && !t.isBlank());
+    }
+
+    /** The paths of a repository that belong to a service ({@code **}: all, where policy does not say). */
+    public List<String> pathsOf(String service, String repository) {
+        return service(service).filter(s -> s.repository().equalsIgnoreCase(repository)).map(ServiceDef::paths)
+                .orElse(List.of("**"));
+    }
+
+    /** What a violation in an environment leads to, as a verdict carries it to the worker. */
+    public Verdict.Decision decision(String environment) {
+        EnvironmentPolicy env = environment(environment).orElse(null);
+        return env == null ? new Verdict.Decision(false, Action.ALERT.label(), false)
+                : new Verdict.Decision(env.isProtected(), env.action().label(), env.dryRun());
+    }
+
     /** The settings that apply to one deploy: the defaults, then every matching rule in order. */
-    public EffectivePolicy resolve(String repository, String service, String environment) {
-        EnvironmentPolicy env = environments.getOrDefault(environment,
-                new EnvironmentPolicy(false, Action.ALERT, false, DEFAULT_GRACE));
+    public EffectivePolicy resolve(String repository, String service, String reportedEnvironment) {
+        String environment = environmentName(reportedEnvironment);
+        EnvironmentPolicy env = environment(environment)
+                .orElse(new EnvironmentPolicy(false, Action.ALERT, false, DEFAULT_GRACE));
         Approvals approvals = new Approvals(1, true, false);
         Checks checks = Checks.ALL_REPORTED;
         List<OwnerRule> owners = List.of();

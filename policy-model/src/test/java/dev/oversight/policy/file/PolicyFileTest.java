@@ -56,7 +56,7 @@ class PolicyFileTest {
         assertThat(effective.isBot("renovate[bot]", false)).isTrue();
         assertThat(policy.service("payments")).get().satisfies(s -> {
             assertThat(s.team()).isEqualTo("payments");
-            assertThat(s.rollback()).containsEntry("executor", "webhook");
+            assertThat(s.rollback()).isInstanceOf(dev.oversight.policy.rules.RollbackTarget.Webhook.class);
         });
         // Another organisation's repository gets the defaults, not acme's rule.
         assertThat(policy.resolve("github:other/app", "app", "production").checks().allReported()).isTrue();

@@ -75,6 +75,11 @@ final class ChangeState {
                 headUpdatedAt = e.occurredAt();
             }
             headSha = e.headSha();
+        } else if (e.headSha() != null && e.headSha().equals(headSha) && headUpdatedAt != null
+                && e.occurredAt().isBefore(headUpdatedAt)) {
+            // The head arrived earlier than the event that first told of it (a merge read before the push to the
+            // change): it counts from when it arrived, whatever order the events were read in.
+            headUpdatedAt = e.occurredAt();
         }
         if (labelsAt == null || !e.occurredAt().isBefore(labelsAt)) {
             labels = new ArrayList<>(e.labels());
@@ -106,14 +111,15 @@ final class ChangeState {
             number = e.number();
         }
         DeployFacts.ReviewFacts review = new DeployFacts.ReviewFacts(e.reviewId(), e.reviewer(), e.state(),
-                e.commitSha(), e.occurredAt());
+                e.commitSha(), e.occurredAt(), e.changeMerged());
         if (!reviews.contains(review) && reviews.size() < MAX_REVIEWS) {
             reviews.add(review);
         }
         remember(e.deliveryId(), e.occurredAt());
     }
 
-    void addFiles(Set<String> more) {
+    /** Adds paths to a set of files, up to {@link #MAX_FILES}. */
+    static void addBounded(Set<String> files, Set<String> more) {
         for (String file : more) {
             if (files.size() >= MAX_FILES) {
                 break;
@@ -131,8 +137,9 @@ final class ChangeState {
         }
     }
 
-    DeployFacts.ChangeFacts toFacts() {
+    /** The change as the rules see it, with the committers and files the pushes to its branch tell. */
+    DeployFacts.ChangeFacts toFacts(Set<String> allCommitters, Set<String> allFiles) {
         return new DeployFacts.ChangeFacts(changeId, title, url, author, headSha, headUpdatedAt, mergeSha, mergedAt,
-                labels, reviews, committers, files);
+                labels, reviews, allCommitters, allFiles);
     }
 }

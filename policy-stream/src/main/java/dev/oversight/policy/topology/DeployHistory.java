@@ -14,8 +14,13 @@ final class DeployHistory {
 
     static final int MAX_ENTRIES = 100;
 
-    /** One deploy: its id, commit and time. */
-    record Entry(String deployId, String sha, Instant at) {}
+    /** One deploy: its id, commit (null while only its artifact is known) and time. */
+    record Entry(String deployId, String sha, Instant at, String artifactId) {
+
+        Entry(String deployId, String sha, Instant at) {
+            this(deployId, sha, at, null);
+        }
+    }
 
     public List<Entry> entries = new ArrayList<>();
 

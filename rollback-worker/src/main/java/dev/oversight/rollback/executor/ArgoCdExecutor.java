@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Action;
 import dev.oversight.events.json.Json;
@@ -60,7 +62,7 @@ public final class ArgoCdExecutor implements RollbackExecutor {
 
     @Override
     public Lookup lookup(RollbackJob job) throws DeliveryException {
-        RollbackSettings.ArgoCd settings = (RollbackSettings.ArgoCd) job.settings();
+        RollbackTarget.ArgoCd settings = (RollbackTarget.ArgoCd) job.settings();
         URI url = URI.create(applicationUrl(settings) + (settings.appNamespace() == null ? ""
                 : "?appNamespace=" + URLEncoder.encode(settings.appNamespace(), StandardCharsets.UTF_8)));
         HttpSender.Answer answer = http.exchange(HttpSender.Call.get(url, headers()));
@@ -102,21 +104,21 @@ public final class ArgoCdExecutor implements RollbackExecutor {
             }
             throw failure;
         }
-        RollbackSettings.ArgoCd settings = (RollbackSettings.ArgoCd) job.settings();
+        RollbackTarget.ArgoCd settings = (RollbackTarget.ArgoCd) job.settings();
         return "Argo CD sync of " + settings.application() + " to " + job.target().sha() + " started";
     }
 
-    private URI applicationUrl(RollbackSettings.ArgoCd settings) {
+    private URI applicationUrl(RollbackTarget.ArgoCd settings) {
         return URI.create(base + "/api/v1/applications/" + URLEncoder.encode(settings.application(),
                 StandardCharsets.UTF_8));
     }
 
     private URI syncUrl(RollbackJob job) {
-        return URI.create(applicationUrl((RollbackSettings.ArgoCd) job.settings()) + "/sync");
+        return URI.create(applicationUrl((RollbackTarget.ArgoCd) job.settings()) + "/sync");
     }
 
     static String body(RollbackJob job) {
-        RollbackSettings.ArgoCd settings = (RollbackSettings.ArgoCd) job.settings();
+        RollbackTarget.ArgoCd settings = (RollbackTarget.ArgoCd) job.settings();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", settings.application());
         if (settings.appNamespace() != null) {

@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import dev.oversight.events.Action;
 import dev.oversight.events.json.Json;
 import dev.oversight.rollback.delivery.DeliveryException;
@@ -96,7 +98,7 @@ public final class CommandExecutor implements RollbackExecutor {
     }
 
     private static List<String> argv(RollbackJob job) {
-        return ((RollbackSettings.Command) job.settings()).argv();
+        return ((RollbackTarget.Command) job.settings()).argv();
     }
 
     /** The environment variables the command gets. */

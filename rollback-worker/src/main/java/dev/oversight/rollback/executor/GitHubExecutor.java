@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Action;
 import dev.oversight.events.json.Json;
@@ -100,7 +102,7 @@ public final class GitHubExecutor implements RollbackExecutor {
     }
 
     private String deploymentsUrl(RollbackJob job) {
-        RollbackSettings.GitHub settings = (RollbackSettings.GitHub) job.settings();
+        RollbackTarget.GitHub settings = (RollbackTarget.GitHub) job.settings();
         return api + "/repos/" + settings.owner() + "/" + settings.repo() + "/deployments";
     }
 

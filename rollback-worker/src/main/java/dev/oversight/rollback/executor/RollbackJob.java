@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import dev.oversight.events.LastGood;
 import dev.oversight.events.Verdict;
 import java.time.Instant;
@@ -12,12 +14,12 @@ import java.util.Map;
  * @param actionId   the idempotency key, passed to every executor that can take one
  * @param intendedAt when the intent was first recorded; a lookup accepts nothing started before it
  */
-public record RollbackJob(String actionId, Verdict verdict, LastGood target, RollbackSettings settings,
+public record RollbackJob(String actionId, Verdict verdict, LastGood target, RollbackTarget settings,
                           Instant intendedAt) {
 
     /** The deploy environment the executor acts on: the one named in the settings, else the verdict's. */
     public String environment() {
-        return settings instanceof RollbackSettings.GitHub g && g.environment() != null ? g.environment()
+        return settings instanceof RollbackTarget.GitHub g && g.environment() != null ? g.environment()
                 : verdict.environment();
     }
 

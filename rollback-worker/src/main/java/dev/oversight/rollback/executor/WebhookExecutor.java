@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import dev.oversight.events.Action;
 import dev.oversight.events.json.Json;
 import dev.oversight.rollback.alert.WebhookSink;
@@ -38,7 +40,7 @@ public final class WebhookExecutor implements RollbackExecutor {
 
     @Override
     public Action.Request describe(RollbackJob job) {
-        return new Action.Request("POST", Redact.url(((RollbackSettings.Webhook) job.settings()).url()), body(job));
+        return new Action.Request("POST", Redact.url(((RollbackTarget.Webhook) job.settings()).url()), body(job));
     }
 
     @Override
@@ -49,7 +51,7 @@ public final class WebhookExecutor implements RollbackExecutor {
     @Override
     public String execute(RollbackJob job) throws DeliveryException {
         String body = body(job);
-        return http.send(HttpSender.Call.postJson(((RollbackSettings.Webhook) job.settings()).url(),
+        return http.send(HttpSender.Call.postJson(((RollbackTarget.Webhook) job.settings()).url(),
                 WebhookSink.headers("rollback", job.verdict().verdictId(), job.actionId(), secret, body), body));
     }
 

@@ -2,7 +2,7 @@ package dev.oversight.rollback.safety;
 
 import dev.oversight.events.LastGood;
 import dev.oversight.rollback.ActionReason;
-import dev.oversight.rollback.executor.RollbackSettings;
+import dev.oversight.policy.rules.RollbackTarget;
 
 /**
  * What to do about rolling back one violating deploy: roll back to {@code target} through the service's executor,
@@ -12,13 +12,13 @@ import dev.oversight.rollback.executor.RollbackSettings;
  * @param why    a sentence for humans (alerts, {@code Action.detail})
  */
 public record RollbackPlan(boolean execute, ActionReason reason, String why, LastGood target,
-                           RollbackSettings settings) {
+                           RollbackTarget settings) {
 
-    public static RollbackPlan skip(ActionReason reason, String why, LastGood target, RollbackSettings settings) {
+    public static RollbackPlan skip(ActionReason reason, String why, LastGood target, RollbackTarget settings) {
         return new RollbackPlan(false, reason, why, target, settings);
     }
 
-    public static RollbackPlan execute(LastGood target, RollbackSettings settings) {
+    public static RollbackPlan execute(LastGood target, RollbackTarget settings) {
         return new RollbackPlan(true, null, null, target, settings);
     }
 }

@@ -6,7 +6,7 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.rollback.ActionReason;
 import dev.oversight.rollback.alert.AlertText;
-import dev.oversight.rollback.executor.RollbackSettings;
+import dev.oversight.policy.rules.RollbackTarget;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -42,18 +42,18 @@ public final class RollbackPlanner {
      * @param newerDeploy      the id of a deploy of the service to the environment after the violating one, or null
      * @param recentRollbacks  rollbacks of the service requested in the last hour
      */
-    public record Facts(Verdict verdict, RollbackSettings settings, LastGood lastGood, VerdictStatus lastGoodStatus,
+    public record Facts(Verdict verdict, RollbackTarget settings, LastGood lastGood, VerdictStatus lastGoodStatus,
                         String newerDeploy, int recentRollbacks, CircuitBreaker.State breaker, Instant now) {}
 
     public RollbackPlan plan(Facts facts) {
         Verdict v = facts.verdict();
-        RollbackSettings settings = facts.settings();
+        RollbackTarget settings = facts.settings();
         LastGood good = facts.lastGood();
         if (v.hasReason(ReasonCode.BREAK_GLASS_EXPIRED)) {
             return RollbackPlan.skip(ActionReason.BREAK_GLASS, "an emergency deploy whose review is overdue is not "
                     + "rolled back automatically", good, settings);
         }
-        if (settings instanceof RollbackSettings.None) {
+        if (settings instanceof RollbackTarget.None) {
             return RollbackPlan.skip(ActionReason.NO_EXECUTOR, "policy names no rollback executor for "
                     + v.service() + " (services[].rollback)", good, settings);
         }

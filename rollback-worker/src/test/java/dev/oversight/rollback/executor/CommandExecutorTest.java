@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import static dev.oversight.rollback.Fixtures.lastGood;
 import static dev.oversight.rollback.Fixtures.sha;
 import static dev.oversight.rollback.Fixtures.violation;
@@ -27,7 +29,7 @@ class CommandExecutorTest {
         file.toFile().setExecutable(true);
         return new RollbackJob("v@2:rollback:command", violation("github:acme/batch", "batch", "production", 2,
                 sha('b'), AT), lastGood("github:acme/batch", "batch", "production", 1, sha('a'), AT.minusSeconds(60)),
-                new RollbackSettings.Command(List.of(file.toString(), "--fast")), AT);
+                new RollbackTarget.Command(List.of(file.toString(), "--fast")), AT);
     }
 
     private DeliveryException failure(CommandExecutor executor, RollbackJob job) {

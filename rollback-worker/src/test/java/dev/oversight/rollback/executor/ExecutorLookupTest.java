@@ -1,5 +1,7 @@
 package dev.oversight.rollback.executor;
 
+import dev.oversight.policy.rules.RollbackTarget;
+
 import static dev.oversight.rollback.Fixtures.lastGood;
 import static dev.oversight.rollback.Fixtures.sha;
 import static dev.oversight.rollback.Fixtures.violation;
@@ -24,7 +26,7 @@ class ExecutorLookupTest {
         server.close();
     }
 
-    private static RollbackJob job(RollbackSettings settings) {
+    private static RollbackJob job(RollbackTarget settings) {
         return new RollbackJob("v@2:rollback:" + settings.executor(), violation("github:acme/pay", "pay", "production",
                 2, sha('b'), INTENT), lastGood("github:acme/pay", "pay", "production", 1, sha('a'), INTENT),
                 settings, INTENT);
@@ -36,7 +38,7 @@ class ExecutorLookupTest {
 
     @Test
     void gitHubAdoptsADeploymentWhosePayloadCarriesTheIdempotencyKeyEvenAsAString() throws Exception {
-        RollbackJob job = job(new RollbackSettings.GitHub("acme", "pay", null));
+        RollbackJob job = job(new RollbackTarget.GitHub("acme", "pay", null));
         server.respond(r -> new RecordingHttpServer.Reply(200, "[{\"id\":7,\"payload\":\"{\\\"oversight\\\":"
                 + "{\\\"idempotencyKey\\\":\\\"other\\\"}}\"},{\"id\":8,\"payload\":\"{\\\"oversight\\\":"
                 + "{\\\"idempotencyKey\\\":\\\"v@2:rollback:github\\\"}}\"}]"));
@@ -47,7 +49,7 @@ class ExecutorLookupTest {
 
     @Test
     void gitHubCreatesOneWhenNoneOfTheDeploymentsIsThisRollback() throws Exception {
-        RollbackJob job = job(new RollbackSettings.GitHub("acme", "pay", "prod-eu"));
+        RollbackJob job = job(new RollbackTarget.GitHub("acme", "pay", "prod-eu"));
         server.respond(r -> r.method().equals("GET")
                 ? new RecordingHttpServer.Reply(200, "[{\"id\":7,\"payload\":{}}]")
                 : new RecordingHttpServer.Reply(201, "{\"id\":9}"));
@@ -65,7 +67,7 @@ class ExecutorLookupTest {
 
     @Test
     void argoCdAdoptsASyncToTheGoodRevisionStartedSinceTheIntent() throws Exception {
-        RollbackJob job = job(new RollbackSettings.ArgoCd("pay-prod", null));
+        RollbackJob job = job(new RollbackTarget.ArgoCd("pay-prod", null));
         server.respond(r -> new RecordingHttpServer.Reply(200, application(sha('a'), INTENT.plusSeconds(2).toString(),
                 sha('b'))));
         assertThat(new ArgoCdExecutor(server.url(""), "t", http).execute(job))
@@ -75,7 +77,7 @@ class ExecutorLookupTest {
 
     @Test
     void argoCdSyncsWhenTheOnlySyncToThatRevisionIsFromBeforeTheIntent() throws Exception {
-        RollbackJob job = job(new RollbackSettings.ArgoCd("pay-prod", "apps"));
+        RollbackJob job = job(new RollbackTarget.ArgoCd("pay-prod", "apps"));
         server.respond(r -> r.method().equals("GET")
                 ? new RecordingHttpServer.Reply(200, application(sha('a'), INTENT.minusSeconds(3600).toString(),
                 sha('b')))
@@ -88,7 +90,7 @@ class ExecutorLookupTest {
 
     @Test
     void argoCdDoesNothingForAnApplicationAlreadyAtTheGoodRevision() throws Exception {
-        RollbackJob job = job(new RollbackSettings.ArgoCd("pay-prod", null));
+        RollbackJob job = job(new RollbackTarget.ArgoCd("pay-prod", null));
         server.respond(r -> new RecordingHttpServer.Reply(200, application(sha('c'), INTENT.minusSeconds(60).toString(),
                 sha('a'))));
         assertThat(new ArgoCdExecutor(server.url(""), "t", http).execute(job))
@@ -98,7 +100,7 @@ class ExecutorLookupTest {
 
     @Test
     void theWebhookAndCommandExecutorsCannotTellAndNeverRepeat() throws Exception {
-        assertThat(new WebhookExecutor("s", http).lookup(job(new RollbackSettings.Webhook(server.url("/r")))).state())
+        assertThat(new WebhookExecutor("s", http).lookup(job(new RollbackTarget.Webhook(server.url("/r")))).state())
                 .isEqualTo(RollbackExecutor.Lookup.State.CANNOT_TELL);
         assertThat(new WebhookExecutor("s", http).repeatable()).isFalse();
         assertThat(new CommandExecutor(Duration.ofSeconds(1)).repeatable()).isFalse();

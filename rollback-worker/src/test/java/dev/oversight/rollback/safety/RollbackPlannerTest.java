@@ -11,7 +11,7 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.rollback.ActionReason;
 import dev.oversight.rollback.Fixtures;
-import dev.oversight.rollback.executor.RollbackSettings;
+import dev.oversight.policy.rules.RollbackTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,13 +22,13 @@ class RollbackPlannerTest {
     private static final Instant DEPLOYED = Instant.parse("2026-11-24T10:00:00Z");
     private static final Instant NOW = DEPLOYED.plusSeconds(90);
     private static final String REPO = "github:acme/payments";
-    private static final RollbackSettings GITHUB = new RollbackSettings.GitHub("acme", "payments", null);
+    private static final RollbackTarget GITHUB = new RollbackTarget.GitHub("acme", "payments", null);
 
     private final RollbackPlanner planner = new RollbackPlanner(3, Duration.ofHours(24));
     private final Verdict bad = violation(REPO, "payments", "production", 7, sha('b'), DEPLOYED);
     private final LastGood good = lastGood(REPO, "payments", "production", 6, sha('a'), DEPLOYED.minusSeconds(3600));
 
-    private RollbackPlan plan(Verdict verdict, RollbackSettings settings, LastGood lastGood, VerdictStatus goodStatus,
+    private RollbackPlan plan(Verdict verdict, RollbackTarget settings, LastGood lastGood, VerdictStatus goodStatus,
                               String newer, int recent, CircuitBreaker.State breaker) {
         return planner.plan(new RollbackPlanner.Facts(verdict, settings, lastGood, goodStatus, newer, recent, breaker,
                 NOW));
@@ -97,7 +97,7 @@ class RollbackPlannerTest {
 
     @Test
     void aServiceWithoutExecutorIsNotRolledBack() {
-        RollbackPlan plan = plan(bad, new RollbackSettings.None(), good, VerdictStatus.COMPLIANT, null, 0,
+        RollbackPlan plan = plan(bad, new RollbackTarget.None(), good, VerdictStatus.COMPLIANT, null, 0,
                 CircuitBreaker.State.CLOSED);
         assertThat(plan.reason()).isEqualTo(ActionReason.NO_EXECUTOR);
     }

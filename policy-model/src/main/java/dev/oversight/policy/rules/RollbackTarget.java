@@ -1,8 +1,7 @@
-package dev.oversight.rollback.executor;
+package dev.oversight.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.json.Json;
-import dev.oversight.policy.rules.Policy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,36 +13,37 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * How one service is rolled back: its policy entry {@code services[].rollback}, read and checked. Every key the
- * executor does not know is a problem, as in the policy file: a misspelt key must not silently change a rollback.
+ * How one service is rolled back: its policy entry {@code services[].rollback}, read and checked once, when the
+ * policy file is read, into one type per executor. Every key the executor does not know is a problem: a misspelt
+ * key must not silently change a rollback. The worker takes it as it is.
  */
-public sealed interface RollbackSettings {
+public sealed interface RollbackTarget {
 
     String executor();
 
     /** {@code executor: github}: a deployment of the last good commit through the REST API. */
-    record GitHub(String owner, String repo, String environment) implements RollbackSettings {
+    record GitHub(String owner, String repo, String environment) implements RollbackTarget {
         public String executor() {
             return "github";
         }
     }
 
     /** {@code executor: argocd}: a sync of the application to the last good revision. */
-    record ArgoCd(String application, String appNamespace) implements RollbackSettings {
+    record ArgoCd(String application, String appNamespace) implements RollbackTarget {
         public String executor() {
             return "argocd";
         }
     }
 
     /** {@code executor: webhook}: a signed POST to a deployer of your own. */
-    record Webhook(URI url) implements RollbackSettings {
+    record Webhook(URI url) implements RollbackTarget {
         public String executor() {
             return "webhook";
         }
     }
 
     /** {@code executor: command}: a program run with the rollback in its environment. */
-    record Command(List<String> argv) implements RollbackSettings {
+    record Command(List<String> argv) implements RollbackTarget {
         public Command {
             argv = List.copyOf(argv);
         }
@@ -54,16 +54,21 @@ public sealed interface RollbackSettings {
     }
 
     /** {@code executor: none}, or no rollback entry: the service is never rolled back automatically. */
-    record None() implements RollbackSettings {
+    record None() implements RollbackTarget {
         public String executor() {
             return "none";
         }
     }
 
-    /** Reads a service's rollback entry; each problem goes to {@code problems}, prefixed with where it is. */
-    static RollbackSettings parse(Policy.ServiceDef service, Consumer<String> problems) {
-        Map<String, String> entry = service.rollback();
-        String where = "policy services[" + service.name() + "].rollback";
+    /**
+     * Reads a service's rollback entry (its values as text; a list as JSON); each problem goes to {@code problems},
+     * prefixed with {@code where}.
+     */
+    static RollbackTarget parse(String service, String serviceRepository, Map<String, String> entry, String where,
+                                Consumer<String> problems) {
+        if (entry.isEmpty()) {
+            return new None();
+        }
         String executor = entry.getOrDefault("executor", "none");
         Set<String> allowed = switch (executor) {
             case "github" -> Set.of("executor", "repository", "environment");
@@ -79,23 +84,23 @@ public sealed interface RollbackSettings {
             }
         }
         return switch (executor) {
-            case "github" -> github(service, entry, where, problems);
-            case "argocd" -> new ArgoCd(entry.getOrDefault("application", service.name()), entry.get("appNamespace"));
+            case "github" -> github(serviceRepository, entry, where, problems);
+            case "argocd" -> new ArgoCd(entry.getOrDefault("application", service), entry.get("appNamespace"));
             case "webhook" -> webhook(entry, where, problems);
             case "command" -> command(entry, where, problems);
             default -> new None();
         };
     }
 
-    private static RollbackSettings github(Policy.ServiceDef service, Map<String, String> entry, String where,
-                                           Consumer<String> problems) {
+    private static RollbackTarget github(String serviceRepository, Map<String, String> entry, String where,
+                                         Consumer<String> problems) {
         String repository = entry.get("repository");
-        if (repository == null && service.repository().startsWith("github:")) {
-            repository = service.repository();
+        if (repository == null && serviceRepository.startsWith("github:")) {
+            repository = serviceRepository;
         }
         if (repository == null) {
             problems.accept(where + ".repository: the GitHub repository to deploy, owner/name (the service's repository "
-                    + service.repository() + " is not on GitHub)");
+                    + serviceRepository + " is not on GitHub)");
             return new None();
         }
         String name = repository.startsWith("github:") ? repository.substring("github:".length()) : repository;
@@ -107,7 +112,7 @@ public sealed interface RollbackSettings {
         return new GitHub(parts[0], parts[1], entry.get("environment"));
     }
 
-    private static RollbackSettings webhook(Map<String, String> entry, String where, Consumer<String> problems) {
+    private static RollbackTarget webhook(Map<String, String> entry, String where, Consumer<String> problems) {
         String url = entry.get("url");
         if (url == null) {
             problems.accept(where + ".url: the deployer's URL that takes the rollback");
@@ -125,7 +130,7 @@ public sealed interface RollbackSettings {
         }
     }
 
-    private static RollbackSettings command(Map<String, String> entry, String where, Consumer<String> problems) {
+    private static RollbackTarget command(Map<String, String> entry, String where, Consumer<String> problems) {
         String argv = entry.get("argv");
         List<String> args = new ArrayList<>();
         if (argv != null && argv.trim().startsWith("[")) {
