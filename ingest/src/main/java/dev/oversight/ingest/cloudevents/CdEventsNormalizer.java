@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
 /**
  * Turns a CDEvent (0.4 to 0.6, carried by a CloudEvent) into Oversight's evidence. CDEvents name no commit, reviewer
  * or review outcome for most events; a producer may add them in {@code customData} (keys {@code repository},
- * {@code sha}, {@code author}, {@code reviewer}, {@code state}). Field by field, the mapping is in the module README.
+ * {@code sha}, {@code author}, {@code reviewer}, {@code state}, {@code merged}). Field by field, the mapping is in the
+ * module README.
  */
 public final class CdEventsNormalizer {
 
@@ -172,7 +173,7 @@ public final class CdEventsNormalizer {
                         "an approval (customData.state approved) needs customData.reviewer");
             }
             return new ReviewEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt, changeId,
-                    number, event.id(), reviewer, reviewState, sha, author, text(content, "url"));
+                    number, event.id(), reviewer, reviewState, sha, author, text(content, "url"), merged());
         }
         ChangeAction action = switch (name) {
             case "change.created" -> ChangeAction.OPENED;
@@ -185,6 +186,24 @@ public final class CdEventsNormalizer {
                 number, text(content, "description"), text(content, "url"), author,
                 action == ChangeAction.OPENED ? author : null, merged ? null : sha, null, null, null,
                 merged ? sha : null, null, List.of());
+    }
+
+    /**
+     * Whether the change was already merged when it was reviewed: {@code customData.merged}, true or false, where the
+     * producer says; CDEvents itself never does, so null without it.
+     */
+    private Boolean merged() {
+        JsonNode merged = at(customData, "merged");
+        if (merged == null) {
+            return null;
+        }
+        String value = merged.isValueNode() ? merged.asText().toLowerCase(Locale.ROOT) : "";
+        return switch (value) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new MalformedPayloadException("customData.merged must be true or false, got "
+                    + merged);
+        };
     }
 
     private CiResult ci(String name, CiSystem system, String testOrPipelineName) {

@@ -5,6 +5,7 @@ import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
 import static dev.oversight.ingest.PayloadReader.githubUser;
+import static dev.oversight.ingest.PayloadReader.instant;
 import static dev.oversight.ingest.PayloadReader.integer;
 import static dev.oversight.ingest.PayloadReader.pushedCommits;
 import static dev.oversight.ingest.PayloadReader.requireLong;
@@ -150,7 +151,7 @@ public final class GitHubNormalizer {
         Instant when;
         if ("dismissed".equals(action)) {
             state = ReviewState.DISMISSED;
-            when = receivedAt;
+            when = dismissedAt(review, pr);
         } else if ("submitted".equals(action)) {
             String given = requireText(review, "state").toLowerCase(Locale.ROOT);
             state = switch (given) {
@@ -167,8 +168,39 @@ public final class GitHubNormalizer {
         long number = requireLong(pr, "number");
         out.add(new ReviewEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when,
                 changeId(number), number, requireText(review, "id"), requireUser(review, "user"), state,
-                text(review, "commit_id"), githubUser(pr, "user"), text(review, "html_url")));
+                text(review, "commit_id"), githubUser(pr, "user"), text(review, "html_url"), merged(pr)));
         return null;
+    }
+
+    /**
+     * When a review was dismissed. The payload has no field for it, but GitHub updates the pull request when it
+     * dismisses a review, so the pull request's {@code updated_at} is the dismissal's time; a dismissal cannot
+     * precede the review it dismisses, so never earlier than that review's {@code submitted_at}. The time of receipt
+     * only when the payload has neither: a redelivery or a replay must not move a dismissal after the merge.
+     */
+    private Instant dismissedAt(JsonNode review, JsonNode pr) {
+        Instant updated = instant(pr, "updated_at");
+        Instant submitted = instant(review, "submitted_at");
+        if (updated == null || submitted == null) {
+            return updated != null ? updated : submitted != null ? submitted : receivedAt;
+        }
+        return updated.isBefore(submitted) ? submitted : updated;
+    }
+
+    /**
+     * Whether the pull request was already merged when the event happened, as the payload's copy of it says:
+     * {@code merged: true} or a {@code merged_at} is merged; {@code merged: false}, a {@code merged_at} of null or
+     * state {@code open} is not; null when the payload says none of these.
+     */
+    private static Boolean merged(JsonNode pr) {
+        if (bool(pr, "merged") || text(pr, "merged_at") != null && !text(pr, "merged_at").isBlank()) {
+            return true;
+        }
+        JsonNode merged = pr.get("merged");
+        boolean saysNotMerged = merged != null && merged.isBoolean()
+                || pr.has("merged_at") && pr.get("merged_at").isNull()
+                || "open".equals(text(pr, "state"));
+        return saysNotMerged ? Boolean.FALSE : null;
     }
 
     private String push(List<Evidence> out) {

@@ -156,7 +156,7 @@ public final class GitLabNormalizer {
                     // The hook carries no time of the approval; the merge request's last update is the closest.
                     firstInstant(mr, receivedAt, "updated_at"), changeId, iid,
                     changeId + "/approvals/" + user.login(), user, review, text(mr, "last_commit.id"), author,
-                    text(mr, "url")));
+                    text(mr, "url"), merged(mr)));
             return null;
         }
         ChangeAction kind;
@@ -187,6 +187,19 @@ public final class GitLabNormalizer {
                 text(mr, "source_branch"), text(mr, "target_branch"), mergeSha,
                 kind == ChangeAction.MERGED ? user : null, labels(mr)));
         return null;
+    }
+
+    /**
+     * Whether the merge request was already merged when the hook was sent, as its {@code state} says: {@code merged}
+     * is; {@code opened}, {@code locked} and {@code closed} are not; null without a state Oversight knows.
+     */
+    private static Boolean merged(JsonNode mr) {
+        String state = text(mr, "state");
+        return state == null ? null : switch (state) {
+            case "merged" -> Boolean.TRUE;
+            case "opened", "locked", "closed" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     private List<String> labels(JsonNode mr) {
@@ -288,6 +301,8 @@ public final class GitLabNormalizer {
         String before = requireText(body, "before");
         String after = requireText(body, "after");
         String pusher = text(body, "user_username");
+        // The hook has no time of the push. commits[].timestamp is when each commit was made, by the committer's
+        // clock, and can be far older than the push: policy-stream would sweep such a push from its state at once.
         out.add(new PushEvent(Evidence.SCHEMA, Source.GITLAB, repository, deliveryId, receivedAt,
                 ref.substring("refs/heads/".length()), before, after,
                 // GitLab does not say whether a push rewrote history.

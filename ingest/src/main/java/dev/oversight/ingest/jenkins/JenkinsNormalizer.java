@@ -1,5 +1,7 @@
 package dev.oversight.ingest.jenkins;
 
+import static dev.oversight.ingest.PayloadReader.at;
+import static dev.oversight.ingest.PayloadReader.instant;
 import static dev.oversight.ingest.PayloadReader.requireLong;
 import static dev.oversight.ingest.PayloadReader.requireObject;
 import static dev.oversight.ingest.PayloadReader.requireText;
@@ -68,8 +70,24 @@ public final class JenkinsNormalizer {
         }
         String repository = RepositoryIds.fromUrl(scmUrl);
         return new Normalized.Accepted(repository, List.of(new CiResult(Evidence.SCHEMA, Source.JENKINS, repository,
-                deliveryId, receivedAt, commit, job, CiResult.CiSystem.BUILD, job + "#" + number, 1, status,
-                conclusion, branch, text(build, "full_url"))));
+                deliveryId, phaseTime(build, receivedAt), commit, job, CiResult.CiSystem.BUILD, job + "#" + number, 1,
+                status, conclusion, branch, text(build, "full_url"))));
+    }
+
+    /**
+     * When the build reached its phase: {@code build.timestamp}, which the plugin fills in epoch milliseconds
+     * (queued: when it entered the queue; started: its start; completed: start plus duration; finalized: then). The
+     * time of receipt where it is missing (older plugin versions, the README example) or 0 (a queued build the plugin
+     * has no queue time for).
+     */
+    private static Instant phaseTime(JsonNode build, Instant receivedAt) {
+        JsonNode timestamp = at(build, "timestamp");
+        if (timestamp != null && (timestamp.isIntegralNumber() || timestamp.asText().matches("\\d{1,18}"))) {
+            long millis = timestamp.asLong();
+            return millis > 0 ? Instant.ofEpochMilli(millis) : receivedAt;
+        }
+        Instant iso = instant(build, "timestamp");
+        return iso != null ? iso : receivedAt;
     }
 
     /** Jenkins results: UNSTABLE (tests failed) is a failure; NOT_BUILT is skipped. */

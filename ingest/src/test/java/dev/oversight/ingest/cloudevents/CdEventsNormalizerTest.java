@@ -216,6 +216,21 @@ class CdEventsNormalizerTest {
     }
 
     @Test
+    void aReviewSaysWhetherTheChangeWasMergedOnlyWhenTheProducerDoes() {
+        // The conformance example says nothing of it (CDEvents has no such field): null. customData added.
+        assertThat(((ReviewEvent) only("v0.5.1", "change_reviewed")).changeMerged()).isNull();
+        for (boolean merged : new boolean[] {true, false}) {
+            ObjectNode reviewed = Payloads.object("cdevents/v0.5.1/change_reviewed.json");
+            reviewed.putObject("customData").put("reviewer", "dave").put("state", "approved").put("merged", merged);
+            assertThat(((ReviewEvent) only(reviewed)).changeMerged()).isEqualTo(merged);
+        }
+        ObjectNode unreadable = Payloads.object("cdevents/v0.5.1/change_reviewed.json");
+        unreadable.putObject("customData").put("merged", "yesterday");
+        assertThatThrownBy(() -> CdEventsNormalizer.normalize(carried(unreadable), RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("customData.merged");
+    }
+
+    @Test
     void anApprovalMustNameItsReviewer() {
         ObjectNode reviewed = Payloads.object("cdevents/v0.5.1/change_reviewed.json");
         reviewed.putObject("customData").put("state", "approved");

@@ -16,9 +16,12 @@ import dev.oversight.events.ReviewState;
 import dev.oversight.events.json.Json;
 import dev.oversight.ingest.MalformedPayloadException;
 import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.Payloads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** GitHub's own example payloads (test resources github/hub4j), normalized field by field. */
@@ -116,11 +119,90 @@ class GitHubNormalizerTest {
         ObjectNode body = (ObjectNode) payload("pull_request_review.json");
         body.put("action", "dismissed");
         ((ObjectNode) body.get("review")).put("state", "dismissed");
-        ReviewEvent e = (ReviewEvent) ((Normalized.Accepted) GitHubNormalizer.normalize("pull_request_review", "d",
-                body, RECEIVED)).evidence().get(0);
+        ReviewEvent e = review(body, RECEIVED);
         assertThat(e.state()).isEqualTo(ReviewState.DISMISSED);
         assertThat(e.reviewId()).isEqualTo("2626884");
-        assertThat(e.occurredAt()).isEqualTo(RECEIVED);
+        assertThat(e.occurredAt()).isEqualTo(Instant.parse("2016-10-03T23:39:09Z"));
+        assertThat(e.changeMerged()).isFalse();
+    }
+
+    private static ReviewEvent review(JsonNode body, Instant receivedAt) {
+        Normalized normalized = GitHubNormalizer.normalize("pull_request_review", "d", body, receivedAt);
+        return (ReviewEvent) ((Normalized.Accepted) normalized).evidence().get(0);
+    }
+
+    /** The dismissal example of @octokit/webhooks-examples, a copy the test may change. */
+    private static ObjectNode octokitDismissal() {
+        ObjectNode body = (ObjectNode) Payloads.octokit("pull_request_review").get(1);
+        assertThat(body.get("action").asText()).isEqualTo("dismissed");
+        return body;
+    }
+
+    @Test
+    void aDismissalDeliveredLongAfterTheMergeKeepsTheTimeAndTheOpenPullRequestOfItsPayload() {
+        // GitHub's own dismissal example, unchanged: dismissed at 15:20:38 while the pull request was open. It
+        // arrives years later (a redelivery, a replay of oversight.raw), long after the change merged.
+        ReviewEvent e = review(octokitDismissal(), Instant.parse("2026-11-24T08:00:00Z"));
+        assertThat(e.state()).isEqualTo(ReviewState.DISMISSED);
+        assertThat(e.reviewId()).isEqualTo("237895671");
+        assertThat(e.occurredAt()).isEqualTo(Instant.parse("2019-05-15T15:20:38Z"));
+        assertThat(e.changeMerged()).isFalse();
+    }
+
+    @Test
+    void aDismissalIsTimedByThePullRequestsUpdateButNeverBeforeTheReviewItDismisses() {
+        // Only pull_request.updated_at is changed, to after and then to before the review's submitted_at (15:20:38).
+        ObjectNode later = octokitDismissal();
+        ((ObjectNode) later.get("pull_request")).put("updated_at", "2019-05-15T16:02:11Z");
+        assertThat(review(later, RECEIVED).occurredAt()).isEqualTo(Instant.parse("2019-05-15T16:02:11Z"));
+        ObjectNode earlier = octokitDismissal();
+        ((ObjectNode) earlier.get("pull_request")).put("updated_at", "2019-05-15T15:00:00Z");
+        assertThat(review(earlier, RECEIVED).occurredAt()).isEqualTo(Instant.parse("2019-05-15T15:20:38Z"));
+    }
+
+    @Test
+    void aDismissalIsTimedByItsReceiptOnlyWhenThePayloadHasNoTime() {
+        // Both times removed from the example; then only the pull request's.
+        ObjectNode body = octokitDismissal();
+        ((ObjectNode) body.get("pull_request")).remove("updated_at");
+        assertThat(review(body, RECEIVED).occurredAt()).isEqualTo(Instant.parse("2019-05-15T15:20:38Z"));
+        ((ObjectNode) body.get("review")).remove("submitted_at");
+        assertThat(review(body, RECEIVED).occurredAt()).isEqualTo(RECEIVED);
+    }
+
+    @Test
+    void aReviewSubmittedAfterTheMergeSaysTheChangeWasMerged() {
+        // The submitted example, with its pull request merged (state, merged_at, closed_at) before the review.
+        ObjectNode body = (ObjectNode) Payloads.octokit("pull_request_review").get(0);
+        ((ObjectNode) body.get("pull_request")).put("state", "closed").put("merged_at", "2019-05-15T15:20:35Z")
+                .put("closed_at", "2019-05-15T15:20:35Z");
+        ReviewEvent e = review(body, RECEIVED);
+        assertThat(e.state()).isEqualTo(ReviewState.COMMENTED);
+        assertThat(e.occurredAt()).isEqualTo(Instant.parse("2019-05-15T15:20:38Z"));
+        assertThat(e.changeMerged()).isTrue();
+        // The same review on the open pull request, as GitHub sent it.
+        assertThat(review(Payloads.octokit("pull_request_review").get(0), RECEIVED).changeMerged()).isFalse();
+    }
+
+    @Test
+    void whetherTheChangeWasMergedIsWhatThePullRequestOfThePayloadSays() {
+        assertThat(mergedWhen(pr -> { })).isFalse();
+        assertThat(mergedWhen(pr -> pr.put("state", "closed").put("merged", true).remove("merged_at"))).isTrue();
+        assertThat(mergedWhen(pr -> pr.put("state", "closed").put("merged_at", "2016-10-04T08:00:00Z"))).isTrue();
+        assertThat(mergedWhen(pr -> pr.put("state", "closed").put("merged", false))).isFalse();
+        assertThat(mergedWhen(pr -> pr.put("state", "closed"))).as("closed, merged_at null").isFalse();
+        assertThat(mergedWhen(pr -> pr.put("state", "closed").remove("merged_at"))).as("says nothing").isNull();
+        assertThat(mergedWhen(pr -> pr.remove(List.of("state", "merged_at")))).as("says nothing").isNull();
+    }
+
+    /**
+     * changeMerged of the older review example (state open, merged_at null, no merged field) after a change to its
+     * pull request's state, merged and merged_at, the only fields changed.
+     */
+    private static Boolean mergedWhen(Consumer<ObjectNode> change) {
+        ObjectNode body = (ObjectNode) payload("pull_request_review.json");
+        change.accept((ObjectNode) body.get("pull_request"));
+        return review(body, RECEIVED).changeMerged();
     }
 
     @Test

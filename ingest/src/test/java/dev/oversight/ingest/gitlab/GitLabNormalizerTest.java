@@ -110,6 +110,41 @@ class GitLabNormalizerTest {
     }
 
     @Test
+    void anApprovalOfAnOpenedMergeRequestSaysItWasNotMergedYet() {
+        // The gitlab4j hook as published (state "opened"), with action changed to an approval.
+        for (String action : new String[] {"approved", "approval", "unapproved", "unapproval"}) {
+            ObjectNode body = mergeRequest(action);
+            assertThat(body.at("/object_attributes/state").asText()).isEqualTo("opened");
+            assertThat(((ReviewEvent) only("Merge Request Hook", body)).changeMerged()).as(action).isFalse();
+        }
+    }
+
+    @Test
+    void anApprovalOrItsWithdrawalOnAMergedMergeRequestSaysItWasMerged() {
+        // The gitlab4j hook with action and state changed: an approval given, or withdrawn, after the merge.
+        for (String action : new String[] {"approved", "unapproved"}) {
+            ObjectNode body = mergeRequest(action);
+            ((ObjectNode) body.get("object_attributes")).put("state", "merged");
+            ReviewEvent e = (ReviewEvent) only("Merge Request Hook", body);
+            assertThat(e.changeMerged()).as(action).isTrue();
+            assertThat(e.occurredAt()).isEqualTo(Instant.parse("2013-12-03T17:23:34Z"));
+        }
+    }
+
+    @Test
+    void aMergeRequestThatIsLockedOrClosedWasNotMergedAndOneWithoutAStateDoesNotSay() {
+        // The gitlab4j hook with action and state changed, then without its state.
+        for (String state : new String[] {"locked", "closed"}) {
+            ObjectNode body = mergeRequest("approved");
+            ((ObjectNode) body.get("object_attributes")).put("state", state);
+            assertThat(((ReviewEvent) only("Merge Request Hook", body)).changeMerged()).as(state).isFalse();
+        }
+        ObjectNode body = mergeRequest("approved");
+        ((ObjectNode) body.get("object_attributes")).remove("state");
+        assertThat(((ReviewEvent) only("Merge Request Hook", body)).changeMerged()).isNull();
+    }
+
+    @Test
     void anAuthorApprovingTheirOwnMergeRequestIsNamedAsTheAuthor() {
         ObjectNode body = mergeRequest("approved");
         ((ObjectNode) body.get("user")).put("id", 51);
@@ -311,6 +346,7 @@ class GitLabNormalizerTest {
             assertThat(e.commits().get(0).added()).containsExactly("CHANGELOG");
             assertThat(e.commits().get(0).modified()).containsExactly("app/controller/application.rb");
             assertThat(e.commits().get(1).message()).isEqualTo("fixed readme");
+            // The hook has no time of the push; its commits' timestamps (2011, 2012) are when they were committed.
             assertThat(e.occurredAt()).isEqualTo(RECEIVED);
         }
     }

@@ -42,7 +42,28 @@ class JenkinsNormalizerTest {
         assertThat(e.branch()).isEqualTo("master");
         assertThat(e.url()).isEqualTo("http://localhost:8080/job/asgard/18/");
         assertThat(e.deliveryId()).isEqualTo("http://localhost:8080/job/asgard/18/#COMPLETED");
+        // The example carries no build.timestamp (older plugin versions do not send it).
         assertThat(e.occurredAt()).isEqualTo(RECEIVED);
+    }
+
+    @Test
+    void eachPhaseIsTimedByTheTimeThePluginSends() {
+        // The example predates build.timestamp; the plugin sends it today (BuildState.timestamp, epoch milliseconds:
+        // the start on STARTED, start plus duration on COMPLETED). Added here, the only change.
+        ObjectNode body = example();
+        ObjectNode build = (ObjectNode) body.get("build");
+        build.put("timestamp", 1572102686886L);
+        assertThat(result(body).occurredAt()).isEqualTo(Instant.parse("2019-10-26T15:11:26.886Z"));
+        build.put("phase", "STARTED").put("timestamp", 1572102684128L).remove("status");
+        assertThat(result(body).occurredAt()).isEqualTo(Instant.parse("2019-10-26T15:11:24.128Z"));
+    }
+
+    @Test
+    void aPhaseWithoutATimeIsTimedByItsReceipt() {
+        // The plugin sends 0 for a queued build it has no queue time for; the commit is kept so it is not ignored.
+        ObjectNode body = example();
+        ((ObjectNode) body.get("build")).put("phase", "QUEUED").put("timestamp", 0).remove("status");
+        assertThat(result(body).occurredAt()).isEqualTo(RECEIVED);
     }
 
     @Test
