@@ -9,8 +9,10 @@ import dev.oversight.rollback.Sinks;
 import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.ManagedService;
 import dev.oversight.runtime.ServiceRunner;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigException;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import dev.oversight.runtime.kafka.TopicProvisioner;
@@ -29,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Platform implements AutoCloseable {
 
-    public static final String KAFKA_PORT = "OVERSIGHT_KAFKA_PORT";
+    public static final Setting<Integer> KAFKA_PORT = Setting.port("OVERSIGHT_KAFKA_PORT", 9092,
+            "client port of the embedded broker (`oversight up`; it listens on 127.0.0.1 only; 0 picks a free one)");
+
+    /** The launcher's own keys; it reads every service's too. */
+    public static final List<Setting<?>> KEYS = List.of(KAFKA_PORT);
 
     private final EmbeddedKafka broker;
     private final ServiceRunner runner;
@@ -51,9 +57,9 @@ public final class Platform implements AutoCloseable {
     /** Reads every service's configuration first, so all problems are reported together, then starts. */
     public static Platform start(Settings settings) throws Exception {
         ConfigReader launcher = new ConfigReader(settings);
-        Path dataDir = launcher.path(PolicyStreamConfig.DATA_DIR, "./data");
-        int kafkaPort = launcher.port(KAFKA_PORT, 9092);
-        String external = launcher.optional(KafkaConnection.BOOTSTRAP).orElse(null);
+        Path dataDir = launcher.get(CommonSettings.DATA_DIR);
+        int kafkaPort = launcher.get(KAFKA_PORT);
+        String external = launcher.get(KafkaConnection.BOOTSTRAP).orElse(null);
         String placeholder = external != null ? external : "embedded";
         List<String> problems = new ArrayList<>(launcher.problems());
         IngestConfig ingestConfig = collect(problems, () -> IngestConfig.read(settings, placeholder));
@@ -69,7 +75,7 @@ public final class Platform implements AutoCloseable {
             bootstrap = broker.bootstrapServers();
         }
         try {
-            Settings resolved = settings.with(java.util.Map.of(KafkaConnection.BOOTSTRAP, bootstrap));
+            Settings resolved = settings.with(java.util.Map.of(KafkaConnection.BOOTSTRAP.name(), bootstrap));
             ingestConfig = IngestConfig.read(resolved, null);
             policyConfig = PolicyStreamConfig.read(resolved, null);
             workerConfig = WorkerConfig.read(resolved, null);
