@@ -88,9 +88,9 @@ public final class OversightCli {
     }
 
     private static int up(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Settings settings = Settings.fromEnvironment().with(options(args, err));
+        Platform.Config config = Platform.read(Settings.fromEnvironment().with(options(args, err)));
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        Platform platform = Platform.start(settings);
+        Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("Stopping Oversight ...");
@@ -106,10 +106,8 @@ public final class OversightCli {
         String base = "http://127.0.0.1:" + platform.httpPort();
         String verdicts = platform.kafka().topic(Topics.VERDICTS).name();
         String actions = platform.kafka().topic(Topics.ACTIONS).name();
-        Policy policy = PolicyStreamConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP.name(),
-                platform.bootstrapServers())), null).policy();
-        IngestConfig ingest = IngestConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP.name(),
-                platform.bootstrapServers())), null);
+        Policy policy = config.policyStream().policy();
+        IngestConfig ingest = config.ingest();
         out.printf("Oversight is up: webhooks accepted %.1f s after start.%n", readyIn);
         out.println("  Webhooks   " + route(base + "/webhooks/github", "GitHub, content type application/json",
                 IngestConfig.GITHUB_SECRET.name(), ingest.githubSecrets()));
