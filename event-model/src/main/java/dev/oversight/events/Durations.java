@@ -40,4 +40,26 @@ public final class Durations {
         }
         throw new IllegalArgumentException("not a duration");
     }
+
+    /**
+     * A duration as people write it, in the largest unit that holds it whole: {@code 3d}, {@code 90m}, {@code 200ms};
+     * {@link #parse} reads it back to the same duration. Below a millisecond, or negative, it is ISO-8601.
+     */
+    public static String format(Duration duration) {
+        if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
+            return duration.toString();
+        }
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        long[] sizes = {86_400_000, 3_600_000, 60_000, 1_000};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis % sizes[i] == 0) {
+                return millis / sizes[i] + units[i];
+            }
+        }
+        return millis + "ms";
+    }
 }

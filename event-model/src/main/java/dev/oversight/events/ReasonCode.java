@@ -1,6 +1,9 @@
 package dev.oversight.events;
 
-/** Why a deploy is not compliant. The table in DESIGN.md is the contract; the order here is the order of that table. */
+/**
+ * Why a deploy is not compliant. The table in policy-stream/README.md ("Reason codes") is the contract; the order here
+ * is the order of that table.
+ */
 public enum ReasonCode {
     NO_APPROVAL("a change in the deploy has fewer approvals than policy asks, not counting its author"),
     SELF_APPROVAL("the only approvals come from the change's author"),

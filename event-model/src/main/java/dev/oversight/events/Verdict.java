@@ -70,7 +70,7 @@ public record Verdict(
         return reasons.stream().anyMatch(r -> r.code() == code);
     }
 
-    /** A reason: a code of DESIGN.md's table and a sentence for humans. */
+    /** A reason: a code of the table in policy-stream/README.md ("Reason codes") and a sentence for humans. */
     public record Reason(ReasonCode code, String detail) {}
 
     /** One change in the deploy. */

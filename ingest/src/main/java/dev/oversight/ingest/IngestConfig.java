@@ -1,8 +1,10 @@
 package dev.oversight.ingest;
 
+import dev.oversight.events.Durations;
 import dev.oversight.events.kafka.Topics;
-import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.net.InetAddress;
@@ -39,75 +41,68 @@ public record IngestConfig(
         int dedupMaxEntries,
         KafkaConnection kafka) {
 
-    public static final String HTTP_HOST = "OVERSIGHT_HTTP_HOST";
-    public static final String HTTP_PORT = "OVERSIGHT_HTTP_PORT";
-    public static final String MAX_BODY = "OVERSIGHT_MAX_BODY";
-    public static final String GITHUB_SECRET = "OVERSIGHT_GITHUB_WEBHOOK_SECRET";
-    public static final String GITLAB_TOKEN = "OVERSIGHT_GITLAB_WEBHOOK_TOKEN";
-    public static final String EVENTS_TOKEN = "OVERSIGHT_EVENTS_TOKEN";
-    public static final String INSTANCE_ID = "OVERSIGHT_INGEST_INSTANCE_ID";
-    public static final String KAFKA_TIMEOUT = "OVERSIGHT_INGEST_KAFKA_TIMEOUT";
-    public static final String IDLE_TIMEOUT = "OVERSIGHT_HTTP_IDLE_TIMEOUT";
-    public static final String BODY_TIMEOUT = "OVERSIGHT_HTTP_BODY_TIMEOUT";
-    public static final String DEDUP_WINDOW = "OVERSIGHT_INGEST_DEDUP_WINDOW";
-    public static final String DEDUP_MAX = "OVERSIGHT_INGEST_DEDUP_MAX";
-
     /** How long {@code oversight.ingest-dedup} keeps receipts: the longest window a restart can remember. */
     public static final Duration DEDUP_RETENTION = Topics.INGEST_DEDUP.spec().retention();
 
-    public static final long DEFAULT_MAX_BODY = 25L * 1024 * 1024;
+    public static final Setting<Long> MAX_BODY = Setting.bytes("OVERSIGHT_MAX_BODY", 25L * 1024 * 1024, 1024,
+            "largest request body accepted (GitHub's own maximum is 25 MiB)");
+    public static final Setting<List<String>> GITHUB_SECRET = Setting.list("OVERSIGHT_GITHUB_WEBHOOK_SECRET",
+            "GitHub webhook secret(s), comma-separated for rotation; unsigned GitHub deliveries are refused")
+            .asSecret();
+    public static final Setting<List<String>> GITLAB_TOKEN = Setting.list("OVERSIGHT_GITLAB_WEBHOOK_TOKEN",
+            "GitLab webhook secret token(s), comma-separated for rotation; GitLab deliveries without one of them are "
+                    + "refused").asSecret();
+    public static final Setting<List<String>> EVENTS_TOKEN = Setting.list("OVERSIGHT_EVENTS_TOKEN",
+            "bearer token(s) for /events (CloudEvents, CDEvents, Argo CD) and /webhooks/jenkins (which may also pass "
+                    + "it as ?token=), comma-separated for rotation").asSecret();
+    public static final Setting<String> INSTANCE_ID = Setting.string("OVERSIGHT_INGEST_INSTANCE_ID", "the host name",
+            IngestConfig::hostName, "this ingest instance's id; unique per instance");
+    public static final Setting<Duration> KAFKA_TIMEOUT = Setting.duration("OVERSIGHT_INGEST_KAFKA_TIMEOUT",
+            Duration.ofSeconds(5), Duration.ofMillis(100), null,
+            "how long a delivery waits for Kafka before the answer is 503");
+    public static final Setting<Duration> IDLE_TIMEOUT = Setting.duration("OVERSIGHT_HTTP_IDLE_TIMEOUT",
+            Duration.ofSeconds(30), "idle connections (abandoned uploads) are closed after this");
+    public static final Setting<Duration> BODY_TIMEOUT = Setting.duration("OVERSIGHT_HTTP_BODY_TIMEOUT",
+            Duration.ofSeconds(60), Duration.ofMillis(100), null,
+            "a request body still arriving this long after its headers is answered 408 (uploads that trickle in)");
+    public static final Setting<Duration> DEDUP_WINDOW = Setting.duration("OVERSIGHT_INGEST_DEDUP_WINDOW",
+            Duration.ofHours(72), Duration.ofMinutes(1), DEDUP_RETENTION,
+            "how long a delivery id is remembered to answer its repetition 'duplicate' (at most "
+                    + Durations.format(DEDUP_RETENTION) + ", the retention of oversight.ingest-dedup)");
+    public static final Setting<Integer> DEDUP_MAX = Setting.integer("OVERSIGHT_INGEST_DEDUP_MAX", 250_000, 1_000,
+            50_000_000, "how many delivery ids are remembered at most (oldest forgotten first)");
 
-    public static final List<ConfigKey> KEYS = List.of(
-            ConfigKey.of(HTTP_HOST, "0.0.0.0", "address the HTTP server binds to"),
-            ConfigKey.of(HTTP_PORT, "8080", "port of webhooks, /metrics and /health"),
-            ConfigKey.of(MAX_BODY, "25MiB", "largest request body accepted (GitHub's own maximum is 25 MiB)"),
-            ConfigKey.secret(GITHUB_SECRET, "GitHub webhook secret(s), comma-separated for rotation; "
-                    + "unsigned GitHub deliveries are refused"),
-            ConfigKey.secret(GITLAB_TOKEN, "GitLab webhook secret token(s), comma-separated for rotation; "
-                    + "GitLab deliveries without one of them are refused"),
-            ConfigKey.secret(EVENTS_TOKEN, "bearer token(s) for /events (CloudEvents, CDEvents, Argo CD) and "
-                    + "/webhooks/jenkins (which may also pass it as ?token=), comma-separated for rotation"),
-            ConfigKey.of(INSTANCE_ID, "the host name", "this ingest instance's id; unique per instance"),
-            ConfigKey.of(KAFKA_TIMEOUT, "5s", "how long a delivery waits for Kafka before the answer is 503"),
-            ConfigKey.of(IDLE_TIMEOUT, "30s", "idle connections (abandoned uploads) are closed after this"),
-            ConfigKey.of(BODY_TIMEOUT, "60s", "a request body still arriving this long after its headers is "
-                    + "answered 408 (uploads that trickle in)"),
-            ConfigKey.of(DEDUP_WINDOW, "72h", "how long a delivery id is remembered to answer its repetition "
-                    + "'duplicate' (at most 7d, the retention of oversight.ingest-dedup)"),
-            ConfigKey.of(DEDUP_MAX, "250000", "how many delivery ids are remembered at most (oldest forgotten first)"));
+    /** Ingest's own keys; it also reads the HTTP ones of {@link CommonSettings} and Kafka's. */
+    public static final List<Setting<?>> KEYS = List.of(MAX_BODY, GITHUB_SECRET, GITLAB_TOKEN, EVENTS_TOKEN,
+            INSTANCE_ID, KAFKA_TIMEOUT, IDLE_TIMEOUT, BODY_TIMEOUT, DEDUP_WINDOW, DEDUP_MAX);
 
+    /** Reads ingest's configuration alone (its own {@code main}), reporting every problem at once. */
     public static IngestConfig read(Settings settings, String bootstrapWhenUnset) {
-        ConfigReader config = new ConfigReader(settings);
-        IngestConfig ingest = new IngestConfig(
-                config.string(HTTP_HOST, "0.0.0.0"),
-                config.port(HTTP_PORT, 8080),
-                config.bytes(MAX_BODY, DEFAULT_MAX_BODY),
-                config.list(GITHUB_SECRET),
-                config.list(GITLAB_TOKEN),
-                config.list(EVENTS_TOKEN),
-                config.string(INSTANCE_ID, hostName()),
-                config.duration(KAFKA_TIMEOUT, Duration.ofSeconds(5)),
-                config.duration(IDLE_TIMEOUT, Duration.ofSeconds(30)),
-                config.duration(BODY_TIMEOUT, Duration.ofSeconds(60)),
-                config.duration(DEDUP_WINDOW, Duration.ofHours(72)),
-                config.integer(DEDUP_MAX, 250_000, 1_000, 50_000_000),
+        return ConfigReader.read(settings, config -> read(config, bootstrapWhenUnset));
+    }
+
+    /** Reads ingest's configuration with a reader that may be shared; its problems are reported by its owner. */
+    public static IngestConfig read(ConfigReader config, String bootstrapWhenUnset) {
+        return new IngestConfig(
+                config.get(CommonSettings.HTTP_HOST),
+                config.get(CommonSettings.HTTP_PORT),
+                config.get(MAX_BODY),
+                config.get(GITHUB_SECRET),
+                config.get(GITLAB_TOKEN),
+                config.get(EVENTS_TOKEN),
+                config.get(INSTANCE_ID),
+                config.get(KAFKA_TIMEOUT),
+                config.get(IDLE_TIMEOUT),
+                config.get(BODY_TIMEOUT),
+                config.get(DEDUP_WINDOW),
+                config.get(DEDUP_MAX),
                 KafkaConnection.read(config, bootstrapWhenUnset));
-        if (ingest.maxBodyBytes() < 1024) {
-            config.problem(MAX_BODY + " must be at least 1KiB");
-        }
-        if (ingest.kafkaTimeout().toMillis() < 100) {
-            config.problem(KAFKA_TIMEOUT + " must be at least 100ms");
-        }
-        if (ingest.bodyTimeout().toMillis() < 100) {
-            config.problem(BODY_TIMEOUT + " must be at least 100ms");
-        }
-        if (ingest.dedupWindow().compareTo(Duration.ofMinutes(1)) < 0
-                || ingest.dedupWindow().compareTo(DEDUP_RETENTION) > 0) {
-            config.problem(DEDUP_WINDOW + " must be between 1m and " + DEDUP_RETENTION.toDays()
-                    + "d (the retention of the dedup topic)");
-        }
-        config.done();
-        return ingest;
+    }
+
+    /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
+    public IngestConfig withKafka(KafkaConnection kafka) {
+        return new IngestConfig(httpHost, httpPort, maxBodyBytes, githubSecrets, gitlabTokens, eventsTokens, instanceId,
+                kafkaTimeout, idleTimeout, bodyTimeout, dedupWindow, dedupMaxEntries, kafka);
     }
 
     private static String hostName() {

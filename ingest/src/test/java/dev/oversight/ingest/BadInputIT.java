@@ -55,7 +55,7 @@ class BadInputIT {
     @BeforeAll
     static void start() throws Exception {
         ingest = IngestFixture.start(RealKafka.bootstrapServers(), IngestFixture.newPrefix("bad-input"),
-                Map.of("OVERSIGHT_TOPIC_PARTITIONS", "1", IngestConfig.MAX_BODY, "256KiB"));
+                Map.of("OVERSIGHT_TOPIC_PARTITIONS", "1", IngestConfig.MAX_BODY.name(), "256KiB"));
     }
 
     @AfterAll

@@ -20,8 +20,8 @@ class IngestConfigTest {
         Files.writeString(file, "events-secret-1\n");
         IngestConfig config = IngestConfig.read(Settings.of(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
-                IngestConfig.GITLAB_TOKEN, "gitlab-secret-1, gitlab-secret-2",
-                IngestConfig.EVENTS_TOKEN + "_FILE", file.toString())), null);
+                IngestConfig.GITLAB_TOKEN.name(), "gitlab-secret-1, gitlab-secret-2",
+                IngestConfig.EVENTS_TOKEN.name() + "_FILE", file.toString())), null);
         assertThat(config.gitlabTokens()).containsExactly("gitlab-secret-1", "gitlab-secret-2");
         assertThat(config.eventsTokens()).containsExactly("events-secret-1");
         assertThat(config.toString()).doesNotContain("secret-1").doesNotContain("secret-2")
@@ -36,8 +36,9 @@ class IngestConfigTest {
         assertThat(config.dedupWindow()).isEqualTo(Duration.ofHours(72));
         assertThat(config.dedupMaxEntries()).isEqualTo(250_000);
         assertThat(config.bodyTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(IngestConfig.KEYS).extracting(k -> k.name()).contains(IngestConfig.GITLAB_TOKEN,
-                IngestConfig.EVENTS_TOKEN, IngestConfig.DEDUP_WINDOW, IngestConfig.DEDUP_MAX, IngestConfig.BODY_TIMEOUT);
+        assertThat(IngestConfig.KEYS).extracting(k -> k.name()).contains(IngestConfig.GITLAB_TOKEN.name(),
+                IngestConfig.EVENTS_TOKEN.name(), IngestConfig.DEDUP_WINDOW.name(), IngestConfig.DEDUP_MAX.name(),
+                IngestConfig.BODY_TIMEOUT.name());
         assertThat(IngestConfig.KEYS).filteredOn(k -> k.name().endsWith("TOKEN")).allMatch(k -> k.secret());
     }
 
@@ -45,12 +46,12 @@ class IngestConfigTest {
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> IngestConfig.read(Settings.of(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
-                IngestConfig.DEDUP_WINDOW, "30d",
-                IngestConfig.DEDUP_MAX, "ten",
-                IngestConfig.BODY_TIMEOUT, "10ms")), null))
+                IngestConfig.DEDUP_WINDOW.name(), "30d",
+                IngestConfig.DEDUP_MAX.name(), "ten",
+                IngestConfig.BODY_TIMEOUT.name(), "10ms")), null))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3)
-                        .anyMatch(p -> p.startsWith(IngestConfig.DEDUP_WINDOW))
-                        .anyMatch(p -> p.startsWith(IngestConfig.DEDUP_MAX))
-                        .anyMatch(p -> p.startsWith(IngestConfig.BODY_TIMEOUT)));
+                        .anyMatch(p -> p.startsWith(IngestConfig.DEDUP_WINDOW.name()))
+                        .anyMatch(p -> p.startsWith(IngestConfig.DEDUP_MAX.name()))
+                        .anyMatch(p -> p.startsWith(IngestConfig.BODY_TIMEOUT.name())));
     }
 }

@@ -7,6 +7,7 @@ import dev.oversight.events.kafka.Topic;
 import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.ingest.gitlab.GitLabSource;
 import dev.oversight.runtime.ServiceRunner;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.TopicProvisioner;
 import dev.oversight.runtime.metrics.MetricsSetup;
@@ -66,13 +67,13 @@ public final class IngestFixture implements AutoCloseable {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "OVERSIGHT_TOPIC_PREFIX", prefix,
                 "OVERSIGHT_TOPIC_PARTITIONS", "2",
-                IngestConfig.HTTP_HOST, "127.0.0.1",
-                IngestConfig.HTTP_PORT, "0",
-                IngestConfig.MAX_BODY, "256KiB",
-                IngestConfig.GITHUB_SECRET, "an-older-secret," + GITHUB_SECRET,
-                IngestConfig.GITLAB_TOKEN, GITLAB_TOKEN,
-                IngestConfig.EVENTS_TOKEN, EVENTS_TOKEN,
-                IngestConfig.INSTANCE_ID, prefix + "ingest"));
+                CommonSettings.HTTP_HOST.name(), "127.0.0.1",
+                CommonSettings.HTTP_PORT.name(), "0",
+                IngestConfig.MAX_BODY.name(), "256KiB",
+                IngestConfig.GITHUB_SECRET.name(), "an-older-secret," + GITHUB_SECRET,
+                IngestConfig.GITLAB_TOKEN.name(), GITLAB_TOKEN,
+                IngestConfig.EVENTS_TOKEN.name(), EVENTS_TOKEN,
+                IngestConfig.INSTANCE_ID.name(), prefix + "ingest"));
         values.putAll(settings);
         IngestConfig config = IngestConfig.read(Settings.of(values), null);
         TopicProvisioner.ensure(config.kafka(), Duration.ofSeconds(30));

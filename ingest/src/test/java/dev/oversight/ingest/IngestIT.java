@@ -33,7 +33,7 @@ class IngestIT {
     @BeforeAll
     static void start() throws Exception {
         ingest = IngestFixture.start(RealKafka.bootstrapServers(), IngestFixture.newPrefix("ingest"),
-                Map.of(IngestConfig.MAX_BODY, "64KiB"));
+                Map.of(IngestConfig.MAX_BODY.name(), "64KiB"));
     }
 
     @AfterAll

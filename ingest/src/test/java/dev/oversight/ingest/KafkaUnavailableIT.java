@@ -48,7 +48,7 @@ class KafkaUnavailableIT {
         cluster.waitForReadyBrokers();
         ingest = IngestFixture.start(cluster.bootstrapServers(), IngestFixture.newPrefix("kafka-down"), Map.of(
                 "OVERSIGHT_TOPIC_PARTITIONS", "1",
-                IngestConfig.KAFKA_TIMEOUT, "2s"));
+                IngestConfig.KAFKA_TIMEOUT.name(), "2s"));
     }
 
     @AfterAll

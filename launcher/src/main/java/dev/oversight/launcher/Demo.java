@@ -9,8 +9,9 @@ import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.IngestConfig;
 import dev.oversight.ingest.github.GitHubSignature;
-import dev.oversight.policy.PolicyStreamConfig;
 import dev.oversight.rollback.WorkerConfig;
+import dev.oversight.runtime.config.CommonSettings;
+import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.http.RecordingHttpServer;
 import dev.oversight.runtime.kafka.KafkaConnection;
@@ -74,20 +75,23 @@ public final class Demo {
     public int run(Settings environment) throws Exception {
         long started = System.nanoTime();
         String secret = HexFormat.of().formatHex(bytes(16));
-        Path dataDir = Path.of(environment.get(PolicyStreamConfig.DATA_DIR).orElse("./data"));
+        ConfigReader config = new ConfigReader(environment);
+        Path dataDir = config.get(CommonSettings.DATA_DIR);
+        boolean embedded = config.get(KafkaConnection.BOOTSTRAP).isEmpty();
+        config.done();
         Files.createDirectories(dataDir);
         Path policyFile = dataDir.resolve("demo-policy.yaml");
         Files.writeString(policyFile, POLICY);
         try (RecordingHttpServer receiver = RecordingHttpServer.start()) {
             Map<String, String> demo = new LinkedHashMap<>();
-            demo.put(IngestConfig.HTTP_HOST, "127.0.0.1");
-            demo.put(IngestConfig.HTTP_PORT, "0");
-            demo.put(IngestConfig.GITHUB_SECRET, secret);
-            demo.put(IngestConfig.INSTANCE_ID, "demo");
-            demo.put(PolicyStreamConfig.POLICY_FILE, policyFile.toString());
-            demo.put(WorkerConfig.ALERT_WEBHOOK_URL, receiver.url("/oversight-alerts").toString());
-            if (environment.get(KafkaConnection.BOOTSTRAP).isEmpty()) {
-                demo.put(Platform.KAFKA_PORT, "0");
+            demo.put(CommonSettings.HTTP_HOST.name(), "127.0.0.1");
+            demo.put(CommonSettings.HTTP_PORT.name(), "0");
+            demo.put(IngestConfig.GITHUB_SECRET.name(), secret);
+            demo.put(IngestConfig.INSTANCE_ID.name(), "demo");
+            demo.put(CommonSettings.POLICY_FILE.name(), policyFile.toString());
+            demo.put(WorkerConfig.ALERT_WEBHOOK_URL.name(), receiver.url("/oversight-alerts").toString());
+            if (embedded) {
+                demo.put(Platform.KAFKA_PORT.name(), "0");
             }
             out.println("Starting Oversight (embedded Kafka in " + dataDir.resolve("kafka") + ") ...");
             try (Platform platform = Platform.start(environment.with(demo))) {

@@ -7,23 +7,25 @@ import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.rollback.WorkerConfig;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigException;
-import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /** {@code ./oversight}: the command line. */
 public final class OversightCli {
 
+    /** The keys and defaults in it are those of the settings' declarations. */
     static final String HELP = """
             Oversight watches every deploy and flags code that reached production without oversight:
             no review by someone other than its author, no passing CI, no tech lead's approval where one is needed.
@@ -32,12 +34,12 @@ public final class OversightCli {
 
             Commands:
               up                  Run the whole platform until Ctrl-C: an embedded Kafka broker (data under
-                                  ./data), ingest, policy-stream and rollback-worker, with one HTTP port for
+                                  %2$s), ingest, policy-stream and rollback-worker, with one HTTP port for
                                   webhooks, /metrics and /health. Starting again resumes on the same data.
                   --bootstrap-servers HOST:PORT   use an existing Kafka cluster instead of embedding one
-                                                  (same as KAFKA_BOOTSTRAP_SERVERS)
-                  --port N                        HTTP port (OVERSIGHT_HTTP_PORT, default 8080)
-                  --data-dir DIR                  data directory (OVERSIGHT_DATA_DIR, default ./data)
+                                                  (same as %1$s)
+                  --port N                        HTTP port (%3$s, default %4$s)
+                  --data-dir DIR                  data directory (%5$s, default %2$s)
               demo                Start the platform on the embedded broker, play a scripted set of signed GitHub
                                   webhooks (a reviewed deploy, a self-approved one, one of an unknown commit), show
                                   the verdicts and the alerts as their receiver got them, and exit.
@@ -46,8 +48,10 @@ public final class OversightCli {
               help, --help        This text.
 
             Configuration comes from environment variables (see `oversight config`), or from a Java properties
-            file named by OVERSIGHT_CONFIG_FILE with the same keys. Secrets may be given as <NAME>_FILE.
-            """;
+            file named by %6$s with the same keys. Secrets may be given as <NAME>_FILE.
+            """.formatted(KafkaConnection.BOOTSTRAP, CommonSettings.DATA_DIR.shownDefault().orElseThrow(),
+            CommonSettings.HTTP_PORT, CommonSettings.HTTP_PORT.shownDefault().orElseThrow(), CommonSettings.DATA_DIR,
+            Settings.CONFIG_FILE);
 
     private OversightCli() {}
 
@@ -84,9 +88,9 @@ public final class OversightCli {
     }
 
     private static int up(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Settings settings = Settings.fromEnvironment().with(options(args, err));
+        Platform.Config config = Platform.read(Settings.fromEnvironment().with(options(args, err)));
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        Platform platform = Platform.start(settings);
+        Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("Stopping Oversight ...");
@@ -102,18 +106,16 @@ public final class OversightCli {
         String base = "http://127.0.0.1:" + platform.httpPort();
         String verdicts = platform.kafka().topic(Topics.VERDICTS).name();
         String actions = platform.kafka().topic(Topics.ACTIONS).name();
-        Policy policy = PolicyStreamConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP,
-                platform.bootstrapServers())), null).policy();
-        IngestConfig ingest = IngestConfig.read(settings.with(Map.of(KafkaConnection.BOOTSTRAP,
-                platform.bootstrapServers())), null);
+        Policy policy = config.policyStream().policy();
+        IngestConfig ingest = config.ingest();
         out.printf("Oversight is up: webhooks accepted %.1f s after start.%n", readyIn);
         out.println("  Webhooks   " + route(base + "/webhooks/github", "GitHub, content type application/json",
-                IngestConfig.GITHUB_SECRET, ingest.githubSecrets()));
-        out.println("             " + route(base + "/webhooks/gitlab", "GitLab", IngestConfig.GITLAB_TOKEN,
+                IngestConfig.GITHUB_SECRET.name(), ingest.githubSecrets()));
+        out.println("             " + route(base + "/webhooks/gitlab", "GitLab", IngestConfig.GITLAB_TOKEN.name(),
                 ingest.gitlabTokens()));
         out.println("             " + route(base + "/webhooks/jenkins", "Jenkins Notification plugin",
-                IngestConfig.EVENTS_TOKEN, ingest.eventsTokens()));
-        out.println("             " + route(base + "/events", "CDEvents, Argo CD", IngestConfig.EVENTS_TOKEN,
+                IngestConfig.EVENTS_TOKEN.name(), ingest.eventsTokens()));
+        out.println("             " + route(base + "/events", "CDEvents, Argo CD", IngestConfig.EVENTS_TOKEN.name(),
                 ingest.eventsTokens()));
         out.println("  Metrics    " + base + "/metrics");
         out.println("  Health     " + base + "/health/live   " + base + "/health/ready");
@@ -156,18 +158,15 @@ public final class OversightCli {
         }
     }
 
+    /** Every setting of the platform, as {@code oversight config} lists them: each read by some configuration. */
+    static final List<Setting<?>> SETTINGS = Stream.<List<Setting<?>>>of(KafkaConnection.KEYS, Platform.KEYS,
+            CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS,
+            List.of(Settings.CONFIG_FILE)).flatMap(List::stream).toList();
+
     private static int config(PrintStream out) {
-        List<ConfigKey> keys = new ArrayList<>();
-        keys.addAll(KafkaConnection.KEYS);
-        keys.add(ConfigKey.of(Platform.KAFKA_PORT, "9092", "client port of the embedded broker (`oversight up`)"));
-        keys.addAll(IngestConfig.KEYS);
-        keys.addAll(PolicyStreamConfig.KEYS);
-        keys.addAll(WorkerConfig.KEYS);
-        keys.add(ConfigKey.of(Settings.CONFIG_FILE, null, "a Java properties file with any of these keys"));
-        keys.add(ConfigKey.of("OVERSIGHT_LOG_LEVEL", "INFO", "log level of Oversight's own messages"));
-        for (ConfigKey key : keys) {
-            out.printf("%-36s %-24s %s%s%n", key.name(), key.defaultValue() == null ? "-" : key.defaultValue(),
-                    key.doc(), key.secret() ? " (secret; or " + key.name() + "_FILE)" : "");
+        for (Setting<?> setting : SETTINGS) {
+            out.printf("%-36s %-24s %s%s%n", setting.name(), setting.shownDefault().orElse("-"), setting.doc(),
+                    setting.secret() ? " (secret; or " + setting.name() + "_FILE)" : "");
         }
         return 0;
     }
@@ -191,9 +190,9 @@ public final class OversightCli {
                 value = args[++i];
             }
             switch (arg) {
-                case "--bootstrap-servers" -> options.put(KafkaConnection.BOOTSTRAP, value);
-                case "--port" -> options.put(IngestConfig.HTTP_PORT, value);
-                case "--data-dir" -> options.put(PolicyStreamConfig.DATA_DIR, value);
+                case "--bootstrap-servers" -> options.put(KafkaConnection.BOOTSTRAP.name(), value);
+                case "--port" -> options.put(CommonSettings.HTTP_PORT.name(), value);
+                case "--data-dir" -> options.put(CommonSettings.DATA_DIR.name(), value);
                 default -> throw new UsageException("unknown option '" + args[i] + "'");
             }
         }

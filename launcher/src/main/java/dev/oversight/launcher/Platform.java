@@ -9,8 +9,9 @@ import dev.oversight.rollback.Sinks;
 import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.ManagedService;
 import dev.oversight.runtime.ServiceRunner;
-import dev.oversight.runtime.config.ConfigException;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import dev.oversight.runtime.kafka.TopicProvisioner;
@@ -19,8 +20,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +30,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Platform implements AutoCloseable {
 
-    public static final String KAFKA_PORT = "OVERSIGHT_KAFKA_PORT";
+    public static final Setting<Integer> KAFKA_PORT = Setting.port("OVERSIGHT_KAFKA_PORT", 9092,
+            "client port of the embedded broker (`oversight up`; it listens on 127.0.0.1 only; 0 picks a free one)");
+
+    /** The launcher's own keys; it reads every service's too. */
+    public static final List<Setting<?>> KEYS = List.of(KAFKA_PORT);
+
+    /** What the services are given as Kafka's address until the embedded broker has started and has one. */
+    private static final String EMBEDDED = "embedded";
 
     private final EmbeddedKafka broker;
     private final ServiceRunner runner;
@@ -48,59 +56,67 @@ public final class Platform implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    /** Reads every service's configuration first, so all problems are reported together, then starts. */
-    public static Platform start(Settings settings) throws Exception {
-        ConfigReader launcher = new ConfigReader(settings);
-        Path dataDir = launcher.path(PolicyStreamConfig.DATA_DIR, "./data");
-        int kafkaPort = launcher.port(KAFKA_PORT, 9092);
-        String external = launcher.optional(KafkaConnection.BOOTSTRAP).orElse(null);
-        String placeholder = external != null ? external : "embedded";
-        List<String> problems = new ArrayList<>(launcher.problems());
-        IngestConfig ingestConfig = collect(problems, () -> IngestConfig.read(settings, placeholder));
-        PolicyStreamConfig policyConfig = collect(problems, () -> PolicyStreamConfig.read(settings, placeholder));
-        WorkerConfig workerConfig = collect(problems, () -> WorkerConfig.read(settings, placeholder));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+    /**
+     * Every configuration of the platform, each read once from one reader: what the services share (the HTTP port,
+     * Kafka, the policy — parsed once, the same object for policy-stream and the worker) is read once.
+     *
+     * @param embedded whether to start the embedded broker (no KAFKA_BOOTSTRAP_SERVERS)
+     */
+    public record Config(Path dataDir, int kafkaPort, boolean embedded, IngestConfig ingest,
+                         PolicyStreamConfig policyStream, WorkerConfig worker) {
+
+        /** The same configuration with the servers Kafka is at, once the embedded broker has started. */
+        Config withBootstrapServers(String servers) {
+            KafkaConnection kafka = ingest.kafka().withBootstrapServers(servers);
+            return new Config(dataDir, kafkaPort, embedded, ingest.withKafka(kafka), policyStream.withKafka(kafka),
+                    worker.withKafka(kafka));
         }
+    }
+
+    /** Reads every service's configuration, so that all problems are reported together, before anything starts. */
+    public static Config read(Settings settings) {
+        return ConfigReader.read(settings, Platform::read);
+    }
+
+    static Config read(ConfigReader config) {
+        Optional<String> external = config.get(KafkaConnection.BOOTSTRAP);
+        String bootstrap = external.orElse(EMBEDDED);
+        return new Config(config.get(CommonSettings.DATA_DIR), config.get(KAFKA_PORT), external.isEmpty(),
+                IngestConfig.read(config, bootstrap), PolicyStreamConfig.read(config, bootstrap),
+                WorkerConfig.read(config, bootstrap));
+    }
+
+    /** Reads every configuration, then starts. */
+    public static Platform start(Settings settings) throws Exception {
+        return start(read(settings));
+    }
+
+    /** Starts the embedded broker (unless Kafka is elsewhere) and the services, with the configuration given. */
+    public static Platform start(Config config) throws Exception {
         EmbeddedKafka broker = null;
-        String bootstrap = external;
-        if (external == null) {
-            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort);
-            bootstrap = broker.bootstrapServers();
+        if (config.embedded()) {
+            broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+            config = config.withBootstrapServers(broker.bootstrapServers());
         }
         try {
-            Settings resolved = settings.with(java.util.Map.of(KafkaConnection.BOOTSTRAP, bootstrap));
-            ingestConfig = IngestConfig.read(resolved, null);
-            policyConfig = PolicyStreamConfig.read(resolved, null);
-            workerConfig = WorkerConfig.read(resolved, null);
-            TopicProvisioner.ensure(ingestConfig.kafka(), Duration.ofSeconds(30));
+            KafkaConnection kafka = config.ingest().kafka();
+            TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
             PrometheusMeterRegistry registry = MetricsSetup.prometheus();
             Clock clock = Clock.systemUTC();
+            WorkerConfig worker = config.worker();
+            IngestConfig ingest = config.ingest();
             List<ManagedService> services = List.of(
-                    new PolicyStreamService(policyConfig, registry),
-                    new RollbackWorker(workerConfig, Sinks.from(workerConfig, clock), registry, clock),
-                    new IngestService(ingestConfig, registry, clock));
-            ServiceRunner runner = ServiceRunner.start(ingestConfig.httpHost(), ingestConfig.httpPort(),
-                    ingestConfig.idleTimeout(), registry, services);
-            return new Platform(broker, runner, services, bootstrap, ingestConfig.kafka(), dataDir);
+                    new PolicyStreamService(config.policyStream(), registry),
+                    new RollbackWorker(worker, Sinks.from(worker, clock), registry, clock),
+                    new IngestService(ingest, registry, clock));
+            ServiceRunner runner = ServiceRunner.start(ingest.httpHost(), ingest.httpPort(), ingest.idleTimeout(),
+                    registry, services);
+            return new Platform(broker, runner, services, kafka.bootstrapServers(), kafka, config.dataDir());
         } catch (Exception | Error e) {
             if (broker != null) {
                 broker.close();
             }
             throw e;
-        }
-    }
-
-    private interface ConfigRead<T> {
-        T read();
-    }
-
-    private static <T> T collect(List<String> problems, ConfigRead<T> read) {
-        try {
-            return read.read();
-        } catch (ConfigException e) {
-            e.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
-            return null;
         }
     }
 

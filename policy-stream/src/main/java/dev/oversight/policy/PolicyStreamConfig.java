@@ -1,10 +1,9 @@
 package dev.oversight.policy;
 
-import dev.oversight.policy.file.PolicyException;
-import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
-import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
@@ -32,40 +31,46 @@ public record PolicyStreamConfig(
         int httpPort,
         KafkaConnection kafka) {
 
-    public static final String POLICY_FILE = "OVERSIGHT_POLICY_FILE";
-    public static final String DATA_DIR = "OVERSIGHT_DATA_DIR";
-    public static final String APPLICATION_ID = "OVERSIGHT_POLICY_APPLICATION_ID";
-    public static final String THREADS = "OVERSIGHT_POLICY_THREADS";
-    public static final String RETENTION = "OVERSIGHT_STATE_RETENTION";
-    public static final String COMMIT_INTERVAL = "OVERSIGHT_POLICY_COMMIT_INTERVAL";
+    public static final Setting<String> APPLICATION_ID = Setting.string("OVERSIGHT_POLICY_APPLICATION_ID",
+            "oversight-policy-stream", "Kafka Streams application id (consumer group)");
+    public static final Setting<Integer> THREADS = Setting.integer("OVERSIGHT_POLICY_THREADS", 1, 1, 64,
+            "stream threads of this instance");
+    public static final Setting<Duration> RETENTION = Setting.duration("OVERSIGHT_STATE_RETENTION", Duration.ofDays(30),
+            "how long closed changes and decided deploys stay in state");
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("OVERSIGHT_POLICY_COMMIT_INTERVAL",
+            Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(60),
+            "how often verdicts are committed (latency against throughput)");
 
-    public static final List<ConfigKey> KEYS = List.of(
-            ConfigKey.of(POLICY_FILE, "built-in default policy", "the policy YAML (see policy-stream/README.md)"),
-            ConfigKey.of(DATA_DIR, "./data", "embedded broker and state directories"),
-            ConfigKey.of(APPLICATION_ID, "oversight-policy-stream", "Kafka Streams application id (consumer group)"),
-            ConfigKey.of(THREADS, "1", "stream threads of this instance"),
-            ConfigKey.of(RETENTION, "30d", "how long closed changes and decided deploys stay in state"),
-            ConfigKey.of(COMMIT_INTERVAL, "200ms", "how often verdicts are committed (latency against throughput)"));
+    /**
+     * policy-stream's own keys; it also reads {@link CommonSettings#POLICY_FILE}, {@link CommonSettings#DATA_DIR},
+     * the HTTP ones and Kafka's.
+     */
+    public static final List<Setting<?>> KEYS = List.of(APPLICATION_ID, THREADS, RETENTION, COMMIT_INTERVAL);
 
+    /** Reads policy-stream's configuration alone (its own {@code main}), reporting every problem at once. */
     public static PolicyStreamConfig read(Settings settings, String bootstrapWhenUnset) {
-        ConfigReader config = new ConfigReader(settings);
-        Policy policy = config.read(POLICY_FILE, PolicyFile::loadOrDefault, PolicyException.class, PolicyException::problems);
-        PolicyStreamConfig result = new PolicyStreamConfig(
-                config.string(APPLICATION_ID, "oversight-policy-stream"),
-                config.path(DATA_DIR, "./data").resolve("streams"),
-                config.integer(THREADS, 1, 1, 64),
-                config.duration(RETENTION, Duration.ofDays(30)),
-                config.duration(COMMIT_INTERVAL, Duration.ofMillis(200)),
+        return ConfigReader.read(settings, config -> read(config, bootstrapWhenUnset));
+    }
+
+    /** Reads policy-stream's configuration with a reader that may be shared; its owner reports the problems. */
+    public static PolicyStreamConfig read(ConfigReader config, String bootstrapWhenUnset) {
+        return new PolicyStreamConfig(
+                config.get(APPLICATION_ID),
+                config.get(CommonSettings.DATA_DIR).resolve("streams"),
+                config.get(THREADS),
+                config.get(RETENTION),
+                config.get(COMMIT_INTERVAL),
                 Duration.ofSeconds(1),
-                policy,
-                config.string(POLICY_FILE, "built-in default policy"),
-                config.string("OVERSIGHT_HTTP_HOST", "0.0.0.0"),
-                config.port("OVERSIGHT_HTTP_PORT", 8080),
+                config.get(CommonSettings.POLICY_FILE),
+                config.source(CommonSettings.POLICY_FILE),
+                config.get(CommonSettings.HTTP_HOST),
+                config.get(CommonSettings.HTTP_PORT),
                 KafkaConnection.read(config, bootstrapWhenUnset));
-        if (result.commitInterval().toMillis() < 10 || result.commitInterval().toSeconds() > 60) {
-            config.problem(COMMIT_INTERVAL + " must be between 10ms and 60s, got " + result.commitInterval().toMillis() + "ms");
-        }
-        config.done();
-        return result;
+    }
+
+    /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
+    public PolicyStreamConfig withKafka(KafkaConnection kafka) {
+        return new PolicyStreamConfig(applicationId, stateDir, threads, retention, commitInterval, punctuateEvery,
+                policy, policySource, httpHost, httpPort, kafka);
     }
 }

@@ -2,8 +2,6 @@ package dev.oversight.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oversight.policy.file.PolicyException;
-import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +9,7 @@ import org.junit.jupiter.api.Test;
 class PolicySettingTest {
 
     private static Policy read(dev.oversight.runtime.config.ConfigReader config) {
-        return config.read("OVERSIGHT_POLICY_FILE", PolicyFile::loadOrDefault, PolicyException.class,
-                PolicyException::problems);
+        return config.get(dev.oversight.runtime.config.CommonSettings.POLICY_FILE);
     }
 
     @Test

@@ -1,15 +1,13 @@
 package dev.oversight.rollback;
 
-import dev.oversight.policy.file.PolicyException;
-import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.policy.rules.RollbackTarget;
-import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,102 +79,118 @@ public record WorkerConfig(
     /** Bounded retries of a retriable failure, with exponential backoff and jitter. */
     public record Retries(int retries, Duration backoff, Duration maxBackoff) {}
 
-    public static final String GROUP_ID = "OVERSIGHT_WORKER_GROUP_ID";
-    public static final String ALERT_WEBHOOK_URL = "OVERSIGHT_ALERT_WEBHOOK_URL";
-    public static final String ALERT_WEBHOOK_SECRET = "OVERSIGHT_ALERT_WEBHOOK_SECRET";
-    public static final String ALERTMANAGER_URL = "OVERSIGHT_ALERTMANAGER_URL";
-    public static final String ALERTMANAGER_REFRESH = "OVERSIGHT_ALERTMANAGER_REFRESH";
-    public static final String PAGERDUTY_ROUTING_KEY = "OVERSIGHT_PAGERDUTY_ROUTING_KEY";
-    public static final String PAGERDUTY_URL = "OVERSIGHT_PAGERDUTY_URL";
-    public static final String PAGERDUTY_MAX_PER_MINUTE = "OVERSIGHT_PAGERDUTY_MAX_PER_MINUTE";
-    public static final String SLACK_WEBHOOK_URL = "OVERSIGHT_SLACK_WEBHOOK_URL";
-    public static final String GITHUB_TOKEN = "OVERSIGHT_GITHUB_TOKEN";
-    public static final String GITHUB_API_URL = "OVERSIGHT_GITHUB_API_URL";
-    public static final String ARGOCD_URL = "OVERSIGHT_ARGOCD_URL";
-    public static final String ARGOCD_TOKEN = "OVERSIGHT_ARGOCD_TOKEN";
-    public static final String ROLLBACK_WEBHOOK_SECRET = "OVERSIGHT_ROLLBACK_WEBHOOK_SECRET";
-    public static final String COMMAND_TIMEOUT = "OVERSIGHT_COMMAND_TIMEOUT";
-    public static final String STORM_LIMIT = "OVERSIGHT_ROLLBACK_STORM_LIMIT";
-    public static final String BREAKER_FAILURES = "OVERSIGHT_ROLLBACK_BREAKER_FAILURES";
-    public static final String BREAKER_COOLDOWN = "OVERSIGHT_ROLLBACK_BREAKER_COOLDOWN";
-    public static final String MAX_AGE = "OVERSIGHT_ROLLBACK_MAX_AGE";
-    public static final String RETRIES = "OVERSIGHT_WORKER_RETRIES";
-    public static final String RETRY_BACKOFF = "OVERSIGHT_WORKER_RETRY_BACKOFF";
-    public static final String RETRY_MAX_BACKOFF = "OVERSIGHT_WORKER_RETRY_MAX_BACKOFF";
-    public static final String HTTP_TIMEOUT = "OVERSIGHT_WORKER_HTTP_TIMEOUT";
-    public static final String POLICY_FILE = "OVERSIGHT_POLICY_FILE";
+    public static final Setting<String> GROUP_ID = Setting.string("OVERSIGHT_WORKER_GROUP_ID",
+            "oversight-rollback-worker", "consumer group of the workers");
+    public static final Setting<Optional<URI>> ALERT_WEBHOOK_URL = Setting.url("OVERSIGHT_ALERT_WEBHOOK_URL",
+            "receives every alert, resolution and notice as JSON");
+    public static final Setting<Optional<String>> ALERT_WEBHOOK_SECRET = Setting.secret(
+            "OVERSIGHT_ALERT_WEBHOOK_SECRET", "signs webhook alerts (X-Oversight-Signature-256, as GitHub signs)");
+    public static final Setting<Optional<URI>> ALERTMANAGER_URL = Setting.url("OVERSIGHT_ALERTMANAGER_URL",
+            "Alertmanager base URL; alerts go to its /api/v2/alerts");
+    public static final Setting<Duration> ALERTMANAGER_REFRESH = positive("OVERSIGHT_ALERTMANAGER_REFRESH",
+            Duration.ofMinutes(1),
+            "how often open alerts are re-sent to Alertmanager; each lives 4 times this long unless re-sent");
+    public static final Setting<Optional<String>> PAGERDUTY_ROUTING_KEY = Setting.secret(
+            "OVERSIGHT_PAGERDUTY_ROUTING_KEY", "PagerDuty Events API v2 integration (routing) key; pages on-call");
+    public static final Setting<URI> PAGERDUTY_URL = Setting.url("OVERSIGHT_PAGERDUTY_URL",
+            URI.create("https://events.pagerduty.com"), "PagerDuty Events API base URL");
+    public static final Setting<Integer> PAGERDUTY_MAX_PER_MINUTE = Setting.integer(
+            "OVERSIGHT_PAGERDUTY_MAX_PER_MINUTE", 100, 1, 119,
+            "events sent to PagerDuty per minute at most, per worker instance (PagerDuty allows 120)");
+    /** A URL that is itself a credential: checked like any URL, but never repeated in a problem. */
+    public static final Setting<Optional<URI>> SLACK_WEBHOOK_URL = Setting.url("OVERSIGHT_SLACK_WEBHOOK_URL",
+            "Slack incoming webhook URL (it is a credential)").asSecret();
+    public static final Setting<Optional<String>> GITHUB_TOKEN = Setting.secret("OVERSIGHT_GITHUB_TOKEN",
+            "GitHub token for the github rollback executor (deployments: write)");
+    public static final Setting<URI> GITHUB_API_URL = Setting.url("OVERSIGHT_GITHUB_API_URL",
+            URI.create("https://api.github.com"), "GitHub REST API base (GitHub Enterprise: https://HOST/api/v3)");
+    public static final Setting<Optional<URI>> ARGOCD_URL = Setting.url("OVERSIGHT_ARGOCD_URL",
+            "Argo CD base URL for the argocd rollback executor");
+    public static final Setting<Optional<String>> ARGOCD_TOKEN = Setting.secret("OVERSIGHT_ARGOCD_TOKEN",
+            "Argo CD API token (sync permission on the applications)");
+    public static final Setting<Optional<String>> ROLLBACK_WEBHOOK_SECRET = Setting.secret(
+            "OVERSIGHT_ROLLBACK_WEBHOOK_SECRET", "signs the webhook rollback executor's requests");
+    public static final Setting<Duration> COMMAND_TIMEOUT = positive("OVERSIGHT_COMMAND_TIMEOUT", Duration.ofMinutes(5),
+            "longest a command rollback executor may run; then it is killed");
+    public static final Setting<Integer> STORM_LIMIT = Setting.integer("OVERSIGHT_ROLLBACK_STORM_LIMIT", 3, 0, 1000,
+            "rollbacks per service per hour at most; beyond, alert only");
+    public static final Setting<Integer> BREAKER_FAILURES = Setting.integer("OVERSIGHT_ROLLBACK_BREAKER_FAILURES", 3, 1,
+            1000, "failed rollbacks in a row that open an executor's circuit breaker");
+    public static final Setting<Duration> BREAKER_COOLDOWN = positive("OVERSIGHT_ROLLBACK_BREAKER_COOLDOWN",
+            Duration.ofMinutes(10), "how long an open circuit breaker waits before one trial rollback");
+    public static final Setting<Duration> MAX_AGE = positive("OVERSIGHT_ROLLBACK_MAX_AGE", Duration.ofHours(24),
+            "deploys older than this are never rolled back automatically");
+    public static final Setting<Integer> RETRIES = Setting.integer("OVERSIGHT_WORKER_RETRIES", 4, 0, 20,
+            "retries of a retriable failure before the action goes to the DLQ");
+    public static final Setting<Duration> RETRY_BACKOFF = Setting.duration("OVERSIGHT_WORKER_RETRY_BACKOFF",
+            Duration.ofSeconds(1), "wait before the first retry; doubles each retry, with jitter");
+    public static final Setting<Duration> RETRY_MAX_BACKOFF = Setting.duration("OVERSIGHT_WORKER_RETRY_MAX_BACKOFF",
+            Duration.ofSeconds(30), "longest wait between retries (also caps a Retry-After)");
+    public static final Setting<Duration> HTTP_TIMEOUT = positive("OVERSIGHT_WORKER_HTTP_TIMEOUT",
+            Duration.ofSeconds(10), "timeout of each call to an alert sink or executor");
 
-    public static final List<ConfigKey> KEYS = List.of(
-            ConfigKey.of(ALERT_WEBHOOK_URL, null, "receives every alert, resolution and notice as JSON"),
-            ConfigKey.secret(ALERT_WEBHOOK_SECRET, "signs webhook alerts (X-Oversight-Signature-256, as GitHub signs)"),
-            ConfigKey.of(ALERTMANAGER_URL, null, "Alertmanager base URL; alerts go to its /api/v2/alerts"),
-            ConfigKey.of(ALERTMANAGER_REFRESH, "1m",
-                    "how often open alerts are re-sent to Alertmanager; each lives 4 times this long unless re-sent"),
-            ConfigKey.secret(PAGERDUTY_ROUTING_KEY, "PagerDuty Events API v2 integration (routing) key; pages on-call"),
-            ConfigKey.of(PAGERDUTY_URL, "https://events.pagerduty.com", "PagerDuty Events API base URL"),
-            ConfigKey.of(PAGERDUTY_MAX_PER_MINUTE, "100",
-                    "events sent to PagerDuty per minute at most, per worker instance (PagerDuty allows 120)"),
-            ConfigKey.secret(SLACK_WEBHOOK_URL, "Slack incoming webhook URL (it is a credential)"),
-            ConfigKey.secret(GITHUB_TOKEN, "GitHub token for the github rollback executor (deployments: write)"),
-            ConfigKey.of(GITHUB_API_URL, "https://api.github.com", "GitHub REST API base (GitHub Enterprise: https://HOST/api/v3)"),
-            ConfigKey.of(ARGOCD_URL, null, "Argo CD base URL for the argocd rollback executor"),
-            ConfigKey.secret(ARGOCD_TOKEN, "Argo CD API token (sync permission on the applications)"),
-            ConfigKey.secret(ROLLBACK_WEBHOOK_SECRET, "signs the webhook rollback executor's requests"),
-            ConfigKey.of(COMMAND_TIMEOUT, "5m", "longest a command rollback executor may run; then it is killed"),
-            ConfigKey.of(STORM_LIMIT, "3", "rollbacks per service per hour at most; beyond, alert only"),
-            ConfigKey.of(BREAKER_FAILURES, "3", "failed rollbacks in a row that open an executor's circuit breaker"),
-            ConfigKey.of(BREAKER_COOLDOWN, "10m", "how long an open circuit breaker waits before one trial rollback"),
-            ConfigKey.of(MAX_AGE, "24h", "deploys older than this are never rolled back automatically"),
-            ConfigKey.of(RETRIES, "4", "retries of a retriable failure before the action goes to the DLQ"),
-            ConfigKey.of(RETRY_BACKOFF, "1s", "wait before the first retry; doubles each retry, with jitter"),
-            ConfigKey.of(RETRY_MAX_BACKOFF, "30s", "longest wait between retries (also caps a Retry-After)"),
-            ConfigKey.of(GROUP_ID, "oversight-rollback-worker", "consumer group of the workers"),
-            ConfigKey.of(HTTP_TIMEOUT, "10s", "timeout of each call to an alert sink or executor"));
+    /**
+     * rollback-worker's own keys; it also reads {@link CommonSettings#POLICY_FILE}, the HTTP ones and Kafka's.
+     */
+    public static final List<Setting<?>> KEYS = List.of(ALERT_WEBHOOK_URL, ALERT_WEBHOOK_SECRET, ALERTMANAGER_URL,
+            ALERTMANAGER_REFRESH, PAGERDUTY_ROUTING_KEY, PAGERDUTY_URL, PAGERDUTY_MAX_PER_MINUTE, SLACK_WEBHOOK_URL,
+            GITHUB_TOKEN, GITHUB_API_URL, ARGOCD_URL, ARGOCD_TOKEN, ROLLBACK_WEBHOOK_SECRET, COMMAND_TIMEOUT,
+            STORM_LIMIT, BREAKER_FAILURES, BREAKER_COOLDOWN, MAX_AGE, RETRIES, RETRY_BACKOFF, RETRY_MAX_BACKOFF,
+            GROUP_ID, HTTP_TIMEOUT);
 
+    /** Reads the worker's configuration alone (its own {@code main}), reporting every problem at once. */
     public static WorkerConfig read(Settings settings, String bootstrapWhenUnset) {
-        ConfigReader config = new ConfigReader(settings);
-        Policy policy = config.read(POLICY_FILE, PolicyFile::loadOrDefault, PolicyException.class, PolicyException::problems);
+        return ConfigReader.read(settings, config -> read(config, bootstrapWhenUnset));
+    }
+
+    /** Reads the worker's configuration with a reader that may be shared; its owner reports the problems. */
+    public static WorkerConfig read(ConfigReader config, String bootstrapWhenUnset) {
+        Policy policy = config.get(CommonSettings.POLICY_FILE);
         Alerting alerting = new Alerting(
-                config.url(ALERT_WEBHOOK_URL),
-                config.optional(ALERT_WEBHOOK_SECRET).orElse(null),
-                config.url(ALERTMANAGER_URL),
-                positive(config, ALERTMANAGER_REFRESH, Duration.ofMinutes(1)),
-                config.optional(PAGERDUTY_ROUTING_KEY).orElse(null),
-                config.url(PAGERDUTY_URL).orElse(URI.create("https://events.pagerduty.com")),
-                config.integer(PAGERDUTY_MAX_PER_MINUTE, 100, 1, 119),
-                secretUrl(config, SLACK_WEBHOOK_URL));
+                config.get(ALERT_WEBHOOK_URL),
+                config.get(ALERT_WEBHOOK_SECRET).orElse(null),
+                config.get(ALERTMANAGER_URL),
+                config.get(ALERTMANAGER_REFRESH),
+                config.get(PAGERDUTY_ROUTING_KEY).orElse(null),
+                config.get(PAGERDUTY_URL),
+                config.get(PAGERDUTY_MAX_PER_MINUTE),
+                config.get(SLACK_WEBHOOK_URL).orElse(null));
         Rollbacks rollbacks = new Rollbacks(
-                config.optional(GITHUB_TOKEN).orElse(null),
-                config.url(GITHUB_API_URL).orElse(URI.create("https://api.github.com")),
-                config.url(ARGOCD_URL),
-                config.optional(ARGOCD_TOKEN).orElse(null),
-                config.optional(ROLLBACK_WEBHOOK_SECRET).orElse(null),
-                positive(config, COMMAND_TIMEOUT, Duration.ofMinutes(5)),
-                config.integer(STORM_LIMIT, 3, 0, 1000),
-                config.integer(BREAKER_FAILURES, 3, 1, 1000),
-                positive(config, BREAKER_COOLDOWN, Duration.ofMinutes(10)),
-                positive(config, MAX_AGE, Duration.ofHours(24)));
-        Duration backoff = config.duration(RETRY_BACKOFF, Duration.ofSeconds(1));
-        Duration maxBackoff = config.duration(RETRY_MAX_BACKOFF, Duration.ofSeconds(30));
+                config.get(GITHUB_TOKEN).orElse(null),
+                config.get(GITHUB_API_URL),
+                config.get(ARGOCD_URL),
+                config.get(ARGOCD_TOKEN).orElse(null),
+                config.get(ROLLBACK_WEBHOOK_SECRET).orElse(null),
+                config.get(COMMAND_TIMEOUT),
+                config.get(STORM_LIMIT),
+                config.get(BREAKER_FAILURES),
+                config.get(BREAKER_COOLDOWN),
+                config.get(MAX_AGE));
+        Duration backoff = config.get(RETRY_BACKOFF);
+        Duration maxBackoff = config.get(RETRY_MAX_BACKOFF);
         if (maxBackoff.compareTo(backoff) < 0) {
-            config.problem(RETRY_MAX_BACKOFF + " (" + maxBackoff + ") must not be shorter than " + RETRY_BACKOFF
-                    + " (" + backoff + ")");
+            config.problem(RETRY_MAX_BACKOFF.name() + " (" + maxBackoff + ") must not be shorter than "
+                    + RETRY_BACKOFF.name() + " (" + backoff + ")");
         }
-        Retries retries = new Retries(config.integer(RETRIES, 4, 0, 20), backoff, maxBackoff);
+        Retries retries = new Retries(config.get(RETRIES), backoff, maxBackoff);
         Map<String, RollbackTarget> services = policy == null ? Map.of() : services(policy, rollbacks, config);
-        WorkerConfig result = new WorkerConfig(
-                config.string(GROUP_ID, "oversight-rollback-worker"),
-                alerting,
+        return new WorkerConfig(
+                config.get(GROUP_ID),
+               alerting,
                 rollbacks,
                 retries,
-                positive(config, HTTP_TIMEOUT, Duration.ofSeconds(10)),
+                config.get(HTTP_TIMEOUT),
                 policy,
                 services,
-                config.string("OVERSIGHT_HTTP_HOST", "0.0.0.0"),
-                config.port("OVERSIGHT_HTTP_PORT", 8080),
+                config.get(CommonSettings.HTTP_HOST),
+                config.get(CommonSettings.HTTP_PORT),
                 KafkaConnection.read(config, bootstrapWhenUnset));
-        config.done();
-        return result;
+    }
+
+    /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
+    public WorkerConfig withKafka(KafkaConnection kafka) {
+        return new WorkerConfig(groupId, alerting, rollbacks, retries, httpTimeout, policy, services, httpHost,
+                httpPort, kafka);
     }
 
     /** The rollback settings of a service; a service policy does not name is never rolled back. */
@@ -222,31 +236,9 @@ public record WorkerConfig(
         return services;
     }
 
-    private static Duration positive(ConfigReader config, String key, Duration defaultValue) {
-        Duration value = config.duration(key, defaultValue);
-        if (value.isZero() || value.isNegative()) {
-            config.problem(key + " must be longer than zero, got " + value);
-            return defaultValue;
-        }
-        return value;
-    }
-
-    /** A URL that is itself a credential: checked like any URL, but never repeated in a problem. */
-    private static URI secretUrl(ConfigReader config, String key) {
-        Optional<String> value = config.optional(key);
-        if (value.isEmpty()) {
-            return null;
-        }
-        try {
-            URI uri = new URI(value.get());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        config.problem(key + " must be an http:// or https:// URL (its value is a secret and is not shown)");
-        return null;
+    /** A duration that must be longer than zero. */
+    private static Setting<Duration> positive(String name, Duration defaultValue, String doc) {
+        return Setting.duration(name, defaultValue, Duration.ofMillis(1), null, doc);
     }
 
     @Override

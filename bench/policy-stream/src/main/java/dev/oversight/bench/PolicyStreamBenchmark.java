@@ -16,6 +16,7 @@ import dev.oversight.launcher.EmbeddedKafka;
 import dev.oversight.policy.PolicyMeters;
 import dev.oversight.policy.PolicyStreamConfig;
 import dev.oversight.policy.PolicyStreamService;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import dev.oversight.runtime.kafka.TopicProvisioner;
@@ -372,11 +373,11 @@ public final class PolicyStreamBenchmark {
 
     private PolicyStreamService service(String applicationId, SimpleMeterRegistry registry) {
         Map<String, String> settings = new HashMap<>();
-        settings.put(KafkaConnection.BOOTSTRAP, kafka.bootstrapServers());
-        settings.put(KafkaConnection.TOPIC_PREFIX, kafka.topicPrefix());
-        settings.put(PolicyStreamConfig.APPLICATION_ID, kafka.topicPrefix() + applicationId);
-        settings.put(PolicyStreamConfig.DATA_DIR, workDir.resolve(applicationId).toString());
-        settings.put(PolicyStreamConfig.THREADS, Integer.toString(THREADS));
+        settings.put(KafkaConnection.BOOTSTRAP.name(), kafka.bootstrapServers());
+        settings.put(KafkaConnection.TOPIC_PREFIX.name(), kafka.topicPrefix());
+        settings.put(PolicyStreamConfig.APPLICATION_ID.name(), kafka.topicPrefix() + applicationId);
+        settings.put(CommonSettings.DATA_DIR.name(), workDir.resolve(applicationId).toString());
+        settings.put(PolicyStreamConfig.THREADS.name(), Integer.toString(THREADS));
         return new PolicyStreamService(PolicyStreamConfig.read(Settings.of(settings), null), registry);
     }
 

@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The topic catalogue of DESIGN.md, with the default prefix {@code oversight.}. Nothing else names a topic.
+ * The topic catalogue (the table in README.md, "Where verdicts and actions go"), with the default prefix
+ * {@code oversight.}. Nothing else names a topic.
  * Evidence goes to the topic of its kind: {@link #forEvidence(Evidence)}.
  */
 public final class Topics {

@@ -51,7 +51,7 @@ public final class CloudEventsSource implements WebhookSource {
 
     @Override
     public void authenticate(HttpServerRequest request, byte[] body) {
-        Tokens.requireBearer(request, tokens, null, IngestConfig.EVENTS_TOKEN);
+        Tokens.requireBearer(request, tokens, null, IngestConfig.EVENTS_TOKEN.name());
     }
 
     @Override

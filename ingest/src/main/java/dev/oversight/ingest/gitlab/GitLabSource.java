@@ -52,7 +52,7 @@ public final class GitLabSource implements WebhookSource {
     public void authenticate(HttpServerRequest request, byte[] body) {
         if (tokens.isEmpty()) {
             throw Rejection.unauthorized("token", "GitLab deliveries cannot be verified: no webhook token is "
-                    + "configured on this Oversight (" + IngestConfig.GITLAB_TOKEN + ")");
+                    + "configured on this Oversight (" + IngestConfig.GITLAB_TOKEN.name() + ")");
         }
         String token = request.getHeader(TOKEN_HEADER);
         if (token == null) {

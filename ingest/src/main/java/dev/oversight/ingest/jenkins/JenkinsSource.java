@@ -47,7 +47,7 @@ public final class JenkinsSource implements WebhookSource {
 
     @Override
     public void authenticate(HttpServerRequest request, byte[] body) {
-        Tokens.requireBearer(request, tokens, "token", IngestConfig.EVENTS_TOKEN);
+        Tokens.requireBearer(request, tokens, "token", IngestConfig.EVENTS_TOKEN.name());
     }
 
     @Override

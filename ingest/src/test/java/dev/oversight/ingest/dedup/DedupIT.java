@@ -38,7 +38,8 @@ class DedupIT {
     private static final String REPOSITORY = "gitlab:mike/diaspora";
 
     private static IngestFixture start(String prefix, String instance) throws Exception {
-        return IngestFixture.start(RealKafka.bootstrapServers(), prefix, Map.of(IngestConfig.INSTANCE_ID, instance));
+        return IngestFixture.start(RealKafka.bootstrapServers(), prefix,
+                Map.of(IngestConfig.INSTANCE_ID.name(), instance));
     }
 
     private static String status(HttpResponse<String> response) throws Exception {

@@ -40,7 +40,7 @@ class SignatureInteropIT {
     @BeforeAll
     static void start() throws Exception {
         ingest = IngestFixture.start(RealKafka.bootstrapServers(), IngestFixture.newPrefix("interop"),
-                Map.of(IngestConfig.GITHUB_SECRET, "an-older-secret," + SECRET));
+                Map.of(IngestConfig.GITHUB_SECRET.name(), "an-older-secret," + SECRET));
     }
 
     @AfterAll

@@ -39,7 +39,7 @@ class HttpRobustnessIT {
 
     private static IngestFixture start(String name) throws Exception {
         return IngestFixture.start(RealKafka.bootstrapServers(), IngestFixture.newPrefix(name), Map.of(
-                IngestConfig.IDLE_TIMEOUT, "1s", IngestConfig.BODY_TIMEOUT, "3s"));
+                IngestConfig.IDLE_TIMEOUT.name(), "1s", IngestConfig.BODY_TIMEOUT.name(), "3s"));
     }
 
     /** The request line and headers of a GitLab push delivery whose body is {@code length} bytes. */

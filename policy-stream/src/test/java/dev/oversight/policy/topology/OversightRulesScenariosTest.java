@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The oversight rules, complete: every reason code and the semantics of DESIGN.md, through the production
- * topology, each under the policy that asks for it.
+ * The oversight rules, complete: every reason code and the semantics of policy-stream/README.md ("How a verdict is
+ * reached", "Reason codes"), through the production topology, each under the policy that asks for it.
  */
 class OversightRulesScenariosTest {
 

@@ -1,135 +1,81 @@
 package dev.oversight.runtime.config;
 
 import dev.oversight.events.Durations;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads typed values out of {@link Settings} and collects every problem, so a service that cannot start says
- * everything that is wrong at once: call the getters, then {@link #done()}.
+ * Reads {@link Setting}s out of {@link Settings} and collects every problem, so a service that cannot start says
+ * everything that is wrong at once: {@link #get} each setting, then {@link #done()}.
+ *
+ * <p>Each setting is read once per reader: asked again, it gives the same value (the same object) without reporting
+ * its problems again. So configurations that share a reader ({@code oversight up}) share what they have in common,
+ * the policy among it.
  */
 public final class ConfigReader {
 
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
+
     private final Settings settings;
-    private final List<String> problems = new ArrayList<>();
+    private final Set<String> problems = new LinkedHashSet<>();
+    private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
 
     public ConfigReader(Settings settings) {
         this.settings = settings;
     }
 
-    public Settings settings() {
-        return settings;
+    /** Reads a whole configuration with a reader of its own, then reports every problem found at once. */
+    public static <T> T read(Settings settings, Function<ConfigReader, T> configuration) {
+        ConfigReader config = new ConfigReader(settings);
+        T result = configuration.apply(config);
+        config.done();
+        return result;
     }
 
-    public String string(String key, String defaultValue) {
-        return raw(key).orElse(defaultValue);
+    /** The setting's value, or its default when unset; when its text cannot be read, a problem is recorded. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        if (values.containsKey(setting)) {
+            return (T) values.get(setting);
+        }
+        T value = setting.read(settings, problems::add);
+        values.put(setting, value);
+        return value;
     }
 
-    public Optional<String> optional(String key) {
-        return raw(key);
-    }
-
-    public String required(String key, String why) {
-        Optional<String> value = raw(key);
+    /** A setting without a default that must be set; when it is not, a problem says why it is needed. */
+    public <T> T required(Setting<Optional<T>> setting, String why) {
+        Optional<T> value = get(setting);
         if (value.isEmpty()) {
-            problems.add(key + " is not set: " + why);
+            problems.add(setting.name() + " is not set: " + why);
             return null;
         }
         return value.get();
     }
 
-    /** A comma-separated list (secrets for rotation, names); empty when unset. */
-    public List<String> list(String key) {
-        return raw(key)
-                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-                .orElse(List.of());
-    }
-
-    public int integer(String key, int defaultValue, int min, int max) {
-        return parse(key, defaultValue, v -> {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max);
-            }
-            return n;
-        }, "a whole number");
-    }
-
-    public int port(String key, int defaultValue) {
-        return integer(key, defaultValue, 0, 65535);
-    }
-
-    public long bytes(String key, long defaultValue) {
-        return parse(key, defaultValue, ConfigReader::parseBytes, "a size such as 25MiB, 512KiB or 1048576");
-    }
-
-    public Duration duration(String key, Duration defaultValue) {
-        return parse(key, defaultValue, ConfigReader::parseDuration, "a duration such as 60s, 5m, 24h or 500ms");
-    }
-
-    public boolean bool(String key, boolean defaultValue) {
-        return parse(key, defaultValue, v -> {
-            if (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes")) {
-                return true;
-            }
-            if (v.equalsIgnoreCase("false") || v.equals("0") || v.equalsIgnoreCase("no")) {
-                return false;
-            }
-            throw new IllegalArgumentException("not a boolean");
-        }, "true or false");
-    }
-
-    /** An http(s) URL, or empty when unset. */
-    public Optional<URI> url(String key) {
-        Optional<String> value = raw(key);
-        if (value.isEmpty()) {
-            return Optional.empty();
+    /** Where a setting's value came from, for a log line: the text given, or the default as shown. Never a secret. */
+    public String source(Setting<?> setting) {
+        if (setting.secret()) {
+            return "(secret)";
         }
-        try {
-            URI uri = new URI(value.get());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                    || uri.getHost() == null) {
-                problems.add(key + " must be an http:// or https:// URL, got '" + value.get() + "'");
-                return Optional.empty();
-            }
-            return Optional.of(uri);
-        } catch (URISyntaxException e) {
-            problems.add(key + " must be an http:// or https:// URL, got '" + value.get() + "'");
-            return Optional.empty();
-        }
+        return setting.text(settings, problems::add).orElseGet(() -> setting.shownDefault().orElse("-"));
     }
 
-    public Path path(String key, String defaultValue) {
-        return Path.of(string(key, defaultValue));
+    /** Every setting this reader was asked for, in the order first asked. */
+    public List<Setting<?>> asked() {
+        return List.copyOf(values.keySet());
     }
 
-    /**
-     * A value read by a parser that may find several problems at once (a policy file): the parser gets the value,
-     * or null when the key is unset; each problem it reports through an exception of the given type is recorded as
-     * {@code KEY (value): problem}, and the answer is then null.
-     */
-    public <T, E extends RuntimeException> T read(String key, Function<String, T> parser, Class<E> failure,
-                                                  Function<E, List<String>> problemsOf) {
-        String value = raw(key).orElse(null);
-        try {
-            return parser.apply(value);
-        } catch (RuntimeException e) {
-            if (!failure.isInstance(e)) {
-                throw e;
-            }
-            problemsOf.apply(failure.cast(e)).forEach(p -> problems.add(key + " (" + value + "): " + p));
-            return null;
-        }
-    }
-
-    /** Records a problem found by the caller's own validation. */
+    /** Records a problem found by the caller's own validation (one that involves several settings). */
     public void problem(String problem) {
         problems.add(problem);
     }
@@ -141,30 +87,7 @@ public final class ConfigReader {
     /** @throws ConfigException with every problem found, when there is any */
     public void done() {
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-    }
-
-    private Optional<String> raw(String key) {
-        try {
-            return settings.get(key);
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private <T> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {
-        Optional<String> value = raw(key);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return parser.apply(value.get());
-        } catch (RuntimeException e) {
-            String why = e instanceof NumberFormatException || e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
-            problems.add(key + " must be " + expected + ", got '" + value.get() + "'" + why);
-            return defaultValue;
+            throw new ConfigException(List.copyOf(problems));
         }
     }
 
@@ -175,8 +98,7 @@ public final class ConfigReader {
 
     /** {@code 25MiB}, {@code 512KiB}, {@code 1GiB}, {@code 10MB} (read as MiB), or plain bytes. */
     public static long parseBytes(String text) {
-        String v = text.trim().toLowerCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?").matcher(v);
+        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size");
         }
@@ -188,5 +110,17 @@ public final class ConfigReader {
             case 'g' -> n * 1024 * 1024 * 1024;
             default -> n;
         };
+    }
+
+    /** A size in the largest unit that holds it whole ({@code 25MiB}); {@link #parseBytes} reads it back. */
+    public static String showBytes(long bytes) {
+        String[] units = {"GiB", "MiB", "KiB"};
+        for (int i = 0; i < units.length; i++) {
+            long size = 1L << (10 * (units.length - i));
+            if (bytes != 0 && bytes % size == 0) {
+                return bytes / size + units[i];
+            }
+        }
+        return Long.toString(bytes);
     }
 }

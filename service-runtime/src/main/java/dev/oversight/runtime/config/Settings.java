@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where configuration values come from, in order: explicit overrides (command-line flags), environment
@@ -17,7 +19,11 @@ import java.util.Properties;
  */
 public final class Settings {
 
-    public static final String CONFIG_FILE = "OVERSIGHT_CONFIG_FILE";
+    /** Read from the environment only, before anything else: it names where the other values are. */
+    public static final Setting<Optional<String>> CONFIG_FILE = Setting.optional("OVERSIGHT_CONFIG_FILE",
+            "a Java properties file with any of these keys (environment only)");
+
+    private static final String FILE_SUFFIX = "_FILE";
 
     private final Map<String, String> values;
 
@@ -38,7 +44,7 @@ public final class Settings {
     /** The given environment over the config file it names. */
     public static Settings layered(Map<String, String> environment) {
         Map<String, String> merged = new HashMap<>();
-        String file = environment.get(CONFIG_FILE);
+        String file = environment.get(CONFIG_FILE.name());
         if (file != null && !file.isBlank()) {
             merged.putAll(readProperties(Path.of(file)));
         }
@@ -63,27 +69,31 @@ public final class Settings {
         if (direct != null && !direct.isBlank()) {
             return Optional.of(direct.trim());
         }
-        String file = values.get(key + "_FILE");
+        String file = values.get(key + FILE_SUFFIX);
         if (file != null && !file.isBlank()) {
             try {
                 String content = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
                 return content.isEmpty() ? Optional.empty() : Optional.of(content);
             } catch (IOException e) {
-                throw new IllegalArgumentException(key + "_FILE names " + file.trim() + ", which cannot be read: " + e);
+                throw new IllegalArgumentException(key + FILE_SUFFIX + " names " + file.trim()
+                        + ", which cannot be read: " + e);
             }
         }
         return Optional.empty();
     }
 
-    /** All keys that start with a prefix, with their values (for pass-through client properties). */
-    public Map<String, String> withPrefix(String prefix) {
-        Map<String, String> found = new HashMap<>();
+    /**
+     * Every key set that starts with a prefix (pass-through client properties), each once whether it is given
+     * directly or as {@code <key>_FILE}.
+     */
+    public Set<String> keysWithPrefix(String prefix) {
+        Set<String> keys = new TreeSet<>();
         values.forEach((k, v) -> {
             if (k.startsWith(prefix) && v != null && !v.isBlank()) {
-                found.put(k, v.trim());
+                keys.add(k.endsWith(FILE_SUFFIX) ? k.substring(0, k.length() - FILE_SUFFIX.length()) : k);
             }
         });
-        return found;
+        return keys;
     }
 
     private static Map<String, String> readProperties(Path file) {
@@ -91,7 +101,8 @@ public final class Settings {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
         } catch (IOException e) {
-            throw new ConfigException(java.util.List.of(CONFIG_FILE + " names " + file + ", which cannot be read: " + e));
+            throw new ConfigException(java.util.List.of(CONFIG_FILE.name() + " names " + file
+                    + ", which cannot be read: " + e));
         }
         Map<String, String> map = new HashMap<>();
         properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));

@@ -1,12 +1,14 @@
 package dev.oversight.runtime.kafka;
 
 import dev.oversight.events.kafka.Topic;
-import dev.oversight.runtime.config.ConfigKey;
+import dev.oversight.events.kafka.Topics;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
@@ -23,45 +25,48 @@ public record KafkaConnection(
         int replication,
         Map<String, Object> clientProperties) {
 
-    public static final String BOOTSTRAP = "KAFKA_BOOTSTRAP_SERVERS";
-    public static final String TOPIC_PREFIX = "OVERSIGHT_TOPIC_PREFIX";
-    public static final String PARTITIONS = "OVERSIGHT_TOPIC_PARTITIONS";
-    public static final String REPLICATION = "OVERSIGHT_TOPIC_REPLICATION";
-    public static final String CLIENT_PREFIX = "OVERSIGHT_KAFKA_";
+    public static final Setting<Optional<String>> BOOTSTRAP = Setting.optional("KAFKA_BOOTSTRAP_SERVERS",
+            "Kafka cluster to use (host:port,…); `oversight up` embeds a broker when unset");
+    public static final Setting<String> TOPIC_PREFIX = Setting.string("OVERSIGHT_TOPIC_PREFIX", Topics.DEFAULT_PREFIX,
+            "prefix of every topic name");
+    public static final Setting<Integer> PARTITIONS = Setting.integer("OVERSIGHT_TOPIC_PARTITIONS", 3, 1, 1000,
+            "partitions of the topics Oversight creates (the unit of scaling)");
+    public static final Setting<Integer> REPLICATION = Setting.integer("OVERSIGHT_TOPIC_REPLICATION", 0, 0, 32,
+            "replication factor of created topics; 0 = min(3, brokers)");
+    public static final Setting<Map<String, String>> CLIENT = Setting.prefixed("OVERSIGHT_KAFKA_",
+            "any Kafka client property, e.g. OVERSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL (…_FILE reads a file)");
 
-    public static final List<ConfigKey> KEYS = List.of(
-            ConfigKey.of(BOOTSTRAP, null, "Kafka cluster to use (host:port,…); `oversight up` embeds a broker when unset"),
-            ConfigKey.of(TOPIC_PREFIX, "oversight.", "prefix of every topic name"),
-            ConfigKey.of(PARTITIONS, "3", "partitions of the topics Oversight creates (the unit of scaling)"),
-            ConfigKey.of(REPLICATION, "0", "replication factor of created topics; 0 = min(3, brokers)"),
-            ConfigKey.of(CLIENT_PREFIX + "<PROPERTY>", null,
-                    "any Kafka client property, e.g. OVERSIGHT_KAFKA_SECURITY_PROTOCOL=SASL_SSL (…_FILE reads a file)"));
+    public static final List<Setting<?>> KEYS = List.of(BOOTSTRAP, TOPIC_PREFIX, PARTITIONS, REPLICATION, CLIENT);
 
     public KafkaConnection {
         clientProperties = Map.copyOf(clientProperties);
     }
 
+    /** @param bootstrapWhenUnset the servers when {@link #BOOTSTRAP} is unset; null when it must be set */
     public static KafkaConnection read(ConfigReader config, String bootstrapWhenUnset) {
         String bootstrap = bootstrapWhenUnset == null
                 ? config.required(BOOTSTRAP, "the Kafka cluster's bootstrap servers, host:port[,host:port]")
-                : config.string(BOOTSTRAP, bootstrapWhenUnset);
-        String prefix = config.string(TOPIC_PREFIX, "oversight.");
+                : config.get(BOOTSTRAP).orElse(bootstrapWhenUnset);
+        String prefix = config.get(TOPIC_PREFIX);
         if (!prefix.matches("[a-zA-Z0-9._-]*")) {
-            config.problem(TOPIC_PREFIX + " may hold only letters, digits, '.', '_' and '-', got '" + prefix + "'");
+            config.problem(TOPIC_PREFIX.name() + " may hold only letters, digits, '.', '_' and '-', got '"
+                    + prefix + "'");
         }
-        int partitions = config.integer(PARTITIONS, 3, 1, 1000);
-        int replication = config.integer(REPLICATION, 0, 0, 32);
         Map<String, Object> client = new HashMap<>();
-        config.settings().withPrefix(CLIENT_PREFIX).keySet().stream()
-                .map(k -> k.endsWith("_FILE") ? k.substring(0, k.length() - "_FILE".length()) : k)
-                .distinct()
-                .forEach(k -> config.optional(k).ifPresent(v -> client.put(
-                        k.substring(CLIENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v)));
-        return new KafkaConnection(bootstrap, prefix, partitions, replication, client);
+        config.get(CLIENT).forEach((property, value) ->
+                client.put(property.toLowerCase(Locale.ROOT).replace('_', '.'), value));
+        return new KafkaConnection(bootstrap, prefix, config.get(PARTITIONS), config.get(REPLICATION), client);
     }
 
+    /** A local cluster with every other setting at its default. */
     public static KafkaConnection local(String bootstrapServers) {
-        return new KafkaConnection(bootstrapServers, "oversight.", 3, 0, Map.of());
+        return new KafkaConnection(bootstrapServers, TOPIC_PREFIX.defaultValue(), PARTITIONS.defaultValue(),
+                REPLICATION.defaultValue(), Map.of());
+    }
+
+    /** The same connection to other servers (the embedded broker, once it has started). */
+    public KafkaConnection withBootstrapServers(String servers) {
+        return new KafkaConnection(servers, topicPrefix, partitions, replication, clientProperties);
     }
 
     public <K, V> Topic<K, V> topic(Topic<K, V> topic) {

@@ -16,11 +16,11 @@ class ConfigReaderTest {
     void reportsEveryProblemAtOnce() {
         ConfigReader config = new ConfigReader(Settings.of(Map.of(
                 "PORT", "eighty", "GRACE", "soon", "URL", "ftp://x", "SIZE", "lots")));
-        config.port("PORT", 8080);
-        config.duration("GRACE", Duration.ofSeconds(60));
-        config.url("URL");
-        config.bytes("SIZE", 1);
-        config.required("MISSING", "the thing it names");
+        config.get(Setting.port("PORT", 8080, "a port"));
+        config.get(Setting.duration("GRACE", Duration.ofSeconds(60), "a grace period"));
+        config.get(Setting.url("URL", "a URL"));
+        config.get(Setting.bytes("SIZE", 1, 0, "a size"));
+        config.required(Setting.optional("MISSING", "a thing"), "the thing it names");
         assertThatThrownBy(config::done)
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(5))
@@ -46,14 +46,14 @@ class ConfigReaderTest {
         Path secret = dir.resolve("secret");
         Files.writeString(secret, "old-secret,new-secret\n");
         ConfigReader config = new ConfigReader(Settings.of(Map.of("SECRET_FILE", secret.toString())));
-        assertThat(config.list("SECRET")).containsExactly("old-secret", "new-secret");
+        assertThat(config.get(Setting.list("SECRET", "secrets"))).containsExactly("old-secret", "new-secret");
         config.done();
     }
 
     @Test
     void saysWhenASecretFileCannotBeRead(@TempDir Path dir) {
         ConfigReader config = new ConfigReader(Settings.of(Map.of("SECRET_FILE", dir.resolve("nope").toString())));
-        assertThat(config.list("SECRET")).isEmpty();
+        assertThat(config.get(Setting.list("SECRET", "secrets"))).isEmpty();
         assertThatThrownBy(config::done).hasMessageContaining("SECRET_FILE names").hasMessageContaining("cannot be read");
     }
 
@@ -61,7 +61,8 @@ class ConfigReaderTest {
     void environmentWinsOverTheConfigFileAndFlagsWinOverBoth(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("oversight.properties");
         Files.writeString(file, "OVERSIGHT_HTTP_PORT=9000\nOVERSIGHT_TOPIC_PREFIX=acme.\n");
-        Settings settings = Settings.layered(Map.of(Settings.CONFIG_FILE, file.toString(), "OVERSIGHT_HTTP_PORT", "9100"));
+        Settings settings = Settings.layered(Map.of(Settings.CONFIG_FILE.name(), file.toString(),
+                "OVERSIGHT_HTTP_PORT", "9100"));
         assertThat(settings.get("OVERSIGHT_TOPIC_PREFIX")).contains("acme.");
         assertThat(settings.get("OVERSIGHT_HTTP_PORT")).contains("9100");
         assertThat(settings.with(Map.of("OVERSIGHT_HTTP_PORT", "9200")).get("OVERSIGHT_HTTP_PORT")).contains("9200");

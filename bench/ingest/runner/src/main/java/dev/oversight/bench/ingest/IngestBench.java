@@ -7,7 +7,9 @@ import dev.oversight.ingest.IngestConfig;
 import dev.oversight.ingest.IngestService;
 import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.runtime.ServiceRunner;
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.Settings;
+import dev.oversight.runtime.kafka.KafkaConnection;
 import dev.oversight.runtime.kafka.TopicProvisioner;
 import dev.oversight.runtime.metrics.MetricsSetup;
 import dev.oversight.testing.kafka.RealKafka;
@@ -289,14 +291,14 @@ public final class IngestBench {
     private static Result ingest(String bootstrap, String prefix, List<Payload> mix, int warmup, int seconds,
                                  int concurrency) throws Exception {
         IngestConfig config = IngestConfig.read(Settings.of(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "OVERSIGHT_TOPIC_PREFIX", prefix,
-                IngestConfig.HTTP_HOST, "127.0.0.1",
-                IngestConfig.HTTP_PORT, "0",
-                IngestConfig.GITHUB_SECRET, SECRET,
-                IngestConfig.GITLAB_TOKEN, TOKEN,
-                IngestConfig.EVENTS_TOKEN, TOKEN,
-                IngestConfig.INSTANCE_ID, prefix + "bench")), null);
+                KafkaConnection.BOOTSTRAP.name(), bootstrap,
+                KafkaConnection.TOPIC_PREFIX.name(), prefix,
+                CommonSettings.HTTP_HOST.name(), "127.0.0.1",
+                CommonSettings.HTTP_PORT.name(), "0",
+                IngestConfig.GITHUB_SECRET.name(), SECRET,
+                IngestConfig.GITLAB_TOKEN.name(), TOKEN,
+                IngestConfig.EVENTS_TOKEN.name(), TOKEN,
+                IngestConfig.INSTANCE_ID.name(), prefix + "bench")), null);
         TopicProvisioner.ensure(config.kafka(), Duration.ofSeconds(30));
         PrometheusMeterRegistry registry = MetricsSetup.prometheus();
         IngestService service = new IngestService(config, registry, Clock.systemUTC());
