@@ -9,6 +9,7 @@ import dev.oversight.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * policy-stream's configuration.
@@ -29,7 +30,8 @@ public record PolicyStreamConfig(
         String policySource,
         String httpHost,
         int httpPort,
-        KafkaConnection kafka) {
+        KafkaConnection kafka,
+        Optional<String> instanceId) {
 
     public static final Setting<String> APPLICATION_ID = Setting.string("OVERSIGHT_POLICY_APPLICATION_ID",
             "oversight-policy-stream", "Kafka Streams application id (consumer group)");
@@ -41,11 +43,16 @@ public record PolicyStreamConfig(
             Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(60),
             "how often verdicts are committed (latency against throughput)");
 
+    public static final Setting<Optional<String>> INSTANCE_ID = Setting.optional("OVERSIGHT_POLICY_INSTANCE_ID",
+            "this instance's stable id in the group (static membership: a restart takes its partitions back at once);"
+                    + " default: one made on first start and kept in the state directory");
+
     /**
      * policy-stream's own keys; it also reads {@link CommonSettings#POLICY_FILE}, {@link CommonSettings#DATA_DIR},
      * the HTTP ones and Kafka's.
      */
-    public static final List<Setting<?>> KEYS = List.of(APPLICATION_ID, THREADS, RETENTION, COMMIT_INTERVAL);
+    public static final List<Setting<?>> KEYS = List.of(APPLICATION_ID, THREADS, RETENTION, COMMIT_INTERVAL,
+            INSTANCE_ID);
 
     /** Reads policy-stream's configuration alone (its own {@code main}), reporting every problem at once. */
     public static PolicyStreamConfig read(Settings settings, String bootstrapWhenUnset) {
@@ -65,12 +72,13 @@ public record PolicyStreamConfig(
                 config.source(CommonSettings.POLICY_FILE),
                 config.get(CommonSettings.HTTP_HOST),
                 config.get(CommonSettings.HTTP_PORT),
-                KafkaConnection.read(config, bootstrapWhenUnset));
+                KafkaConnection.read(config, bootstrapWhenUnset),
+                config.get(INSTANCE_ID));
     }
 
     /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
     public PolicyStreamConfig withKafka(KafkaConnection kafka) {
         return new PolicyStreamConfig(applicationId, stateDir, threads, retention, commitInterval, punctuateEvery,
-                policy, policySource, httpHost, httpPort, kafka);
+                policy, policySource, httpHost, httpPort, kafka, instanceId);
     }
 }

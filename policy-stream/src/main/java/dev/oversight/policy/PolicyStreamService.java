@@ -67,6 +67,11 @@ public final class PolicyStreamService implements ManagedService {
         props.put(DeadLetterHandler.TOPIC_CONFIG, config.kafka().topic(Topics.DLQ).name());
         props.put(DeadLetterHandler.METERS_CONFIG, meters);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 8 * 1024 * 1024);
+        // Static membership: a restarted instance (after a crash, kill -9) rejoins under the same id and gets its
+        // partitions back at once, instead of waiting for the group to give up on its dead predecessor (the
+        // session timeout, 45 s). Kafka Streams adds the thread's index to the id.
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                config.instanceId().orElseGet(() -> InstanceId.of(config.stateDir())));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
         Properties properties = new Properties();
         properties.putAll(props);
