@@ -31,7 +31,8 @@ public record PolicyStreamConfig(
         String httpHost,
         int httpPort,
         KafkaConnection kafka,
-        Optional<String> instanceId) {
+        Optional<String> instanceId,
+        int standbyReplicas) {
 
     public static final Setting<String> APPLICATION_ID = Setting.string("OVERSIGHT_POLICY_APPLICATION_ID",
             "oversight-policy-stream", "Kafka Streams application id (consumer group)");
@@ -47,12 +48,16 @@ public record PolicyStreamConfig(
             "this instance's stable id in the group (static membership: a restart takes its partitions back at once);"
                     + " default: one made on first start and kept in the state directory");
 
+    public static final Setting<Integer> STANDBY_REPLICAS = Setting.integer("OVERSIGHT_POLICY_STANDBY_REPLICAS", 1, 0,
+            8, "warm copies of each task's state on other instances (used when more than one runs): a failover "
+                    + "resumes without restoring from the changelogs");
+
     /**
      * policy-stream's own keys; it also reads {@link CommonSettings#POLICY_FILE}, {@link CommonSettings#DATA_DIR},
      * the HTTP ones and Kafka's.
      */
     public static final List<Setting<?>> KEYS = List.of(APPLICATION_ID, THREADS, RETENTION, COMMIT_INTERVAL,
-            INSTANCE_ID);
+            INSTANCE_ID, STANDBY_REPLICAS);
 
     /** Reads policy-stream's configuration alone (its own {@code main}), reporting every problem at once. */
     public static PolicyStreamConfig read(Settings settings, String bootstrapWhenUnset) {
@@ -73,12 +78,13 @@ public record PolicyStreamConfig(
                 config.get(CommonSettings.HTTP_HOST),
                 config.get(CommonSettings.HTTP_PORT),
                 KafkaConnection.read(config, bootstrapWhenUnset),
-                config.get(INSTANCE_ID));
+                config.get(INSTANCE_ID),
+                config.get(STANDBY_REPLICAS));
     }
 
     /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
     public PolicyStreamConfig withKafka(KafkaConnection kafka) {
         return new PolicyStreamConfig(applicationId, stateDir, threads, retention, commitInterval, punctuateEvery,
-                policy, policySource, httpHost, httpPort, kafka, instanceId);
+                policy, policySource, httpHost, httpPort, kafka, instanceId, standbyReplicas);
     }
 }

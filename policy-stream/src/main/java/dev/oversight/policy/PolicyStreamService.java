@@ -54,6 +54,7 @@ public final class PolicyStreamService implements ManagedService {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         // Process what has arrived without waiting for the other input topics to have data too. The deploys topic is
         // mostly empty between deploys, and waiting for it (the default) buys an ordering by timestamp across topics
         // that verdicts do not rely on: late evidence is what the grace period is for. It also spares Kafka Streams a

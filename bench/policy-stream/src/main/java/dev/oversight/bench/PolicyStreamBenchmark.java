@@ -61,7 +61,8 @@ import org.apache.kafka.streams.kstream.Produced;
  *   <li>evidence records per second through the Oversight topology, against a pass-through exactly-once topology
  *       reading the same records from the same broker;</li>
  *   <li>deploy → verdict latency (p50, p99) with the deploy's evidence already processed, with a small state;</li>
- *   <li>the same latency after the state has grown to a large number of stored changes.</li>
+ *   <li>the same latency after the state has grown to a large number of stored changes;</li>
+ *   <li>the restart after a crash with that state: restore from the changelogs, and the first verdict.</li>
  * </ol>
  * Usage: {@code PolicyStreamBenchmark [--records N] [--samples N] [--small N] [--large N]}. Uses
  * KAFKA_BOOTSTRAP_SERVERS when set, otherwise an embedded broker in a temporary directory.
@@ -211,10 +212,58 @@ public final class PolicyStreamBenchmark {
             System.out.printf("  %,9d stored changes   p50 %6.1f ms   p99 %6.1f ms%n", large, largeLatency[0], largeLatency[1]);
             System.out.printf("  p99 aim: at most 500 ms; large/small p99 ratio %.2f (aim: within 1.5)%n",
                     largeLatency[1] / smallLatency[1]);
+            service.close();
+            service = restoreAfterCrash(app, watcher, large);
         } finally {
             watcher.close();
             service.close();
         }
+    }
+
+    /**
+     * 4. The restart after a crash, with the large state: a process killed under exactly-once leaves its stores
+     * without a checkpoint, so Kafka Streams wipes them and restores them from their changelogs. The crash is made
+     * exactly so — the clean stop's checkpoint files are deleted — and a new instance is started on the same state
+     * directory: the time to RUNNING (restore done) and to the verdict of a deploy sent right after the start.
+     */
+    private PolicyStreamService restoreAfterCrash(String app, VerdictWatcher watcher, int stored) throws Exception {
+        Path state = workDir.resolve(app).resolve("streams");
+        long removed;
+        try (java.util.stream.Stream<Path> files = Files.walk(state)) {
+            removed = files.filter(f -> f.getFileName().toString().equals(".checkpoint")).peek(f -> {
+                try {
+                    Files.delete(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).count();
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PolicyStreamService restarted = service(app, registry);
+        long started = System.nanoTime();
+        restarted.start();
+        String repository = "github:bench/restore";
+        long number = 8_000_000L;
+        Instant now = Instant.now();
+        send(change(repository, number, ChangeAction.OPENED, sha("rh"), null, now.minusSeconds(60)));
+        send(review(repository, number, sha("rh"), now.minusSeconds(50)));
+        send(change(repository, number, ChangeAction.MERGED, sha("rh"), sha("rm"), now.minusSeconds(40)));
+        send(check(repository, sha("rm"), now.minusSeconds(30)));
+        String deployId = repository + "/deployments/" + number;
+        send(new DeployEvent(Evidence.SCHEMA, Source.GITHUB, repository, "d-" + number, now, deployId, "production",
+                null, sha("rm"), "main", null, DeployEvent.DeployState.SUCCEEDED, Actor.human("deployer"), null, null,
+                List.of(), null));
+        producer.flush();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (!restarted.readiness().ready() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long running = System.nanoTime();
+        long verdict = watcher.await(deployId, Duration.ofMinutes(10));
+        System.out.printf("%nRestart after a crash (%d checkpoint files removed, as kill -9 leaves them) with %,d "
+                        + "stored changes:%n  restored and RUNNING after %.1f s; first verdict after %.1f s%n",
+                removed, stored, (running - started) / 1e9, (verdict - started) / 1e9);
+        return restarted;
     }
 
     /**
@@ -284,7 +333,11 @@ public final class PolicyStreamBenchmark {
         }
 
         long await(String deployId) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            return await(deployId, Duration.ofSeconds(60));
+        }
+
+        long await(String deployId, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
             while (!arrivals.containsKey(deployId)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("no verdict for " + deployId);
