@@ -17,7 +17,9 @@ public enum ReasonCode {
     UNKNOWN_CHANGE("the deployed commit cannot be tied to any change or push Oversight has seen"),
     FREEZE_WINDOW("deployed inside a change freeze"),
     BREAK_GLASS("an emergency deploy declared under policy"),
-    BREAK_GLASS_EXPIRED("the review after the fact of an emergency deploy did not arrive by its deadline");
+    BREAK_GLASS_EXPIRED("the review after the fact of an emergency deploy did not arrive by its deadline"),
+    BASELINE("the first deploy Oversight saw of the service there, of a commit older than anything Oversight saw: "
+            + "recorded as the starting point, not judged");
 
     private final String meaning;
 

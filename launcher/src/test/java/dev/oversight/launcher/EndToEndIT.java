@@ -224,6 +224,12 @@ class EndToEndIT {
 
     @Test
     void deployOfACommitNoPullRequestContainsIsAnUnknownChange() throws Exception {
+        // The ledger's first deploy Oversight sees, long before the others here: the baseline it starts from.
+        send(GITHUB.deploymentStatus(9000, sha("e2e-base"), "production", "dave", "success", NOW.minusSeconds(600)));
+        assertThat(finalVerdicts("github:acme/ledger/deployments/9000")).singleElement().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(VerdictStatus.BASELINE);
+            assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.BASELINE);
+        });
         String stray = sha("e2e-stray");
         send(GITHUB.checkRun("build", stray, "success", NOW.minusSeconds(60)));
         send(GITHUB.deploymentStatus(9003, stray, "production", "dave", "success", NOW.minusSeconds(3)));

@@ -36,7 +36,7 @@ class PolicyMetersTest {
         assertThat(registry.get(PolicyMeters.BREAK_GLASS_REVIEWS).tags("outcome", "late").counters()).hasSize(2);
         assertThat(registry.find(PolicyMeters.VERDICTS).tag("environment", "staging").counters()).isEmpty();
         assertThat(registry.find(PolicyMeters.LATENCY).tag("environment", "staging").timers())
-                .as("latency in every environment, for every final status").hasSize(4);
+                .as("latency in every environment, for every final status").hasSize(5);
         assertThat(registry.find(PolicyMeters.DEAD_LETTERS).counters()).extracting(c -> c.getId().getTag("stage"))
                 .containsExactlyInAnyOrder("policy-stream-deserialize", "policy-stream-process");
     }

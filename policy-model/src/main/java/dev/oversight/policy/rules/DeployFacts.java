@@ -20,6 +20,8 @@ import java.util.Set;
  *                           none of the service's paths)
  * @param unseenHistory      stretches of the deployed branch's history that no push Oversight saw explains
  *                           (each one a sentence), between the previous deploy and this one
+ * @param firstDeploy        no deploy of the service to the environment before this one is known: Oversight starts
+ *                           watching here
  */
 public record DeployFacts(
         String deployId,
@@ -40,7 +42,8 @@ public record DeployFacts(
         List<DirectPushFacts> directPushes,
         boolean commitExplained,
         List<String> unseenHistory,
-        List<CheckFacts> checks) {
+        List<CheckFacts> checks,
+        boolean firstDeploy) {
 
     public DeployFacts {
         deployFlags = List.copyOf(deployFlags);
@@ -48,6 +51,14 @@ public record DeployFacts(
         directPushes = List.copyOf(directPushes);
         unseenHistory = List.copyOf(unseenHistory);
         checks = List.copyOf(checks);
+    }
+
+    /**
+     * A baseline: the first deploy Oversight saw of the service to the environment, of a commit that predates
+     * everything Oversight saw (no change or push it knows explains it).
+     */
+    public boolean baseline() {
+        return firstDeploy && !commitExplained;
     }
 
     public boolean graceOver() {
@@ -58,7 +69,7 @@ public record DeployFacts(
     public DeployFacts withStatus(VerdictStatus status, Instant deadline) {
         return new DeployFacts(deployId, repository, service, environment, sha, previousSha, branch, deployer,
                 deployedAt, deployFlags, now, graceEndsAt, status, deadline, changes, directPushes, commitExplained,
-                unseenHistory, checks);
+                unseenHistory, checks, firstDeploy);
     }
 
     /**

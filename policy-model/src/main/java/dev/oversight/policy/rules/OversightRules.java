@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
  * (break-glass); VIOLATION → REMEDIATED when evidence after the fact makes good every reason that can be made good;
  * EXCEPTION → REMEDIATED (review in time) or VIOLATION with BREAK_GLASS_EXPIRED (deadline passed). The one step
  * back: a COMPLIANT given before the grace ends returns to PENDING when evidence inside the grace shows a reason.
+ * A baseline (the first deploy seen of a service there, of a commit older than anything Oversight saw) is judged only
+ * on the evidence Oversight has of it: with nothing against it, it ends BASELINE, never VIOLATION.
  */
 public final class OversightRules {
 
@@ -46,6 +48,15 @@ public final class OversightRules {
         // any order) that shows a reason takes it back to PENDING, so the final verdict is the same in every order.
         boolean provisional = prior == VerdictStatus.COMPLIANT && !facts.graceOver();
         if (prior == null || prior == VerdictStatus.PENDING || provisional) {
+            if (reasons.isEmpty() && facts.baseline()) {
+                // Nothing Oversight saw explains the commit, and nothing it saw is wrong with it: the starting point.
+                List<Verdict.Reason> note = List.of(new Verdict.Reason(ReasonCode.BASELINE, "the first deploy of "
+                        + facts.service() + " to " + facts.environment() + " Oversight has seen; commit "
+                        + shortSha(facts.sha()) + " predates everything Oversight saw, so it is recorded as the "
+                        + "starting point and the next deploy is judged from it"));
+                return assessment(facts.graceOver() ? VerdictStatus.BASELINE : VerdictStatus.PENDING, note, facts,
+                        policy, Stage.AT_DEPLOY, null);
+            }
             if (reasons.isEmpty()) {
                 return assessment(VerdictStatus.COMPLIANT, reasons, facts, policy, Stage.AT_DEPLOY, null);
             }
@@ -103,7 +114,9 @@ public final class OversightRules {
 
     static List<Verdict.Reason> reasons(DeployFacts facts, EffectivePolicy policy, Stage stage) {
         List<Verdict.Reason> reasons = new ArrayList<>();
-        if (!facts.commitExplained()) {
+        // A baseline is judged only on the evidence Oversight has of it: what it never saw is not held against it.
+        boolean baseline = facts.baseline();
+        if (!facts.commitExplained() && !baseline) {
             reasons.add(new Verdict.Reason(ReasonCode.UNKNOWN_CHANGE, "commit " + shortSha(facts.sha())
                     + " cannot be tied to any change or push Oversight has seen"));
         }
@@ -122,7 +135,8 @@ public final class OversightRules {
         for (ChangeFacts change : facts.changes()) {
             reasons.addAll(approvalReasons(change, facts, policy, stage));
         }
-        reasons.addAll(ciReasons(facts, policy));
+        ciReasons(facts, policy).stream().filter(r -> !baseline || r.code() != ReasonCode.CI_MISSING)
+                .forEach(reasons::add);
         FreezeCalendar.covering(policy.freezes(), facts.deployedAt()).ifPresent(freeze -> reasons.add(
                 new Verdict.Reason(ReasonCode.FREEZE_WINDOW, "deployed at " + facts.deployedAt()
                         + " inside the change freeze" + (freeze.name() == null ? "" : " '" + freeze.name() + "'"))));

@@ -33,6 +33,8 @@ import java.util.Set;
  *       artifact's change.</li>
  *   <li>Where pushes were walked but stop before the previous deploy, the unseen stretch is said (UNKNOWN_CHANGE).</li>
  *   <li>In a repository with several services, only pushes and changes touching the service's paths count.</li>
+ *   <li>A deploy with no deploy of the service to the environment before it is a first deploy: where nothing
+ *       Oversight saw explains its commit, it is the baseline Oversight starts from.</li>
  *   <li>A change's committers and files are read from the pushes to its own branch, walking back from its head.</li>
  * </ol>
  */
@@ -74,6 +76,13 @@ final class ChangeSetWalk {
             Stores.ArtifactLink artifact = view.artifact(deploy.repository, previous.artifactId());
             return artifact == null ? null : artifact.sha();
         }).orElse(null);
+    }
+
+    /** Whether a deploy of the service to the environment before this one (in deploy time) is known. */
+    boolean hasPrevious(DeployState deploy) {
+        DeployHistory history = view.history(deploy.repository, deploy.service, deploy.environment);
+        return history != null && deploy.deployedAt != null
+                && history.before(deploy.deployedAt, deploy.deployId).isPresent();
     }
 
     Assembled assemble(DeployState deploy, Instant now) {
@@ -129,7 +138,7 @@ final class ChangeSetWalk {
                 previousSha, branch != null ? branch : deploy.ref, deploy.deployer, deploy.deployedAt,
                 new ArrayList<>(deploy.flags), now, deploy.graceEndsAt, deploy.status, deploy.exceptionDeadline,
                 new ArrayList<>(found.values()), direct, explained, unseen,
-                checks == null ? List.of() : checks.toFacts());
+                checks == null ? List.of() : checks.toFacts(), !hasPrevious(deploy));
         if (checks != null) {
             evidence.addAll(checks.evidence);
         }

@@ -226,7 +226,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                     closeOpen(deploy);
                 }
             }
-            case REMEDIATED -> closeOpen(deploy);
+            case REMEDIATED, BASELINE -> closeOpen(deploy);
             // A VIOLATION stays open to remediation until the sweep drops the deploy, after the retention.
             default -> { }
         }

@@ -144,13 +144,51 @@ class OversightTopologyTest {
 
     @Test
     void flagsADeployOfACommitNoChangeContains() {
-        topology.send(acme.check(sha("stray"), "build", CiConclusion.SUCCESS, T0.plusSeconds(1)),
-                acme.deployed(6, sha("stray"), "production", T0.plusSeconds(2)));
+        reviewedAndMerged(5, "alice", "bob", sha("head5"), sha("merge5"));
+        topology.send(acme.deployed(5, sha("merge5"), "production", T0.plusSeconds(5)));
+        topology.send(acme.check(sha("stray"), "build", CiConclusion.SUCCESS, T0.plusSeconds(6)),
+                acme.deployed(6, sha("stray"), "production", T0.plusSeconds(7)));
         topology.advance(Duration.ofSeconds(61));
         assertThat(topology.verdicts()).last().satisfies(v -> {
+            assertThat(v.deployId()).isEqualTo(acme.deployId(6));
             assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
             assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.UNKNOWN_CHANGE);
             assertThat(v.changes()).isEmpty();
+        });
+    }
+
+    @Test
+    void theFirstDeployOfACommitOlderThanAnythingSeenIsTheBaselineNotAViolation() {
+        // Oversight starts watching: the service's first deploy carries history it never saw.
+        topology.send(acme.check(sha("old"), "build", CiConclusion.SUCCESS, T0.plusSeconds(1)),
+                acme.deployed(30, sha("old"), "production", T0.plusSeconds(2)));
+        topology.advance(Duration.ofSeconds(61));
+        List<Verdict> first = topology.verdicts();
+        assertThat(first).extracting(Verdict::status).containsExactly(VerdictStatus.PENDING, VerdictStatus.BASELINE);
+        assertThat(first.get(1).reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.BASELINE);
+        assertThat(topology.lastGood()).as("a baseline is no rollback target: nobody judged it").isEmpty();
+
+        // The next deploy is judged from it: the change since the baseline, reviewed, compliant.
+        reviewedAndMerged(31, "alice", "bob", sha("head31"), sha("merge31"));
+        topology.send(acme.push("main", sha("old"), sha("merge31"), "merger", T0.plusSeconds(70),
+                List.of(sha("merge31")), List.of("src/a.java")));
+        topology.send(acme.deployed(31, sha("merge31"), "production", T0.plusSeconds(80)));
+        assertThat(topology.verdicts()).singleElement().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(VerdictStatus.COMPLIANT);
+            assertThat(v.previousSha()).isEqualTo(sha("old"));
+            assertThat(v.changes()).extracting(Verdict.ChangeSummary::id).containsExactly(acme.changeId(31));
+        });
+    }
+
+    @Test
+    void aBaselineIsStillJudgedOnTheEvidenceOversightHas() {
+        // A failed check on the deployed commit is evidence Oversight saw: the first deploy is flagged for it.
+        topology.send(acme.check(sha("old2"), "build", CiConclusion.FAILURE, T0.plusSeconds(1)),
+                acme.deployed(32, sha("old2"), "production", T0.plusSeconds(2)));
+        topology.advance(Duration.ofSeconds(61));
+        assertThat(topology.verdicts()).last().satisfies(v -> {
+            assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
+            assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.CI_FAILED);
         });
     }
 
@@ -234,7 +272,9 @@ class OversightTopologyTest {
                 acme.approved(16, "alice", "bob", sha("head16"), old.plusSeconds(1)),
                 acme.merged(16, "alice", sha("head16"), sha("merge16"), old.plusSeconds(2)),
                 acme.check(sha("merge16"), "build", CiConclusion.SUCCESS, old.plusSeconds(3)));
-        // A violation decided now stays open to remediation until the retention has passed.
+        // A violation decided now stays open to remediation until the retention has passed. (The deploy before it,
+        // of a commit older than anything seen, is the baseline: the stray commit after it is a violation.)
+        topology.send(acme.deployed(15, sha("base16"), "production", T0));
         topology.send(acme.check(sha("stray16"), "build", CiConclusion.SUCCESS, T0.plusSeconds(1)),
                 acme.deployed(16, sha("stray16"), "production", T0.plusSeconds(2)));
         topology.advance(Duration.ofMinutes(2));
