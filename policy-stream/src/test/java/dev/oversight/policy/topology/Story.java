@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A scenario as data: the evidence of a story about deploys, in the order it is written, cut into phases. A phase
@@ -21,6 +23,8 @@ import java.util.Set;
  * @param start  the wall clock when the story begins
  */
 record Story(String name, String policy, Instant start, List<Phase> phases) {
+
+    private static final Map<String, Policy> PARSED = new ConcurrentHashMap<>();
 
     Story {
         phases = List.copyOf(phases);
@@ -45,8 +49,9 @@ record Story(String name, String policy, Instant start, List<Phase> phases) {
         return new Builder(name, policy, start);
     }
 
+    /** The policy, read once for all stories and runs that share it (a policy is immutable). */
     Policy parsedPolicy() {
-        return PolicyFile.parse(policy, name + ".yaml");
+        return PARSED.computeIfAbsent(policy, yaml -> PolicyFile.parse(yaml, "the policy of " + name));
     }
 
     /** The shortest grace of the policy's protected environments: every phase must be delivered within it. */
