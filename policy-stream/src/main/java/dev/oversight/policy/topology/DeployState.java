@@ -33,6 +33,8 @@ final class DeployState {
     /** Processing time of the latest verdict: a settled deploy is dropped a retention period after it. */
     public Instant decidedAt;
     public VerdictStatus status;
+    /** What the latest verdict said beside its status (see {@link VerdictRecords#summary}). */
+    public String summary;
     public int revision;
     public List<String> evidence = new ArrayList<>();
 

@@ -106,22 +106,21 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         Instant now = now();
         String repository = evidence.repository() != null ? evidence.repository() : record.key();
         meters.evidence(evidence.kind());
-        boolean isDeploy = evidence.accept(new Evidence.Visitor<Boolean>() {
-            public Boolean change(ChangeEvent e) { writer.change(repository, e); return false; }
+        evidence.accept(new Evidence.Visitor<Void>() {
+            public Void change(ChangeEvent e) { writer.change(repository, e); return null; }
 
-            public Boolean review(ReviewEvent e) { writer.review(e); return false; }
+            public Void review(ReviewEvent e) { writer.review(e); return null; }
 
-            public Boolean push(PushEvent e) { writer.push(repository, e); return false; }
+            public Void push(PushEvent e) { writer.push(repository, e); return null; }
 
-            public Boolean ci(CiResult e) { writer.ci(repository, e); return false; }
+            public Void ci(CiResult e) { writer.ci(repository, e); return null; }
 
-            public Boolean artifact(ArtifactEvent e) { writer.artifact(repository, e); return false; }
+            public Void artifact(ArtifactEvent e) { writer.artifact(repository, e); return null; }
 
-            public Boolean deploy(DeployEvent e) { onDeploy(repository, e, now); return true; }
+            public Void deploy(DeployEvent e) { onDeploy(repository, e, now); return null; }
         });
-        if (!isDeploy) {
-            reevaluateOpen(repository, now);
-        }
+        // A deploy changes the history the others are judged from (their previous deploy): they are looked at again.
+        reevaluateOpen(repository, evidence instanceof DeployEvent d ? d.deployId() : null, now);
     }
 
     private void onDeploy(String repository, DeployEvent e, Instant now) {
@@ -157,7 +156,8 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
 
     // ---- evaluation ---------------------------------------------------------------------------------------
 
-    private void reevaluateOpen(String repository, Instant now) {
+    /** Evaluates the repository's open deploys again, but the one just evaluated (null: none). */
+    private void reevaluateOpen(String repository, String evaluated, Instant now) {
         if (openByRepository.getOrDefault(repository, 0) == 0) {
             return;
         }
@@ -166,7 +166,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             it.forEachRemaining(kv -> ids.add(kv.value));
         }
         for (String id : ids) {
-            DeployState deploy = deploys.get(id);
+            DeployState deploy = id.equals(evaluated) ? null : deploys.get(id);
             if (deploy != null) {
                 evaluate(deploy, now);
             }
@@ -196,16 +196,22 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         for (int step = 0; step < 3; step++) {
             VerdictStatus before = deploy.status;
             Assessment assessment = OversightRules.evaluate(facts, effective);
-            if (assessment.status() == before) {
+            String summary = VerdictRecords.summary(assessment, facts);
+            // A COMPLIANT given within the grace is said again, corrected, when evidence read since changes what it
+            // rests on (another change in it, another previous deploy) without changing its status.
+            boolean corrected = before == VerdictStatus.COMPLIANT && assessment.status() == before
+                    && deploy.summary != null && !deploy.summary.equals(summary);
+            if (assessment.status() == before && !corrected) {
                 break;
             }
+            deploy.summary = summary;
             deploy.status = assessment.status();
             deploy.revision++;
             deploy.decidedAt = now;
             if (assessment.status() == VerdictStatus.EXCEPTION) {
                 deploy.exceptionDeadline = assessment.deadline();
             }
-            emit(deploy, before, assessment, effective, assembled.evidence(), now);
+            emit(deploy, before, assessment, effective, assembled.evidence(), !corrected, now);
             breakGlassOutcome(deploy, before, assessment.status());
             if ((before == null || before == VerdictStatus.PENDING) && assessment.status().isFinal()) {
                 meters.latency(assessment.status(), deploy.environment, Duration.between(deploy.receivedAt, now));
@@ -246,15 +252,18 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         }
     }
 
+    /** @param counted whether the verdict counts in the meters (a corrected one repeats a status already counted) */
     private void emit(DeployState deploy, VerdictStatus before, Assessment assessment, EffectivePolicy effective,
-                      List<String> evidence, Instant now) {
+                      List<String> evidence, boolean counted, Instant now) {
         String team = policy.team(deploy.service).orElse(null);
         Verdict verdict = VerdictRecords.verdict(deploy, assessment, effective, policy.decision(deploy.environment),
                 team, evidence, now);
         context.forward(VerdictRecords.record(deploy.repository, verdict, now), VERDICTS_SINK);
         String teamTag = team == null ? "none" : team;
-        meters.verdict(verdict.status(), deploy.environment, deploy.service, teamTag);
-        if (verdict.status() == VerdictStatus.VIOLATION || verdict.status() == VerdictStatus.EXCEPTION) {
+        if (counted) {
+            meters.verdict(verdict.status(), deploy.environment, deploy.service, teamTag);
+        }
+        if (counted && (verdict.status() == VerdictStatus.VIOLATION || verdict.status() == VerdictStatus.EXCEPTION)) {
             verdict.reasons().stream().map(Verdict.Reason::code).distinct()
                     .forEach(code -> meters.reason(code, deploy.environment, deploy.service, teamTag));
         }
@@ -262,10 +271,12 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             String key = LastGood.key(deploy.service, deploy.environment);
             LastGood current = lastGood.get(key);
             // The newest compliant deploy is the rollback target, whatever order verdicts are decided in.
-            if (current == null || !deploy.deployedAt.isBefore(current.deployedAt())) {
+            boolean already = current != null && current.deployId().equals(deploy.deployId)
+                    && current.sha().equals(deploy.sha);
+            if (!already && (current == null || !deploy.deployedAt.isBefore(current.deployedAt()))) {
                 putLastGood(key, VerdictRecords.lastGood(deploy), verdict.verdictId(), now);
             }
-        } else if (before == VerdictStatus.COMPLIANT) {
+        } else if (before == VerdictStatus.COMPLIANT && verdict.status() != VerdictStatus.COMPLIANT) {
             withdrawLastGood(deploy, verdict.verdictId(), now);
         }
     }

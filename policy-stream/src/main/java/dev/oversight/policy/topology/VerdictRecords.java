@@ -5,6 +5,7 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.events.kafka.CloudEventHeaders;
 import dev.oversight.policy.rules.Assessment;
+import dev.oversight.policy.rules.DeployFacts;
 import dev.oversight.policy.rules.EffectivePolicy;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,17 @@ final class VerdictRecords {
                 assessment.checks(), new Verdict.PolicyRef(effective.name(), effective.version()), now,
                 deploy.deployedAt, deploy.deployer == null ? null : deploy.deployer.login(), team, deploy.url,
                 assessment.deadline(), evidence, decision);
+    }
+
+    /**
+     * What a verdict says beside its status — its commit, previous commit, changes with their approvers, checks —
+     * as one string, to tell whether a verdict of the same status would say something else.
+     */
+    static String summary(Assessment assessment, DeployFacts facts) {
+        return facts.sha() + " " + facts.previousSha() + " " + assessment.changes().stream()
+                .map(c -> c.id() + "=" + c.approvers()).toList() + " " + assessment.checks().stream()
+                .map(c -> c.name() + "=" + c.conclusion()).toList() + " " + assessment.reasons().stream()
+                .map(r -> r.code().name()).toList();
     }
 
     /** Whether a verdict makes its deploy a rollback target: compliant, succeeded, never failed, commit known. */

@@ -7,7 +7,6 @@ import dev.oversight.events.CiResult.CiConclusion;
 import dev.oversight.events.DeadLetter;
 import dev.oversight.events.LastGood;
 import dev.oversight.events.ReasonCode;
-import dev.oversight.events.ReviewState;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.policy.PolicyMeters;
@@ -18,28 +17,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The verdict rules of the walking skeleton, through the production topology, under the built-in default policy. */
+/**
+ * The verdict rules of the walking skeleton, through the production topology, under the built-in default policy.
+ * The stories are in {@link ScenarioStories}, where {@link OrderIndependenceTest} delivers them in other orders too;
+ * here each is run as written. Two tests drive the harness themselves: what they look at is not a story of evidence.
+ */
 class OversightTopologyTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant T0 = ScenarioStories.SKELETON_T0;
 
     @TempDir
     Path stateDir;
     private TopologyHarness topology;
-    private final EvidenceScript acme = new EvidenceScript("acme/payments");
+    private final EvidenceScript acme = ScenarioStories.ACME;
 
-    @BeforeEach
-    void start() {
+    private StoryRun run(Story story) {
+        return StoryRunner.asWritten(story, stateDir);
+    }
+
+    private void start() {
         topology = new TopologyHarness(PolicyFile.defaultPolicy(), T0, stateDir);
     }
 
     @AfterEach
     void stop() {
-        topology.close();
+        if (topology != null) {
+            topology.close();
+        }
     }
 
     /** A pull request reviewed by someone else and merged, with green CI on the merge commit. */
@@ -53,11 +60,9 @@ class OversightTopologyTest {
 
     @Test
     void compliantWhenApprovedByAnotherHumanAndCiIsGreen() {
-        reviewedAndMerged(42, "alice", "bob", sha("head42"), sha("merge42"));
-        topology.send(acme.deployed(1, sha("merge42"), "production", T0.plusSeconds(10)));
+        StoryRun.Observation end = run(ScenarioStories.compliantWhenApprovedByAnotherHumanAndCiIsGreen()).end();
 
-        List<Verdict> verdicts = topology.verdicts();
-        assertThat(verdicts).singleElement().satisfies(v -> {
+        assertThat(end.verdicts()).singleElement().satisfies(v -> {
             assertThat(v.status()).isEqualTo(VerdictStatus.COMPLIANT);
             assertThat(v.reasons()).isEmpty();
             assertThat(v.deployId()).isEqualTo(acme.deployId(1));
@@ -77,7 +82,7 @@ class OversightTopologyTest {
             assertThat(v.policy().version()).startsWith("sha256:");
             assertThat(v.evidence()).hasSize(5);
         });
-        assertThat(topology.lastGood()).singleElement().satisfies(g -> {
+        assertThat(end.lastGood()).singleElement().satisfies(g -> {
             assertThat(g.service()).isEqualTo("payments");
             assertThat(g.environment()).isEqualTo("production");
             assertThat(g.sha()).isEqualTo(sha("merge42"));
@@ -86,17 +91,16 @@ class OversightTopologyTest {
 
     @Test
     void flagsDeployWhenOnlyApprovalIsByAuthor() {
-        reviewedAndMerged(7, "carol", "carol", sha("head7"), sha("merge7"));
-        topology.send(acme.deployed(2, sha("merge7"), "production", T0.plusSeconds(10)));
+        StoryRun run = run(ScenarioStories.flagsDeployWhenOnlyApprovalIsByAuthor());
 
-        assertThat(topology.verdicts()).singleElement().satisfies(v -> {
+        StoryRun.Observation deployed = run.at("deployed");
+        assertThat(deployed.verdicts()).singleElement().satisfies(v -> {
             assertThat(v.status()).isEqualTo(VerdictStatus.PENDING);
             assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.SELF_APPROVAL);
         });
-        topology.advance(Duration.ofSeconds(59));
-        assertThat(topology.verdicts()).as("still within the 60 s grace").isEmpty();
-        topology.advance(Duration.ofSeconds(2));
-        assertThat(topology.verdicts()).singleElement().satisfies(v -> {
+        StoryRun.Observation inGrace = run.at("still within the grace");
+        assertThat(inGrace.verdictsSince(deployed)).as("still within the 60 s grace").isEmpty();
+        assertThat(run.end().verdictsSince(inGrace)).singleElement().satisfies(v -> {
             assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
             assertThat(v.revision()).isEqualTo(2);
             assertThat(v.verdictId()).isEqualTo(acme.deployId(2) + "@2");
@@ -105,18 +109,13 @@ class OversightTopologyTest {
                 assertThat(r.detail()).isEqualTo("change #7 was approved only by its author carol");
             });
         });
-        assertThat(topology.lastGood()).isEmpty();
+        assertThat(run.end().lastGood()).isEmpty();
     }
 
     @Test
     void flagsAMergedChangeNobodyApproved() {
-        topology.send(acme.opened(8, "dan", sha("head8"), T0.plusSeconds(1)),
-                acme.review(8, "dan", "erin", ReviewState.COMMENTED, sha("head8"), T0.plusSeconds(2)),
-                acme.merged(8, "dan", sha("head8"), sha("merge8"), T0.plusSeconds(3)),
-                acme.check(sha("merge8"), "build", CiConclusion.SUCCESS, T0.plusSeconds(4)),
-                acme.deployed(3, sha("merge8"), "production", T0.plusSeconds(5)));
-        topology.advance(Duration.ofSeconds(61));
-        assertThat(topology.verdicts()).last().satisfies(v -> {
+        StoryRun.Observation end = run(ScenarioStories.flagsAMergedChangeNobodyApproved()).end();
+        assertThat(end.verdicts()).last().satisfies(v -> {
             assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
             assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.NO_APPROVAL);
         });
@@ -124,14 +123,9 @@ class OversightTopologyTest {
 
     @Test
     void flagsFailedAndMissingCi() {
-        reviewedAndMerged(9, "alice", "bob", sha("head9"), sha("merge9"));
-        topology.send(acme.check(sha("merge9"), "test", CiConclusion.FAILURE, T0.plusSeconds(5)),
-                acme.deployed(4, sha("merge9"), "production", T0.plusSeconds(6)));
-        reviewedAndMerged(10, "alice", "bob", sha("head10"), sha("merge10-no-ci"));
-        topology.send(acme.deployed(5, sha("merge10-no-ci-other"), "production", T0.plusSeconds(7)));
-        topology.advance(Duration.ofSeconds(70));
+        StoryRun.Observation end = run(ScenarioStories.flagsFailedAndMissingCi()).end();
 
-        List<Verdict> finals = topology.verdicts().stream().filter(v -> v.status().isFinal()).toList();
+        List<Verdict> finals = end.verdicts().stream().filter(v -> v.status().isFinal()).toList();
         assertThat(finals).filteredOn(v -> v.deployId().equals(acme.deployId(4))).singleElement().satisfies(v -> {
             assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
             assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.CI_FAILED);
@@ -144,12 +138,8 @@ class OversightTopologyTest {
 
     @Test
     void flagsADeployOfACommitNoChangeContains() {
-        reviewedAndMerged(5, "alice", "bob", sha("head5"), sha("merge5"));
-        topology.send(acme.deployed(5, sha("merge5"), "production", T0.plusSeconds(5)));
-        topology.send(acme.check(sha("stray"), "build", CiConclusion.SUCCESS, T0.plusSeconds(6)),
-                acme.deployed(6, sha("stray"), "production", T0.plusSeconds(7)));
-        topology.advance(Duration.ofSeconds(61));
-        assertThat(topology.verdicts()).last().satisfies(v -> {
+        StoryRun.Observation end = run(ScenarioStories.flagsADeployOfACommitNoChangeContains()).end();
+        assertThat(end.verdicts()).last().satisfies(v -> {
             assertThat(v.deployId()).isEqualTo(acme.deployId(6));
             assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
             assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.UNKNOWN_CHANGE);
@@ -159,21 +149,14 @@ class OversightTopologyTest {
 
     @Test
     void theFirstDeployOfACommitOlderThanAnythingSeenIsTheBaselineNotAViolation() {
-        // Oversight starts watching: the service's first deploy carries history it never saw.
-        topology.send(acme.check(sha("old"), "build", CiConclusion.SUCCESS, T0.plusSeconds(1)),
-                acme.deployed(30, sha("old"), "production", T0.plusSeconds(2)));
-        topology.advance(Duration.ofSeconds(61));
-        List<Verdict> first = topology.verdicts();
-        assertThat(first).extracting(Verdict::status).containsExactly(VerdictStatus.PENDING, VerdictStatus.BASELINE);
-        assertThat(first.get(1).reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.BASELINE);
-        assertThat(topology.lastGood()).as("a baseline is no rollback target: nobody judged it").isEmpty();
-
-        // The next deploy is judged from it: the change since the baseline, reviewed, compliant.
-        reviewedAndMerged(31, "alice", "bob", sha("head31"), sha("merge31"));
-        topology.send(acme.push("main", sha("old"), sha("merge31"), "merger", T0.plusSeconds(70),
-                List.of(sha("merge31")), List.of("src/a.java")));
-        topology.send(acme.deployed(31, sha("merge31"), "production", T0.plusSeconds(80)));
-        assertThat(topology.verdicts()).singleElement().satisfies(v -> {
+        StoryRun run = run(ScenarioStories.theFirstDeployOfACommitOlderThanAnythingSeenIsTheBaseline());
+        StoryRun.Observation baseline = run.at("baseline");
+        assertThat(baseline.verdicts()).extracting(Verdict::status)
+                .containsExactly(VerdictStatus.PENDING, VerdictStatus.BASELINE);
+        assertThat(baseline.verdicts().get(1).reasons()).extracting(Verdict.Reason::code)
+                .containsExactly(ReasonCode.BASELINE);
+        assertThat(baseline.lastGood()).as("a baseline is no rollback target: nobody judged it").isEmpty();
+        assertThat(run.end().verdictsSince(baseline)).singleElement().satisfies(v -> {
             assertThat(v.status()).isEqualTo(VerdictStatus.COMPLIANT);
             assertThat(v.previousSha()).isEqualTo(sha("old"));
             assertThat(v.changes()).extracting(Verdict.ChangeSummary::id).containsExactly(acme.changeId(31));
@@ -182,61 +165,46 @@ class OversightTopologyTest {
 
     @Test
     void aBaselineIsStillJudgedOnTheEvidenceOversightHas() {
-        // A failed check on the deployed commit is evidence Oversight saw: the first deploy is flagged for it.
-        topology.send(acme.check(sha("old2"), "build", CiConclusion.FAILURE, T0.plusSeconds(1)),
-                acme.deployed(32, sha("old2"), "production", T0.plusSeconds(2)));
-        topology.advance(Duration.ofSeconds(61));
-        assertThat(topology.verdicts()).last().satisfies(v -> {
-            assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
-            assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.CI_FAILED);
-        });
+        assertThat(run(ScenarioStories.aBaselineIsStillJudgedOnTheEvidenceOversightHas()).end().verdicts()).last()
+                .satisfies(v -> {
+                    assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
+                    assertThat(v.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.CI_FAILED);
+                });
     }
 
     @Test
     void reviewArrivingFiveSecondsAfterTheDeployIsNoViolation() {
         // The review was given before the merge; its webhook arrives after the deploy's.
-        topology.send(acme.opened(11, "alice", sha("head11"), T0.plusSeconds(1)),
-                acme.merged(11, "alice", sha("head11"), sha("merge11"), T0.plusSeconds(20)),
-                acme.check(sha("merge11"), "build", CiConclusion.SUCCESS, T0.plusSeconds(21)),
-                acme.deployed(7, sha("merge11"), "production", T0.plusSeconds(30)));
-        topology.advance(Duration.ofSeconds(5));
-        topology.send(acme.approved(11, "alice", "bob", sha("head11"), T0.plusSeconds(10)));
-        topology.advance(Duration.ofSeconds(120));
+        StoryRun.Observation end = run(ScenarioStories.reviewArrivingFiveSecondsAfterTheDeployIsNoViolation()).end();
 
-        assertThat(topology.verdicts()).extracting(Verdict::status)
+        assertThat(end.verdicts()).extracting(Verdict::status)
                 .containsExactly(VerdictStatus.PENDING, VerdictStatus.COMPLIANT);
     }
 
     @Test
     void approvalAfterTheFactRemediatesAndTheViolationStaysOnRecord() {
-        topology.send(acme.opened(12, "alice", sha("head12"), T0.plusSeconds(1)),
-                acme.merged(12, "alice", sha("head12"), sha("merge12"), T0.plusSeconds(2)),
-                acme.check(sha("merge12"), "build", CiConclusion.SUCCESS, T0.plusSeconds(3)),
-                acme.deployed(8, sha("merge12"), "production", T0.plusSeconds(4)));
-        topology.advance(Duration.ofSeconds(61));
-        topology.send(acme.approved(12, "alice", "bob", sha("head12"), topology.now().plusSeconds(600)));
+        StoryRun.Observation end = run(ScenarioStories.approvalAfterTheFactRemediatesAndTheViolationStaysOnRecord()).end();
 
-        List<Verdict> verdicts = topology.verdicts();
+        List<Verdict> verdicts = end.verdicts();
         assertThat(verdicts).extracting(Verdict::status)
                 .containsExactly(VerdictStatus.PENDING, VerdictStatus.VIOLATION, VerdictStatus.REMEDIATED);
         assertThat(verdicts.get(2).reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.NO_APPROVAL);
         assertThat(verdicts.get(2).deployId()).isEqualTo(verdicts.get(1).deployId());
         assertThat(verdicts.get(2).changes().get(0).approvers()).containsExactly("bob");
-        assertThat(topology.lastGood()).as("a remediated deploy is not a rollback target").isEmpty();
+        assertThat(end.lastGood()).as("a remediated deploy is not a rollback target").isEmpty();
     }
 
     @Test
     void deploysToUnprotectedEnvironmentsAreRecordedNeverFlagged() {
-        topology.send(acme.check(sha("anything"), "build", CiConclusion.FAILURE, T0.plusSeconds(1)),
-                acme.deployed(9, sha("anything"), "staging", T0.plusSeconds(2)));
-        topology.advance(Duration.ofSeconds(120));
-        assertThat(topology.verdicts()).isEmpty();
-        assertThat(topology.registry.get(PolicyMeters.DEPLOYS).tag("environment", "staging")
+        StoryRun run = run(ScenarioStories.deploysToUnprotectedEnvironmentsAreRecordedNeverFlagged());
+        assertThat(run.end().verdicts()).isEmpty();
+        assertThat(run.meters().get(PolicyMeters.DEPLOYS).tag("environment", "staging")
                 .tag("protected", "false").counter().count()).isEqualTo(1.0);
     }
 
     @Test
     void anUnreadableRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
+        start();
         topology.rawDeploys.pipeInput("github:acme/payments", "{\"kind\":\"deploy\",\"garbage".getBytes(
                 StandardCharsets.UTF_8), T0.plusSeconds(1));
         reviewedAndMerged(13, "alice", "bob", sha("head13"), sha("merge13"));
@@ -254,18 +222,17 @@ class OversightTopologyTest {
 
     @Test
     void countsVerdictsAndReasonsWithBoundedTags() {
-        reviewedAndMerged(14, "carol", "carol", sha("head14"), sha("merge14"));
-        topology.send(acme.deployed(11, sha("merge14"), "production", T0.plusSeconds(10)));
-        topology.advance(Duration.ofSeconds(61));
-        assertThat(topology.registry.get(PolicyMeters.VERDICTS).tag("status", "violation").counter().count())
+        StoryRun run = run(ScenarioStories.countsVerdictsAndReasonsWithBoundedTags());
+        assertThat(run.meters().get(PolicyMeters.VERDICTS).tag("status", "violation").counter().count())
                 .isEqualTo(1.0);
-        assertThat(topology.registry.get(PolicyMeters.REASONS).tag("reason", "SELF_APPROVAL")
+        assertThat(run.meters().get(PolicyMeters.REASONS).tag("reason", "SELF_APPROVAL")
                 .tag("environment", "production").tag("service", "payments").counter().count()).isEqualTo(1.0);
-        assertThat(topology.registry.get(PolicyMeters.LATENCY).tag("status", "violation").timer().count()).isEqualTo(1);
+        assertThat(run.meters().get(PolicyMeters.LATENCY).tag("status", "violation").timer().count()).isEqualTo(1);
     }
 
     @Test
     void stateIsBoundedByTheRetention() {
+        start();
         // Change 16 merged long ago; its evidence is older than the 30-day retention when the sweep runs.
         Instant old = T0.minus(Duration.ofDays(40));
         topology.send(acme.opened(16, "alice", sha("head16"), old),
@@ -308,9 +275,7 @@ class OversightTopologyTest {
 
     @Test
     void lastGoodIsPerServiceAndEnvironment() {
-        reviewedAndMerged(15, "alice", "bob", sha("head15"), sha("merge15"));
-        topology.send(acme.deployed(12, sha("merge15"), "production", T0.plusSeconds(10)),
-                acme.deployed(13, sha("merge15"), "prod", T0.plusSeconds(11)));
-        assertThat(topology.lastGood()).extracting(LastGood::environment).containsExactly("production", "prod");
+        StoryRun.Observation end = run(ScenarioStories.lastGoodIsPerServiceAndEnvironment()).end();
+        assertThat(end.lastGood()).extracting(LastGood::environment).containsExactly("production", "prod");
     }
 }

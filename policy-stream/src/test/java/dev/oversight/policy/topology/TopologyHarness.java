@@ -105,8 +105,14 @@ final class TopologyHarness implements AutoCloseable {
         return verdicts.readValuesToList();
     }
 
+    /**
+     * The last-good records written, in order; a tombstone (the service has no compliant deploy there any more) is
+     * shown as a record of that service and environment with no deploy.
+     */
     List<LastGood> lastGood() {
-        return lastGood.readValuesToList();
+        return lastGood.readKeyValuesToList().stream().map(kv -> kv.value != null ? kv.value
+                : new LastGood(LastGood.SCHEMA, kv.key.substring(0, kv.key.lastIndexOf('/')),
+                        kv.key.substring(kv.key.lastIndexOf('/') + 1), null, null, null, null, null)).toList();
     }
 
     List<DeadLetter> deadLetters() {
