@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The house rules of a dashboard: a fixed uid, the DS_PROMETHEUS variable, rows, and the filters users expect. */
@@ -62,6 +64,41 @@ class DashboardsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A counter series that appears with its first increment has one sample in a window that begins before it, and
+     * increase() and rate() need two: every count and rate adds, for a series absent at the start of its window while
+     * Prometheus was scraping its target, the series' own value (FirstEventCountsIT proves the form on promtool).
+     */
+    @Test
+    void everyCountAndRateIncludesTheFirstSampleOfASeriesThatBeginsInItsWindow() {
+        Pattern counted = Pattern.compile("(increase|rate)\\(([a-z_]+(?:\\{[^}]*})?)\\[(\\d+)([mhd])]\\)");
+        int checked = 0;
+        for (Path file : Shipped.dashboards()) {
+            for (JsonNode panel : Shipped.panels(Shipped.read(file))) {
+                for (JsonNode target : panel.path("targets")) {
+                    String expr = target.path("expr").asText();
+                    Matcher m = counted.matcher(expr);
+                    while (m.find()) {
+                        String series = m.group(2);
+                        String range = m.group(3) + m.group(4);
+                        String first = series + " unless " + series + " offset " + range
+                                + " and on (job, instance) up offset " + range;
+                        long seconds = Long.parseLong(m.group(3)) * switch (m.group(4)) {
+                            case "m" -> 60;
+                            case "h" -> 3600;
+                            default -> 86400;
+                        };
+                        assertThat(expr).as(file.getFileName() + " / " + panel.path("title").asText())
+                                .contains(m.group(1).equals("increase") ? first + " or " + m.group()
+                                        : "(" + first + ") / " + seconds + " or " + m.group());
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(40);
     }
 
     @Test

@@ -30,6 +30,17 @@ class ShippedConfigurationIT {
     }
 
     @Test
+    void theConfigurationForOversightUpTakesItsPortFromTheTargetsFile() throws Exception {
+        assertThat(Files.readString(Shipped.PROMETHEUS.resolve("prometheus-oversight-up.yml")))
+                .as("no port in the configuration").doesNotContainPattern("targets: \\[\"[^\"]*:[0-9]+\"");
+        ExternalTool.Result discovered = ExternalTool.run(Shipped.PROMETHEUS, TIMEOUT,
+                List.of("promtool", "check", "service-discovery", "prometheus-oversight-up.yml", "oversight"));
+        assertThat(discovered.exitCode()).as(discovered.output()).isZero();
+        assertThat(discovered.output()).contains("\"instance\": \"127.0.0.1:8080\"")
+                .contains("targets/oversight-up.yml");
+    }
+
+    @Test
     void alertingRulesAreValidAndPassTheirUnitTests() {
         ExternalTool.Result check = ExternalTool.run(Shipped.PROMETHEUS, TIMEOUT,
                 List.of("promtool", "check", "rules", "rules/oversight.rules.yml"));
@@ -77,6 +88,9 @@ class ShippedConfigurationIT {
                 List.of("docker-compose", "config", "--services"));
         assertThat(services.output().lines().toList()).containsExactlyInAnyOrder(
                 "kafka", "ingest", "policy-stream", "rollback-worker", "prometheus", "alertmanager", "grafana");
+        ExternalTool.Result config = ExternalTool.run(Shipped.REPOSITORY, TIMEOUT, List.of("docker-compose", "config"));
+        assertThat(config.output()).as("Prometheus keeps what the Compliance dashboard's 90 days read")
+                .contains("--storage.tsdb.retention.time=91d");
         ExternalTool.Result volumes = ExternalTool.run(Shipped.REPOSITORY, TIMEOUT,
                 List.of("docker-compose", "config", "--volumes"));
         assertThat(volumes.output().lines().toList()).contains("kafka-data", "policy-state", "prometheus-data",

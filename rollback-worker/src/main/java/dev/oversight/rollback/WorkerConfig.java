@@ -2,6 +2,7 @@ package dev.oversight.rollback;
 
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.policy.rules.RollbackTarget;
+import dev.oversight.rollback.alert.Runbook;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Setting;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -35,7 +37,11 @@ public record WorkerConfig(
         int httpPort,
         KafkaConnection kafka) {
 
-    /** The alert sinks; each one configured is used. Secrets are null when unset. */
+    /**
+     * The alert sinks; each one configured is used. Secrets are null when unset.
+     *
+     * @param runbook the runbook link every alert carries ({@link Runbook#NONE} when unset)
+     */
     public record Alerting(
             Optional<URI> webhookUrl,
             String webhookSecret,
@@ -44,14 +50,15 @@ public record WorkerConfig(
             String pagerDutyRoutingKey,
             URI pagerDutyUrl,
             int pagerDutyPerMinute,
-            URI slackWebhookUrl) {
+            URI slackWebhookUrl,
+            Runbook runbook) {
 
         @Override
         public String toString() {
             return "Alerting[webhook=" + webhookUrl.map(URI::getHost).orElse("-") + ", alertmanager="
                     + alertmanagerUrl.map(URI::getHost).orElse("-") + ", pagerduty="
                     + (pagerDutyRoutingKey == null ? "-" : pagerDutyUrl.getHost()) + ", slack="
-                    + (slackWebhookUrl == null ? "-" : "set") + "]";
+                    + (slackWebhookUrl == null ? "-" : "set") + ", runbook=" + runbook + "]";
         }
     }
 
@@ -100,6 +107,11 @@ public record WorkerConfig(
     /** A URL that is itself a credential: checked like any URL, but never repeated in a problem. */
     public static final Setting<Optional<URI>> SLACK_WEBHOOK_URL = Setting.url("OVERSIGHT_SLACK_WEBHOOK_URL",
             "Slack incoming webhook URL (it is a credential)").asSecret();
+    /** A URL template: checked with its placeholders filled in; {@link Runbook#NONE} when unset. */
+    public static final Setting<Runbook> RUNBOOK_URL = Setting.loaded("OVERSIGHT_RUNBOOK_URL", null,
+            text -> text == null ? Runbook.NONE : Runbook.parse(text), IllegalArgumentException.class,
+            e -> List.of(e.getMessage()),
+            "runbook link in every alert; {reason}, {alertname}, {service}, {environment} are filled in");
     public static final Setting<Optional<String>> GITHUB_TOKEN = Setting.secret("OVERSIGHT_GITHUB_TOKEN",
             "GitHub token for the github rollback executor (deployments: write)");
     public static final Setting<URI> GITHUB_API_URL = Setting.url("OVERSIGHT_GITHUB_API_URL",
@@ -134,7 +146,7 @@ public record WorkerConfig(
      */
     public static final List<Setting<?>> KEYS = List.of(ALERT_WEBHOOK_URL, ALERT_WEBHOOK_SECRET, ALERTMANAGER_URL,
             ALERTMANAGER_REFRESH, PAGERDUTY_ROUTING_KEY, PAGERDUTY_URL, PAGERDUTY_MAX_PER_MINUTE, SLACK_WEBHOOK_URL,
-            GITHUB_TOKEN, GITHUB_API_URL, ARGOCD_URL, ARGOCD_TOKEN, ROLLBACK_WEBHOOK_SECRET, COMMAND_TIMEOUT,
+            RUNBOOK_URL, GITHUB_TOKEN, GITHUB_API_URL, ARGOCD_URL, ARGOCD_TOKEN, ROLLBACK_WEBHOOK_SECRET, COMMAND_TIMEOUT,
             STORM_LIMIT, BREAKER_FAILURES, BREAKER_COOLDOWN, MAX_AGE, RETRIES, RETRY_BACKOFF, RETRY_MAX_BACKOFF,
             GROUP_ID, HTTP_TIMEOUT);
 
@@ -154,7 +166,8 @@ public record WorkerConfig(
                 config.get(PAGERDUTY_ROUTING_KEY).orElse(null),
                 config.get(PAGERDUTY_URL),
                 config.get(PAGERDUTY_MAX_PER_MINUTE),
-                config.get(SLACK_WEBHOOK_URL).orElse(null));
+                config.get(SLACK_WEBHOOK_URL).orElse(null),
+                Objects.requireNonNullElse(config.get(RUNBOOK_URL), Runbook.NONE));
         Rollbacks rollbacks = new Rollbacks(
                 config.get(GITHUB_TOKEN).orElse(null),
                 config.get(GITHUB_API_URL),
@@ -176,7 +189,7 @@ public record WorkerConfig(
         Map<String, RollbackTarget> services = policy == null ? Map.of() : services(policy, rollbacks, config);
         return new WorkerConfig(
                 config.get(GROUP_ID),
-               alerting,
+                alerting,
                 rollbacks,
                 retries,
                 config.get(HTTP_TIMEOUT),

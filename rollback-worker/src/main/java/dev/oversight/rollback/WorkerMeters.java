@@ -11,9 +11,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,6 +44,8 @@ public final class WorkerMeters implements AutoCloseable {
     private final Function<String, String> teamOf;
     private final MultiGauge openViolations;
     private final List<Gauge> gauges = new ArrayList<>();
+    /** Environment and service of every open-violation row shown at 0 until it has a violation. */
+    private final Set<List<String>> openViolationRows = new LinkedHashSet<>();
 
     /** @param teamOf the team of a service, from the policy ({@code none} where it names none) */
     public WorkerMeters(MeterRegistry registry, Function<String, String> teamOf) {
@@ -74,7 +79,8 @@ public final class WorkerMeters implements AutoCloseable {
     /**
      * Registers, at zero, the alert and rollback counters the policy and the configured sinks say will be counted:
      * Prometheus's increase() cannot see the first increment of a series that appears with it, so a service's first
-     * failed rollback would not show on a dashboard without this.
+     * failed rollback would not show on a dashboard without this. The open violations of every service the policy
+     * names in every protected environment show 0 from the start, so "no violation open" reads 0, not "no data".
      */
     public void initialize(Policy policy, List<String> sinkNames) {
         policyMismatches();
@@ -82,6 +88,9 @@ public final class WorkerMeters implements AutoCloseable {
         policy.environments().forEach((environment, settings) -> {
             if (!settings.isProtected()) {
                 return;
+            }
+            for (Policy.ServiceDef service : policy.services()) {
+                openViolationRows.add(List.of(environment, service.name()));
             }
             if (settings.action().alerts()) {
                 for (String sink : sinkNames) {
@@ -97,12 +106,15 @@ public final class WorkerMeters implements AutoCloseable {
                     String executor = service.rollback().executor();
                     if (!executor.equals("none")) {
                         rollbacks(executor, "succeeded", "none", environment, service.name());
-                        rollbacks(executor, "failed", ActionReason.ROLLBACK_FAILED.name().toLowerCase(Locale.ROOT),
-                                environment, service.name());
+                        for (ActionReason reason : List.of(ActionReason.ROLLBACK_FAILED, ActionReason.OUTCOME_UNKNOWN)) {
+                            rollbacks(executor, "failed", reason.name().toLowerCase(Locale.ROOT), environment,
+                                    service.name());
+                        }
                     }
                 }
             }
         });
+        openViolations(Map.of());
     }
 
     private Counter rollbacks(String executor, String outcome, String reason, String environment, String service) {
@@ -154,9 +166,15 @@ public final class WorkerMeters implements AutoCloseable {
                 .register(registry));
     }
 
-    /** Replaces the open violation counts, keyed environment then service. */
+    /**
+     * Replaces the open violation counts, keyed environment then service; the policy's services without a count
+     * show 0.
+     */
     public void openViolations(Map<List<String>, Long> counts) {
-        openViolations.register(counts.entrySet().stream()
+        Map<List<String>, Long> rows = new LinkedHashMap<>();
+        openViolationRows.forEach(row -> rows.put(row, 0L));
+        rows.putAll(counts);
+        openViolations.register(rows.entrySet().stream()
                 .map(e -> MultiGauge.Row.of(Tags.of("environment", e.getKey().get(0), "service", e.getKey().get(1),
                         "team", teamOf.apply(e.getKey().get(1))), e.getValue()))
                 .toList(), true);

@@ -43,6 +43,12 @@ class AlertSinksIT {
     private static final String ROUTING_KEY = "R0UT1NGKEY0123456789abcdefABCDEF";
     private static final String SECRET = "webhook-signing-secret";
     private static final String SLACK_PATH = "/services/T0000/B0000/XXXXSECRETXXXX";
+    private static final String RUNBOOK = "https://runbooks.example/oversight/{alertname}?reason={reason}&service={service}";
+    private static final String SELF_APPROVAL_REMEDY =
+            "SELF_APPROVAL: an approval by someone other than the author (after the fact) remediates it.";
+    private static final String ROLLBACK_LINE = "Once every reason is made good the deploy is REMEDIATED and this "
+            + "alert resolves itself; a rollback to the last compliant version resolves it (Oversight closes this "
+            + "alert when it made the rollback; after a rollback by hand, close it by hand).";
 
     @TempDir
     static Path dir;
@@ -75,7 +81,8 @@ class AlertSinksIT {
                 "OVERSIGHT_PAGERDUTY_URL", pagerDuty.url("").toString(),
                 "OVERSIGHT_SLACK_WEBHOOK_URL", slack.url(SLACK_PATH).toString(),
                 "OVERSIGHT_ALERT_WEBHOOK_URL", hook.url("/hooks/oversight").toString(),
-                "OVERSIGHT_ALERT_WEBHOOK_SECRET", SECRET)));
+                "OVERSIGHT_ALERT_WEBHOOK_SECRET", SECRET,
+                "OVERSIGHT_RUNBOOK_URL", RUNBOOK)));
     }
 
     @AfterAll
@@ -139,6 +146,14 @@ class AlertSinksIT {
         assertThat(payload.at("/custom_details/deployer").asText()).isEqualTo("carol");
         assertThat(event.get("links").findValuesAsText("href")).contains("https://github.com/acme/payments/pull/42",
                 v.url());
+        String runbook = "https://runbooks.example/oversight/UnreviewedDeploy?reason=self_approval&service=payments";
+        assertThat(event.at("/links/0")).as("the runbook first")
+                .isEqualTo(Json.mapper().valueToTree(Map.of("href", runbook, "text", "Runbook")));
+        assertThat(payload.at("/custom_details/resolution")).isEqualTo(Json.mapper().valueToTree(
+                List.of(SELF_APPROVAL_REMEDY, ROLLBACK_LINE)));
+        assertThat(payload.at("/custom_details/runbook").asText()).isEqualTo(runbook);
+        assertThat(payload.at("/custom_details/description").asText())
+                .contains("What resolves it:\n- " + SELF_APPROVAL_REMEDY + "\n" + ROLLBACK_LINE);
 
         RecordingHttpServer.Received post = about(slack, v.deployId(), 1).get(0);
         assertThat(post.method()).isEqualTo("POST");
@@ -151,7 +166,10 @@ class AlertSinksIT {
                         .contains("*Reasons*\n• `SELF_APPROVAL` change #42 was approved only by its author carol"))
                 .anySatisfy(t -> assertThat(t).contains("<https://github.com/acme/payments/pull/42|"
                         + "github:acme/payments#42 Skip the audit log> by carol, no valid approval"))
-                .anySatisfy(t -> assertThat(t).isEqualTo("*Deployed by*\ncarol"));
+                .anySatisfy(t -> assertThat(t).isEqualTo("*Deployed by*\ncarol"))
+                .anySatisfy(t -> assertThat(t).isEqualTo("*What resolves it*\n• `SELF_APPROVAL` an approval by someone "
+                        + "other than the author (after the fact) remediates it.\n" + ROLLBACK_LINE + "\n:book: <"
+                        + runbook + "|Runbook>"));
 
         RecordingHttpServer.Received call = about(hook, v.deployId(), 1).get(0);
         assertThat(call.header(WebhookSink.SIGNATURE_HEADER))
@@ -161,6 +179,9 @@ class AlertSinksIT {
         assertThat(call.header("X-Oversight-Event")).isEqualTo("alert");
         assertThat(json(call).at("/verdict/deployId").asText()).isEqualTo(v.deployId());
         assertThat(json(call).at("/action/actionId").asText()).isEqualTo(v.verdictId() + ":alert:webhook");
+        assertThat(json(call).get("resolution")).isEqualTo(Json.mapper().valueToTree(
+                List.of(SELF_APPROVAL_REMEDY, ROLLBACK_LINE)));
+        assertThat(json(call).get("runbookUrl").asText()).isEqualTo(runbook);
 
         List<Action> actions = harness.awaitActions(v.deployId(), list -> has(list, ActionType.ALERT, "pagerduty")
                 && has(list, ActionType.ALERT, "slack") && has(list, ActionType.ALERT, "webhook"));
@@ -191,6 +212,7 @@ class AlertSinksIT {
                 + "(2222222) — remediated: the review after the fact arrived");
         List<RecordingHttpServer.Received> calls = about(hook, v.deployId(), 2);
         assertThat(json(calls.get(1)).get("type").asText()).isEqualTo("resolve");
+        assertThat(json(calls.get(1)).has("resolution")).as("a resolution says how it was resolved instead").isFalse();
         assertThat(calls.get(1).header("Idempotency-Key")).isEqualTo(v.deployId() + "@3:resolve:webhook");
 
         harness.awaitActions(v.deployId(), list -> has(list, ActionType.RESOLVE, "pagerduty")
@@ -236,6 +258,9 @@ class AlertSinksIT {
         assertThat(notice.get("dedup_key").asText()).isEqualTo(v.deployId() + "/slack");
         assertThat(notice.at("/payload/summary").asText()).isEqualTo("Alert about the deploy of payments to "
                 + "production (1111111) not delivered to slack");
+        assertThat(notice.at("/payload/custom_details/resolution/0").asText()).isEqualTo(SELF_APPROVAL_REMEDY);
+        assertThat(notice.at("/links/0/href").asText()).isEqualTo("https://runbooks.example/oversight/"
+                + "AlertNotDelivered?reason=delivery_failed&service=payments");
     }
 
     @Test
@@ -251,7 +276,12 @@ class AlertSinksIT {
         assertThat(page.reason()).isEqualTo("NOT_PAGED");
         assertThat(json(about(slack, bad.deployId(), 1).get(0)).at("/blocks/0/text/text").asText())
                 .startsWith(":warning: Emergency deploy of payments to production");
-        assertThat(json(about(hook, bad.deployId(), 1).get(0)).at("/action/severity").asText()).isEqualTo("warning");
+        JsonNode warning = json(about(hook, bad.deployId(), 1).get(0));
+        assertThat(warning.at("/action/severity").asText()).isEqualTo("warning");
+        assertThat(warning.at("/resolution/0").asText()).startsWith("BREAK_GLASS: its review after the fact, an "
+                + "approval by someone other than the author").endsWith("becomes a violation (BREAK_GLASS_EXPIRED).");
+        assertThat(warning.get("runbookUrl").asText()).isEqualTo("https://runbooks.example/oversight/EmergencyDeploy"
+                + "?reason=break_glass&service=payments");
         assertThat(pagerDuty.received()).noneMatch(r -> r.body().contains(bad.deployId()));
     }
 }

@@ -49,7 +49,8 @@ class AlertmanagerIT {
                 environments:
                   production: { protected: true, action: alert }
                 """, Map.of("OVERSIGHT_ALERTMANAGER_URL", alertmanager.url().toString(),
-                "OVERSIGHT_ALERTMANAGER_REFRESH", "1s"));
+                "OVERSIGHT_ALERTMANAGER_REFRESH", "1s",
+                "OVERSIGHT_RUNBOOK_URL", "https://runbooks.example/oversight/{reason}?env={environment}"));
         harness.start(settings);
     }
 
@@ -98,15 +99,25 @@ class AlertmanagerIT {
         assertThat(listed.at("/annotations/description").asText())
                 .contains("- SELF_APPROVAL: change #42 was approved only by its author carol")
                 .contains("by carol, no valid approval — https://github.com/acme/payments/pull/42")
-                .contains("deployed by carol");
+                .contains("deployed by carol")
+                .contains("What resolves it:\n- SELF_APPROVAL: an approval by someone other than the author (after "
+                        + "the fact) remediates it.\nOnce every reason is made good");
+        assertThat(listed.at("/annotations/resolution").asText()).isEqualTo("SELF_APPROVAL: an approval by someone "
+                + "other than the author (after the fact) remediates it.\nOnce every reason is made good the deploy is "
+                + "REMEDIATED and this alert resolves itself; a rollback to the last compliant version resolves it "
+                + "(Oversight closes this alert when it made the rollback; after a rollback by hand, close it by hand).");
+        assertThat(listed.at("/annotations/runbook_url").asText())
+                .isEqualTo("https://runbooks.example/oversight/self_approval?env=production");
         assertThat(listed.get("generatorURL").asText()).isEqualTo(v.url());
         assertThat(Instant.parse(listed.get("startsAt").asText())).isEqualTo(v.deployedAt());
-        assertThat(notified(v.deployId(), "firing")).isNotEmpty();
+        assertThat(notified(v.deployId(), "firing")).as("the receiver gets the runbook and what resolves it")
+                .anySatisfy(a -> assertThat(a.get("annotations")).isEqualTo(listed.get("annotations")));
 
         harness.verdict(Fixtures.next(v, VerdictStatus.REMEDIATED, 3, v.reasons()));
 
         JsonNode resolved = notified(v.deployId(), "resolved").get(0);
         assertThat(resolved.get("labels")).isEqualTo(listed.get("labels"));
+        assertThat(resolved.get("annotations")).isEqualTo(listed.get("annotations"));
         assertThat(Instant.parse(resolved.get("endsAt").asText())).isBefore(Instant.now());
         assertThat(alertmanager.awaitAlerts(v.deployId(), List::isEmpty, WAIT)).as("no longer active").isEmpty();
         harness.awaitActions(v.deployId(), list -> WorkerHarness.has(list, ActionType.RESOLVE, "alertmanager"));

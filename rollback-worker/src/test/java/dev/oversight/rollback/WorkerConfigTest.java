@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.oversight.policy.rules.RollbackTarget;
+import dev.oversight.rollback.alert.Runbook;
 import dev.oversight.runtime.config.ConfigException;
 import dev.oversight.runtime.config.Settings;
 import java.net.URI;
@@ -153,6 +154,20 @@ class WorkerConfigTest {
     }
 
     @Test
+    void readsTheRunbookUrlTemplateAndReportsABadOne() throws Exception {
+        Map<String, String> values = base("name: minimal\n");
+        values.put("OVERSIGHT_RUNBOOK_URL", "https://wiki.example/oversight/{reason}");
+        assertThat(WorkerConfig.read(Settings.of(values), null).alerting().runbook())
+                .isEqualTo(new Runbook("https://wiki.example/oversight/{reason}"));
+        values.put("OVERSIGHT_RUNBOOK_URL", "https://wiki.example/{sevice}");
+        assertThatThrownBy(() -> WorkerConfig.read(Settings.of(values), null))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "OVERSIGHT_RUNBOOK_URL (https://wiki.example/{sevice}): {sevice} is not a placeholder; use "
+                                + "{reason}, {alertname}, {service} or {environment}"));
+    }
+
+    @Test
     void hasDefaultsForEverythingButTheSinks() throws Exception {
         WorkerConfig config = WorkerConfig.read(Settings.of(base("name: minimal\n")), null);
         assertThat(config.alerting().alertmanagerRefresh()).isEqualTo(Duration.ofMinutes(1));
@@ -163,6 +178,7 @@ class WorkerConfigTest {
         assertThat(config.rollbacks().breakerFailures()).isEqualTo(3);
         assertThat(config.rollbacks().breakerCoolDown()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.retries()).isEqualTo(new WorkerConfig.Retries(4, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        assertThat(config.alerting().runbook()).isEqualTo(Runbook.NONE);
         assertThat(Sinks.from(config, java.time.Clock.systemUTC())).isEmpty();
         assertThat(Sinks.executors(config)).containsOnlyKeys("command");
     }

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The words of an alert, the same in every sink: a one-line summary, and a description with the reasons, the changes
- * and their links, who deployed, and what happens about a rollback.
+ * and their links, who deployed, what resolves it ({@link Resolution}) and what happens about a rollback.
  */
 public final class AlertText {
 
@@ -42,10 +42,22 @@ public final class AlertText {
                 : "skipped oversight") + (codes.isEmpty() ? "" : ": " + codes);
     }
 
-    /** Several lines: the deploy, each reason, each change with its link, then the note. */
+    /** Several lines: the deploy, each reason, each change with its link, what resolves it, then the note. */
     public static String description(Alert alert) {
         String text = description(alert.verdict());
+        Resolution resolution = resolution(alert);
+        if (resolution != null) {
+            text = text + "\n" + resolution.text();
+        }
         return alert.note() == null ? text : text + "\n" + alert.note();
+    }
+
+    /**
+     * What resolves the violation an alert or a notice is about; null for a resolution, which says how it was
+     * resolved instead.
+     */
+    public static Resolution resolution(Alert alert) {
+        return alert.kind() == Alert.Kind.RESOLVE ? null : Resolution.of(alert.verdict());
     }
 
     public static String description(Verdict v) {
@@ -118,6 +130,12 @@ public final class AlertText {
     /** The first reason's code, lower case: a bounded label value. */
     public static String mainReason(Verdict v) {
         return v.reasons().isEmpty() ? "none" : v.reasons().get(0).code().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The reason an alert is about, lower case: the first reason's code, or a notice's own (rollback_failed…). */
+    public static String reasonLabel(Alert alert) {
+        return alert.kind() == Alert.Kind.NOTICE
+                ? alert.notice().reason().toLowerCase(Locale.ROOT) : mainReason(alert.verdict());
     }
 
     /** {@code critical} for violations and notices, {@code warning} for an emergency deploy under policy. */

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,6 +25,8 @@ import java.util.Map;
  * notice); an open alert carries {@code endsAt} = now + its time to live and is re-sent before that runs out
  * ({@link #refresh}), so it stays active while the violation is open and expires on its own if the worker is gone
  * for good. A resolve re-sends the recorded alerts, identical labels and annotations, with {@code endsAt} now.
+ * Annotations: {@code summary}, {@code description}, {@code resolution} (what resolves it), {@code runbook_url}
+ * (when a runbook is configured) and {@code verdictId}.
  */
 public final class AlertmanagerSink implements AlertSink {
 
@@ -33,13 +34,15 @@ public final class AlertmanagerSink implements AlertSink {
     private final HttpSender http;
     private final Clock clock;
     private final Duration timeToLive;
+    private final Runbook runbook;
 
-    public AlertmanagerSink(URI baseUrl, HttpSender http, Clock clock, Duration timeToLive) {
+    public AlertmanagerSink(URI baseUrl, HttpSender http, Clock clock, Duration timeToLive, Runbook runbook) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         this.alertsUrl = URI.create(base + "/api/v2/alerts");
         this.http = http;
         this.clock = clock;
         this.timeToLive = timeToLive;
+        this.runbook = runbook;
     }
 
     @Override
@@ -63,6 +66,8 @@ public final class AlertmanagerSink implements AlertSink {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("summary", AlertText.summary(alert));
         annotations.put("description", AlertText.description(alert));
+        annotations.put("resolution", String.join("\n", AlertText.resolution(alert).lines()));
+        runbook.link(alert).ifPresent(link -> annotations.put("runbook_url", link));
         annotations.put("verdictId", v.verdictId());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("labels", labels);
@@ -96,8 +101,7 @@ public final class AlertmanagerSink implements AlertSink {
         labels.put("repository", v.repository());
         labels.put("team", v.team() == null ? "none" : v.team());
         labels.put("severity", AlertText.severity(alert));
-        labels.put("reason", alert.kind() == Alert.Kind.NOTICE
-                ? alert.notice().reason().toLowerCase(Locale.ROOT) : AlertText.mainReason(v));
+        labels.put("reason", AlertText.reasonLabel(alert));
         labels.put("deploy", v.deployId());
         if (alert.kind() == Alert.Kind.NOTICE) {
             labels.put("subject", alert.notice().subject());

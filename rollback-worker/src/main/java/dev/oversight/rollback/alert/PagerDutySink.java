@@ -22,7 +22,8 @@ import java.util.Map;
  * deploy lands on one incident and a repeated trigger is folded into it; a notice (a rollback that did not happen)
  * has its own key, {@code <deployId>/<subject>}, because it asks on-call for something new. Calls go through a rate
  * limiter, below PagerDuty's 120 events per minute per routing key; a 429 is retried with backoff. Emergency deploys
- * under policy (warnings) are not paged.
+ * under policy (warnings) are not paged. What resolves the alert is in {@code custom_details.resolution}; the runbook,
+ * when configured, is the first of {@code links}.
  */
 public final class PagerDutySink implements AlertSink {
 
@@ -32,12 +33,14 @@ public final class PagerDutySink implements AlertSink {
     private final String routingKey;
     private final HttpSender http;
     private final RateLimiter limiter;
+    private final Runbook runbook;
 
-    public PagerDutySink(URI baseUrl, String routingKey, HttpSender http, RateLimiter limiter) {
+    public PagerDutySink(URI baseUrl, String routingKey, HttpSender http, RateLimiter limiter, Runbook runbook) {
         this.enqueueUrl = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/v2/enqueue");
         this.routingKey = routingKey;
         this.http = http;
         this.limiter = limiter;
+        this.runbook = runbook;
     }
 
     @Override
@@ -98,6 +101,8 @@ public final class PagerDutySink implements AlertSink {
         details.put("description", AlertText.description(alert));
         details.put("reasons", v.reasons().stream().map(r -> r.code() + ": " + r.detail()).toList());
         details.put("changes", v.changes().stream().map(c -> AlertText.changeLine(c, c.url())).toList());
+        details.put("resolution", AlertText.resolution(alert).lines());
+        runbook.link(alert).ifPresent(link -> details.put("runbook", link));
         details.put("deployer", v.deployer());
         details.put("repository", v.repository());
         details.put("sha", v.sha());
@@ -126,6 +131,7 @@ public final class PagerDutySink implements AlertSink {
             event.put("client_url", v.url());
         }
         List<Map<String, String>> links = new ArrayList<>();
+        runbook.link(alert).ifPresent(link -> links.add(Map.of("href", link, "text", "Runbook")));
         if (v.url() != null) {
             links.add(Map.of("href", v.url(), "text", "Deploy " + v.deployId()));
         }

@@ -26,10 +26,12 @@ public final class SlackSink implements AlertSink {
 
     private final URI webhookUrl;
     private final HttpSender http;
+    private final Runbook runbook;
 
-    public SlackSink(URI webhookUrl, HttpSender http) {
+    public SlackSink(URI webhookUrl, HttpSender http, Runbook runbook) {
         this.webhookUrl = webhookUrl;
         this.http = http;
+        this.runbook = runbook;
     }
 
     @Override
@@ -47,7 +49,7 @@ public final class SlackSink implements AlertSink {
         if (alert.kind() == Alert.Kind.RESOLVE && alert.open().isEmpty()) {
             return new Prepared(List.of(), null);
         }
-        String body = Json.toString(message(alert));
+        String body = Json.toString(message(alert, runbook.link(alert).orElse(null)));
         return Prepared.of(HttpSender.Call.postJson(webhookUrl, Map.of(), body),
                 new Action.Request("POST", Redact.secretUrl(webhookUrl), body));
     }
@@ -57,8 +59,11 @@ public final class SlackSink implements AlertSink {
         return http.sendAll(prepared.calls());
     }
 
-    /** The message: {@code text} for notifications and clients without blocks, {@code blocks} for the rest. */
-    static Map<String, Object> message(Alert alert) {
+    /**
+     * The message: {@code text} for notifications and clients without blocks, {@code blocks} for the rest: a header,
+     * the facts, the reasons, the changes, what resolves it with the runbook link, the note and a context line.
+     */
+    static Map<String, Object> message(Alert alert, String runbookLink) {
         Verdict v = alert.verdict();
         String icon = switch (alert.kind()) {
             case TRIGGER -> alert.isWarning() ? ":warning:" : ":rotating_light:";
@@ -98,6 +103,15 @@ public final class SlackSink implements AlertSink {
                 }
                 blocks.add(section(changes.toString()));
             }
+            StringBuilder resolves = new StringBuilder("*What resolves it*");
+            Resolution resolution = AlertText.resolution(alert);
+            resolution.steps().forEach(s -> resolves.append("\n• `").append(s.code()).append("` ")
+                    .append(escape(s.remedy())).append('.'));
+            resolves.append("\n").append(escape(resolution.rollbackLine()));
+            if (runbookLink != null) {
+                resolves.append("\n:book: ").append(link(runbookLink, "Runbook"));
+            }
+            blocks.add(section(resolves.toString()));
         }
         if (note != null) {
             blocks.add(section(escape(note)));

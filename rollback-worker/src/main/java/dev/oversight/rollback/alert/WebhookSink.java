@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The generic webhook: the verdict and the action as JSON. With a secret, the body is signed the way GitHub signs
  * its webhooks ({@code X-Oversight-Signature-256: sha256=<hex HMAC-SHA256 of the body>}), so the receiver can verify
- * it. {@code Idempotency-Key} (the action id) lets the receiver drop a repeat.
+ * it. {@code Idempotency-Key} (the action id) lets the receiver drop a repeat. An alert or a notice says what resolves
+ * it ({@code resolution}, one line per reason code and the rollback line) and, when configured, {@code runbookUrl}.
  */
 public final class WebhookSink implements AlertSink {
 
@@ -31,11 +32,13 @@ public final class WebhookSink implements AlertSink {
     private final URI url;
     private final String secret;
     private final HttpSender http;
+    private final Runbook runbook;
 
-    public WebhookSink(URI url, String secret, HttpSender http) {
+    public WebhookSink(URI url, String secret, HttpSender http, Runbook runbook) {
         this.url = url;
         this.secret = secret;
         this.http = http;
+        this.runbook = runbook;
     }
 
     @Override
@@ -72,6 +75,11 @@ public final class WebhookSink implements AlertSink {
         body.put("summary", AlertText.summary(alert));
         body.put("alertname", AlertText.alertName(alert));
         body.put("note", alert.note());
+        Resolution resolution = AlertText.resolution(alert);
+        if (resolution != null) {
+            body.put("resolution", resolution.lines());
+        }
+        runbook.link(alert).ifPresent(link -> body.put("runbookUrl", link));
         body.put("action", action);
         body.put("verdict", alert.verdict());
         String json = Json.toString(body);

@@ -64,6 +64,98 @@ class AlertTextTest {
         assertThat(AlertText.summary(notice)).isEqualTo("Rollback of payments in production not done: act by hand");
     }
 
+    /** The verdict with these checks on its commit. */
+    private static Verdict withChecks(Verdict v, Verdict.CheckSummary... checks) {
+        return new Verdict(v.schema(), v.verdictId(), v.revision(), v.deployId(), v.repository(), v.service(),
+                v.environment(), v.sha(), v.previousSha(), v.status(), v.reasons(), v.changes(), List.of(checks),
+                v.policy(), v.decidedAt(), v.deployedAt(), v.deployer(), v.team(), v.url(), v.deadline(), v.evidence());
+    }
+
+    private static String remedy(Verdict v, ReasonCode code) {
+        return Resolution.of(v).steps().stream().filter(s -> s.code() == code).findFirst().orElseThrow().remedy();
+    }
+
+    @Test
+    void everyReasonCodeSaysWhatResolvesItAndWhetherAnythingAfterTheFactCan() {
+        for (ReasonCode code : ReasonCode.values()) {
+            Resolution resolution = Resolution.of(with(bad, code));
+            assertThat(resolution.steps()).as(code.name()).singleElement()
+                    .satisfies(step -> assertThat(step.remedy()).isNotBlank());
+            assertThat(resolution.lines()).as(code.name()).last().asString()
+                    .contains("a rollback to the last compliant version resolves it");
+            boolean lasting = code == ReasonCode.DIRECT_PUSH || code == ReasonCode.FREEZE_WINDOW;
+            assertThat(resolution.remediable()).as(code.name()).isEqualTo(!lasting);
+        }
+    }
+
+    @Test
+    void anApprovalByAnotherHumanAfterTheFactRemediatesEveryApprovalReason() {
+        for (ReasonCode code : List.of(ReasonCode.NO_APPROVAL, ReasonCode.SELF_APPROVAL, ReasonCode.APPROVAL_DISMISSED,
+                ReasonCode.STALE_APPROVAL, ReasonCode.BOT_APPROVAL, ReasonCode.MISSING_OWNER_APPROVAL)) {
+            assertThat(remedy(with(bad, code), code)).as(code.name()).contains("approval")
+                    .contains("other than the author").contains("after the fact").contains("remediates it");
+        }
+        assertThat(remedy(bad, ReasonCode.SELF_APPROVAL))
+                .isEqualTo("an approval by someone other than the author (after the fact) remediates it");
+    }
+
+    @Test
+    void aPassingRunOfTheFailingOrMissingCheckOnTheDeployedCommitRemediatesCi() {
+        Verdict failing = withChecks(with(bad, ReasonCode.CI_FAILED, ReasonCode.CI_MISSING),
+                new Verdict.CheckSummary("build", "success", bad.sha(), null),
+                new Verdict.CheckSummary("lint", "failure", bad.sha(), null),
+                new Verdict.CheckSummary("e2e", "in_progress", bad.sha(), null));
+        assertThat(remedy(failing, ReasonCode.CI_FAILED)).isEqualTo("a passing run of lint on bbbbbbb remediates it");
+        assertThat(remedy(failing, ReasonCode.CI_MISSING)).isEqualTo("a passing run of e2e on bbbbbbb remediates it");
+        // A required check that never reported is not among the verdict's checks: the reason above names it.
+        assertThat(remedy(withChecks(with(bad, ReasonCode.CI_MISSING)), ReasonCode.CI_MISSING))
+                .isEqualTo("a passing run of the check named above on bbbbbbb remediates it");
+    }
+
+    @Test
+    void aDirectPushOrAFreezeCannotBeMadeGoodSoOnlyARollbackResolvesTheDeploy() {
+        Resolution resolution = Resolution.of(with(bad, ReasonCode.SELF_APPROVAL, ReasonCode.DIRECT_PUSH,
+                ReasonCode.FREEZE_WINDOW));
+        assertThat(resolution.remediable()).isFalse();
+        assertThat(resolution.cannotBeMadeGood()).containsExactly(ReasonCode.DIRECT_PUSH, ReasonCode.FREEZE_WINDOW);
+        assertThat(resolution.lines()).containsExactly(
+                "SELF_APPROVAL: an approval by someone other than the author (after the fact) remediates it.",
+                "DIRECT_PUSH: cannot be made good after the fact: commits pushed straight to the branch were never "
+                        + "reviewed.",
+                "FREEZE_WINDOW: cannot be made good after the fact: the deploy happened inside the freeze.",
+                "DIRECT_PUSH, FREEZE_WINDOW cannot be made good, so only a rollback to the last compliant version "
+                        + "resolves it (Oversight closes this alert when it made the rollback; after a rollback by "
+                        + "hand, close it by hand).");
+        assertThat(remedy(with(bad, ReasonCode.UNKNOWN_CHANGE), ReasonCode.UNKNOWN_CHANGE))
+                .contains("redeliver its webhook").contains("a direct push never does");
+    }
+
+    @Test
+    void anEmergencyDeployIsClosedByItsReviewAfterTheFactWhichExcusesAFreeze() {
+        assertThat(remedy(with(bad, ReasonCode.BREAK_GLASS_EXPIRED, ReasonCode.FREEZE_WINDOW),
+                ReasonCode.BREAK_GLASS_EXPIRED))
+                .isEqualTo("the review after the fact, an approval by someone other than the author, still "
+                        + "remediates it, late");
+        Resolution expired = Resolution.of(with(bad, ReasonCode.BREAK_GLASS_EXPIRED, ReasonCode.FREEZE_WINDOW));
+        assertThat(expired.remediable()).as("break-glass excuses the freeze").isTrue();
+        assertThat(remedy(with(bad, ReasonCode.BREAK_GLASS), ReasonCode.BREAK_GLASS))
+                .startsWith("its review after the fact, an approval by someone other than the author")
+                .endsWith("becomes a violation (BREAK_GLASS_EXPIRED)");
+    }
+
+    @Test
+    void theDescriptionSaysWhatResolvesItBeforeTheNoteAndAResolutionDoesNot() {
+        String text = AlertText.description(Alert.trigger("id", bad, "Rolling back to aaaaaaa."));
+        assertThat(text).contains("""
+                What resolves it:
+                - SELF_APPROVAL: an approval by someone other than the author (after the fact) remediates it.
+                Once every reason is made good the deploy is REMEDIATED and this alert resolves itself; a rollback to \
+                the last compliant version resolves it""").endsWith("close it by hand).\nRolling back to aaaaaaa.");
+        assertThat(AlertText.description(Alert.notice("id", bad, new Alert.Notice("github", true, "ROLLBACK_FAILED"),
+                "Roll back by hand."))).contains("What resolves it:");
+        assertThat(AlertText.resolution(Alert.resolve("id", bad, "remediated", List.of()))).isNull();
+    }
+
     @Test
     void slackTextEscapesWhatSlackWouldReadAsMarkup() {
         assertThat(SlackSink.escape("a <b> & c")).isEqualTo("a &lt;b&gt; &amp; c");
