@@ -91,6 +91,8 @@ public record Resolution(List<Step> steps, boolean remediable) {
                     + "violation (BREAK_GLASS_EXPIRED)");
             case BREAK_GLASS_EXPIRED -> good(code, "the review after the fact, an approval by someone other than the "
                     + "author, still remediates it, late");
+            // Not a fault: a baseline is never alerted; said for completeness.
+            case BASELINE -> good(code, "nothing to resolve: the first deploy Oversight saw is its starting point");
         };
     }
 
