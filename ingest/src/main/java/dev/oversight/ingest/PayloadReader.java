@@ -1,7 +1,10 @@
 package dev.oversight.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.oversight.events.Actor;
 import dev.oversight.events.PushEvent;
 import dev.oversight.events.json.Json;
@@ -29,36 +32,71 @@ public final class PayloadReader {
             .appendPattern(" xx")
             .toFormatter();
 
+    /**
+     * The reader of webhook bodies: a key given twice in one object is an error. The evidence would take one of the
+     * values while the raw record keeps both, so the record of evidence and the decision could disagree.
+     */
+    private static final ObjectReader READER = Json.mapper().reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+
     private PayloadReader() {}
 
     /**
-     * A JSON body, or a {@link MalformedPayloadException} that says where it is broken (truncated, not JSON, empty,
-     * nested too deep).
+     * A JSON body, or a {@link MalformedPayloadException} that says where it is broken (not strict UTF-8 JSON text,
+     * see {@link JsonText}; truncated, not JSON, empty, nested too deep, a key twice).
      */
     public static JsonNode parse(byte[] body) {
+        return parse(body, "body");
+    }
+
+    /** Like {@link #parse(byte[])}, for JSON that is part of the body ({@code what} names it in the message). */
+    public static JsonNode parse(byte[] json, String what) {
+        if (json.length == 0) {
+            throw new MalformedPayloadException("body".equals(what) ? "empty body" : what + " is empty");
+        }
+        JsonText.requireJson(json, what);
+        try {
+            JsonNode node = READER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new MalformedPayloadException("body".equals(what) ? "empty body" : what + " is empty");
+            }
+            return node;
+        } catch (IOException e) {
+            throw unreadable(what, e);
+        }
+    }
+
+    /**
+     * A parser of a whole body read value by value (a CloudEvents batch), with the checks of {@link #parse}: the
+     * bytes are checked here, keys given twice are refused as the parser meets them ({@link #readTree}).
+     */
+    public static JsonParser parser(byte[] body) throws IOException {
         if (body.length == 0) {
             throw new MalformedPayloadException("empty body");
         }
-        try {
-            JsonNode json = Json.mapper().readTree(body);
-            if (json == null || json.isMissingNode()) {
-                throw new MalformedPayloadException("empty body");
-            }
-            return json;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
+        JsonText.requireJson(body, "body");
+        return READER.createParser(body);
+    }
+
+    /** The next value of a parser made by {@link #parser}. */
+    public static JsonNode readTree(JsonParser parser) throws IOException {
+        return READER.readTree(parser);
     }
 
     /** What went wrong reading a JSON body, and where. */
     public static MalformedPayloadException unreadable(IOException e) {
+        return unreadable("body", e);
+    }
+
+    private static MalformedPayloadException unreadable(String what, IOException e) {
         if (e instanceof JsonProcessingException json) {
             // Limits (nesting depth, number and string lengths) are reported without a location.
             String where = json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
                     + ", column " + json.getLocation().getColumnNr();
-            return new MalformedPayloadException("body is not valid JSON (" + json.getOriginalMessage() + where + ")");
+            return new MalformedPayloadException(what + " is not valid JSON (" + json.getOriginalMessage() + where
+                    + ")");
         }
-        return new MalformedPayloadException("body cannot be read: " + e.getMessage());
+        return new MalformedPayloadException(what + " cannot be read: " + e.getMessage());
     }
 
     /** The first value that is neither null nor blank, or null. */

@@ -290,6 +290,130 @@ class BadInputIT {
                         UUID.randomUUID().toString())))));
     }
 
+    /** The body with {@code bytes} put in right after the first {@code marker}. */
+    private static byte[] inject(byte[] body, String marker, byte[] bytes) {
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(marker);
+        assertThat(at).as(marker).isNotNegative();
+        at += marker.length();
+        byte[] out = new byte[body.length + bytes.length];
+        System.arraycopy(body, 0, out, 0, at);
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        System.arraycopy(body, at, out, at + bytes.length, body.length - at);
+        return out;
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return out;
+    }
+
+    /** A GitHub delivery in the form encoding, signed. */
+    private static HttpResponse<String> githubForm(String event, String delivery, byte[] form) throws Exception {
+        return ingest.post("/webhooks/github", Map.of("Content-Type", "application/x-www-form-urlencoded",
+                "X-GitHub-Event", event, "X-GitHub-Delivery", delivery,
+                GitHubSignature.HEADER, GitHubSignature.sign(IngestFixture.GITHUB_SECRET, form)), form);
+    }
+
+    private static ObjectNode with(String resource, String pointer, JsonNode value) {
+        ObjectNode body = Payloads.object(resource);
+        int slash = pointer.lastIndexOf('/');
+        ObjectNode parent = (ObjectNode) body.at(pointer.substring(0, slash));
+        parent.set(pointer.substring(slash + 1), value);
+        return body;
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Bodies that are not strict UTF-8 JSON: the raw record keeps the body verbatim, so it must be well-formed for
+     * every reader of oversight.raw, and what the evidence says must be what the bytes say (an overlong {@code C0 AF}
+     * is no {@code /}).
+     */
+    @Test
+    void bodiesThatAreNotStrictUtf8() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        String title = "\"title\": \"";
+        refused("an overlong encoding of /", 400, "overlong", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xC0, 0xAF))));
+        refused("an encoded surrogate", 400, "surrogate", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xED, 0xA0, 0x80))));
+        refused("a code point above U+10FFFF", 400, "not UTF-8", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xF4, 0x90, 0x80, 0x80))));
+        refused("a truncated sequence", 400, "not UTF-8", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xE2, 0x82))));
+        refused("a NUL byte", 400, "NUL", () -> ingest.github("pull_request", id(), inject(body, title, bytes(0))));
+        refused("a UTF-8 byte-order mark", 400, "byte-order mark", () -> ingest.github("pull_request", id(),
+                inject(body, "", bytes(0xEF, 0xBB, 0xBF))));
+        String text = new String(body, StandardCharsets.UTF_8);
+        refused("UTF-16", 400, "NUL", () -> ingest.github("pull_request", id(),
+                text.getBytes(StandardCharsets.UTF_16LE)));
+        refused("UTF-16 with a byte-order mark", 400, "not UTF-8", () -> ingest.github("pull_request", id(),
+                text.getBytes(StandardCharsets.UTF_16)));
+        refused("UTF-32", 400, "NUL", () -> ingest.github("pull_request", id(),
+                text.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))));
+        refused("a lone surrogate escape in a value", 400, "lone surrogate", () -> ingest.github("pull_request", id(),
+                inject(body, title, "\\ud800".getBytes(StandardCharsets.US_ASCII))));
+        refused("a lone low surrogate escape", 400, "lone surrogate", () -> ingest.github("pull_request", id(),
+                inject(body, title, "\\uDC00\\ud83d".getBytes(StandardCharsets.US_ASCII))));
+        refused("a lone surrogate escape in a field name", 400, "lone surrogate", () -> ingest.github("pull_request",
+                id(), inject(body, "{", "\"x\\ud83d\": 1,".getBytes(StandardCharsets.US_ASCII))));
+        String form = "payload=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+        refused("a form payload with an overlong encoding", 400, "overlong", () -> githubForm("pull_request", id(),
+                form.replace("%22title%22%3A+%22", "%22title%22%3A+%22%C0%AF").getBytes(StandardCharsets.US_ASCII)));
+        refused("a form payload with a lone surrogate escape", 400, "lone surrogate", () -> githubForm("pull_request",
+                id(), form.replace("%22title%22%3A+%22", "%22title%22%3A+%22%5Cud800")
+                        .getBytes(StandardCharsets.US_ASCII)));
+        refused("a form with two payloads", 400, "more than one payload", () -> githubForm("pull_request", id(),
+                (form + "&" + form).getBytes(StandardCharsets.US_ASCII)));
+        refused("a batch event with an overlong encoding", 400, "overlong", () -> ingest.events(
+                "application/cloudevents-batch+json", Map.of(), inject(Json.toBytes(Json.mapper().createArrayNode()
+                        .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", id())))),
+                        "\"source\":\"", bytes(0xC0, 0xAF))));
+    }
+
+    /** The evidence takes one value of a field: a body that gives two is ambiguous, and the raw record keeps both. */
+    @Test
+    void duplicateKeys() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        refused("a key twice", 400, "Duplicate field 'action'", () -> ingest.github("pull_request", id(),
+                inject(body, "{", "\"action\": \"closed\",".getBytes(StandardCharsets.US_ASCII))));
+        refused("a nested key twice", 400, "Duplicate field 'login'", () -> ingest.github("pull_request", id(),
+                inject(body, "\"login\": \"baxterthehacker\",",
+                        "\"login\": \"someone-else\",".getBytes(StandardCharsets.US_ASCII))));
+        refused("a key twice in a GitLab hook", 400, "Duplicate field", () -> ingest.gitlab("Merge Request Hook", id(),
+                inject(Payloads.bytes("gitlab/go-gitlab/merge_request.json"), "{",
+                        "\"object_kind\": \"x\",".getBytes(StandardCharsets.US_ASCII))));
+        refused("a key twice in a batch event", 400, "Duplicate field", () -> ingest.events(
+                "application/cloudevents-batch+json", Map.of(), inject(Json.toBytes(Json.mapper().createArrayNode()
+                        .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", id())))),
+                        "[{", "\"type\":\"x\",".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    /** What the checks above must not refuse: surrogate pairs, upper-case escapes, SHA-256 commits. */
+    @Test
+    void wellFormedBodiesAreStillAccepted() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        String delivery = id();
+        HttpResponse<String> response = ingest.github("pull_request", delivery, inject(body, "\"title\": \"",
+                "\\uD83D\\ude80 \u00e9 \u2713 ".getBytes(StandardCharsets.UTF_8)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        ACCEPTED.add(delivery);
+        String sha256 = "ec26c3e57ca3a959ca5aad62de7213c562f8c821ec26c3e57ca3a959ca5aad62";
+        String run = id();
+        response = ingest.github("check_run", run, Json.toBytes(with("github/hub4j/check-run.json",
+                "/check_run/head_sha", Json.mapper().getNodeFactory().textNode(sha256))));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        ACCEPTED.add(run);
+        assertThat(ingest.awaitDelivery(Topics.CI, run)).singleElement()
+                .satisfies(r -> assertThat(((dev.oversight.events.CiResult) r.value()).sha()).isEqualTo(sha256));
+    }
+
     @Test
     void everyRejectionIsCountedByItsCause() throws Exception {
         refused("unsigned", 401, "missing header", () -> ingest.post("/webhooks/github",

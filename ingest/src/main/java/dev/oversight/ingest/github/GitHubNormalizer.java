@@ -31,6 +31,7 @@ import dev.oversight.events.Source;
 import dev.oversight.events.json.Json;
 import dev.oversight.ingest.MalformedPayloadException;
 import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.PayloadReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -358,15 +359,21 @@ public final class GitHubNormalizer {
                 text(payload, "rollback_of"));
     }
 
-    /** A deployment's payload: an object, or a string holding one (both occur). */
+    /**
+     * A deployment's payload: an object, or a string holding one (both occur). A string that is not JSON is no
+     * payload; one that is JSON is held to the body's rules (a key given twice is refused: which value would the
+     * flags be read from?).
+     */
     private static JsonNode payload(JsonNode deployment) {
         JsonNode payload = at(deployment, "payload");
         if (payload != null && payload.isTextual() && !payload.asText().isBlank()) {
+            byte[] json = payload.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             try {
-                payload = Json.mapper().readTree(payload.asText());
-            } catch (java.io.IOException e) {
-                payload = null;
+                Json.mapper().readTree(json);
+            } catch (java.io.IOException | RuntimeException notJson) {
+                return Json.mapper().createObjectNode();
             }
+            payload = PayloadReader.parse(json, "deployment.payload");
         }
         return payload != null && payload.isObject() ? payload : Json.mapper().createObjectNode();
     }

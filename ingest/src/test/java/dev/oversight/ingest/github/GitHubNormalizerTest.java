@@ -313,4 +313,19 @@ class GitHubNormalizerTest {
         assertThatThrownBy(() -> GitHubNormalizer.normalize("status", "d", noRepo, RECEIVED))
                 .hasMessage("missing field repository.full_name");
     }
+
+    private static void refused(String event, ObjectNode body, String message) {
+        assertThatThrownBy(() -> GitHubNormalizer.normalize(event, "d", body, RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void aDeploymentPayloadWithAKeyTwiceIsRefused() {
+        ObjectNode body = (ObjectNode) payload("deployment.json");
+        ((ObjectNode) body.get("deployment")).put("payload", "{\"emergency\": false, \"emergency\": true}");
+        refused("deployment", body, "deployment.payload is not valid JSON (Duplicate field 'emergency'");
+        ((ObjectNode) body.get("deployment")).put("payload", "not JSON at all");
+        assertThat(((DeployEvent) ((Normalized.Accepted) GitHubNormalizer.normalize("deployment", "d", body,
+                RECEIVED)).evidence().get(0)).flags()).isEmpty();
+    }
 }
