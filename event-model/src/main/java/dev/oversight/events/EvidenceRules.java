@@ -66,7 +66,7 @@ public final class EvidenceRules {
 
     private EvidenceRules() {}
 
-    /** One thing wrong with a record: the path of the field ({@code reviewer.login}, {@code commits[2].sha}) and what. */
+    /** One thing wrong with a record: the path of its field ({@code reviewer.login}, {@code commits[2].sha}), what. */
     public record Problem(String field, String problem) {
         @Override
         public String toString() {
@@ -204,6 +204,27 @@ public final class EvidenceRules {
         return true;
     }
 
+    /**
+     * What is wrong with a login, or null when nothing is: it must be non-blank, without surrounding white space or
+     * control characters, at most {@link #MAX_LOGIN} characters and well-formed.
+     */
+    public static String loginProblem(String login) {
+        if (login == null) {
+            return "is missing";
+        } else if (login.isBlank()) {
+            return "is blank";
+        } else if (login.length() > MAX_LOGIN) {
+            return "is " + login.length() + " characters long, more than " + MAX_LOGIN;
+        } else if (!wellFormed(login)) {
+            return "is not well-formed Unicode: a lone surrogate at index " + loneSurrogate(login);
+        } else if (hasControl(login)) {
+            return "holds a control character";
+        } else if (login.strip().length() != login.length()) {
+            return "begins or ends with white space";
+        }
+        return null;
+    }
+
     /** Whether a record may carry this time: {@link #EARLIEST} to {@link #LATEST}. */
     public static boolean inRange(Instant time) {
         return time != null && !time.isBefore(EARLIEST) && !time.isAfter(LATEST);
@@ -325,18 +346,9 @@ public final class EvidenceRules {
                 }
                 return;
             }
-            String login = actor.login();
-            String at = field + ".login";
-            if (login == null) {
-                add(at, "is missing");
-            } else if (login.isBlank()) {
-                add(at, "is blank");
-            } else if (bounded(at, login, MAX_LOGIN)) {
-                if (hasControl(login)) {
-                    add(at, "holds a control character");
-                } else if (login.strip().length() != login.length()) {
-                    add(at, "begins or ends with white space");
-                }
+            String problem = loginProblem(actor.login());
+            if (problem != null) {
+                add(field + ".login", problem);
             }
         }
 

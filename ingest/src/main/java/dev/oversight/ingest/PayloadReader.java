@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.oversight.events.Actor;
+import dev.oversight.events.EvidenceRules;
 import dev.oversight.events.PushEvent;
 import dev.oversight.events.json.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,6 +40,7 @@ public final class PayloadReader {
      */
     private static final ObjectReader READER = Json.mapper().reader()
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+    private static final BigDecimal LATEST_SECOND = BigDecimal.valueOf(EvidenceRules.LATEST.getEpochSecond());
 
     private PayloadReader() {}
 
@@ -111,15 +114,20 @@ public final class PayloadReader {
 
     /**
      * The commits of a push ({@code id}, {@code added}, {@code modified}, {@code removed} as GitHub and GitLab name
-     * them), each with its author and the first line of its message as the source gives them.
+     * them, {@code path} the commits' field), each with its author and the first line of its message as the source
+     * gives them. Each commit's sha is required.
      */
-    public static List<PushEvent.PushedCommit> pushedCommits(JsonNode commits, Function<JsonNode, String> author,
+    public static List<PushEvent.PushedCommit> pushedCommits(JsonNode root, String path,
+                                                            Function<JsonNode, String> author,
                                                             Function<JsonNode, String> message) {
+        JsonNode commits = at(root, path);
         List<PushEvent.PushedCommit> pushed = new ArrayList<>();
         if (commits != null && commits.isArray()) {
-            for (JsonNode c : commits) {
-                pushed.add(new PushEvent.PushedCommit(requireText(c, "id"), author.apply(c), firstLine(message.apply(c)),
-                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
+            for (int i = 0; i < commits.size(); i++) {
+                JsonNode c = commits.get(i);
+                pushed.add(new PushEvent.PushedCommit(requireSha(root, path + "." + i + ".id"), author.apply(c),
+                        firstLine(message.apply(c)), texts(at(c, "added")), texts(at(c, "modified")),
+                        texts(at(c, "removed"))));
             }
         }
         return pushed;
@@ -134,9 +142,15 @@ public final class PayloadReader {
         return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
+    /** The node at a dotted path ({@code pull_request.head.sha}; a number part indexes an array), or null. */
     public static JsonNode at(JsonNode root, String path) {
         JsonNode node = root;
         for (String part : path.split("\\.")) {
+            if (node != null && node.isArray() && !part.isEmpty() && part.chars().allMatch(Character::isDigit)
+                    && part.length() < 10) {
+                node = node.get(Integer.parseInt(part));
+                continue;
+            }
             if (node == null || !node.isObject()) {
                 return null;
             }
@@ -153,12 +167,45 @@ public final class PayloadReader {
         return node.isValueNode() ? node.asText() : null;
     }
 
+    /** A text field that must be there and not blank. */
     public static String requireText(JsonNode root, String path) {
         String value = text(root, path);
-        if (value == null || value.isEmpty()) {
+        if (value == null || value.isBlank()) {
+            throw new MalformedPayloadException("missing field " + path + (value == null ? "" : " (blank)"));
+        }
+        return value;
+    }
+
+    /** A commit sha that must be there: 40 or 64 hex characters ({@link EvidenceRules#isSha}). */
+    public static String requireSha(JsonNode root, String path) {
+        String value = sha(root, path);
+        if (value == null) {
             throw new MalformedPayloadException("missing field " + path);
         }
         return value;
+    }
+
+    /** A commit sha, or null when the field is absent or null; anything else must be a sha. */
+    public static String sha(JsonNode root, String path) {
+        JsonNode node = at(root, path);
+        if (node == null) {
+            return null;
+        }
+        String value = node.isValueNode() ? node.asText() : "";
+        if (!EvidenceRules.isSha(value)) {
+            throw new MalformedPayloadException("field " + path + " is not a commit sha (40 or 64 hexadecimal "
+                    + "characters): '" + EvidenceRules.clip(value, 80) + "'");
+        }
+        return value;
+    }
+
+    /** A login as the field gives it, checked ({@link EvidenceRules#loginProblem}): an empty login is nobody. */
+    public static String login(String path, String login) {
+        String problem = EvidenceRules.loginProblem(login);
+        if (problem != null) {
+            throw new MalformedPayloadException("field " + path + " " + problem + ": a login names an account");
+        }
+        return login;
     }
 
     public static JsonNode requireObject(JsonNode root, String path) {
@@ -169,12 +216,17 @@ public final class PayloadReader {
         return node;
     }
 
+    /** A number that must be there, not negative (a pull request's, a build's). */
     public static long requireLong(JsonNode root, String path) {
         JsonNode node = at(root, path);
         if (node == null || !node.canConvertToLong()) {
             throw new MalformedPayloadException("missing number " + path);
         }
-        return node.asLong();
+        long value = node.asLong();
+        if (value < 0) {
+            throw new MalformedPayloadException("field " + path + " is negative: " + value);
+        }
+        return value;
     }
 
     public static boolean bool(JsonNode root, String path) {
@@ -188,18 +240,53 @@ public final class PayloadReader {
     }
 
     /**
-     * An ISO-8601 time (with offset or Z), GitLab's {@code 2021-04-28 21:50:00 +0200} or {@code … UTC}, epoch
-     * seconds, or null when absent or unreadable.
+     * An ISO-8601 time (with offset or Z), GitLab's {@code 2021-04-28 21:50:00 +0200} or {@code … UTC}, or epoch
+     * seconds; null when absent (or null). A value that is there but is no time, or a time outside the years 1970 to
+     * 9999 ({@link EvidenceRules#inRange}), is the sender's error: a {@link MalformedPayloadException} naming the
+     * field.
      */
     public static Instant instant(JsonNode root, String path) {
         JsonNode node = at(root, path);
         if (node == null) {
             return null;
         }
+        Instant time;
         if (node.isNumber()) {
-            return Instant.ofEpochSecond(node.asLong());
+            BigDecimal seconds = node.isDouble() || node.isFloat() ? finite(node, path) : node.decimalValue();
+            if (seconds.signum() < 0 || seconds.compareTo(LATEST_SECOND) > 0) {
+                throw outOfRange(path, node.asText());
+            }
+            time = Instant.ofEpochSecond(seconds.longValue());
+        } else {
+            time = node.isTextual() ? parseTime(node.asText()) : null;
+            if (time == null) {
+                throw new MalformedPayloadException("field " + path + " is not a time: "
+                        + EvidenceRules.clip(node.toString(), 80));
+            }
         }
-        String value = node.asText();
+        if (!EvidenceRules.inRange(time)) {
+            throw outOfRange(path, node.asText());
+        }
+        return time;
+    }
+
+    /** A time in epoch milliseconds, checked like {@link #instant}. */
+    public static Instant epochMillis(String path, long millis) {
+        if (millis < 0 || millis > EvidenceRules.LATEST.toEpochMilli()) {
+            throw outOfRange(path, Long.toString(millis) + " ms");
+        }
+        return Instant.ofEpochMilli(millis);
+    }
+
+    private static BigDecimal finite(JsonNode node, String path) {
+        double value = node.asDouble();
+        if (!Double.isFinite(value)) {
+            throw outOfRange(path, node.asText());
+        }
+        return BigDecimal.valueOf(value);
+    }
+
+    private static Instant parseTime(String value) {
         try {
             if (SPACED_TIME.matcher(value).matches()) {
                 return OffsetDateTime.parse(value.replace(" UTC", " +0000"), SPACED).toInstant();
@@ -212,6 +299,11 @@ public final class PayloadReader {
                 return null;
             }
         }
+    }
+
+    private static MalformedPayloadException outOfRange(String path, String value) {
+        return new MalformedPayloadException("field " + path + " is " + EvidenceRules.clip(value, 80)
+                + ", a time outside the years 1970 to 9999");
     }
 
     /** The first of the times present, or the fallback. */
@@ -237,12 +329,15 @@ public final class PayloadReader {
         return values;
     }
 
-    /** A GitHub-style user object: {@code login} and {@code type}. */
+    /**
+     * A GitHub-style user object: {@code login} and {@code type}; null without the object or without its login. A
+     * login that is there must be one ({@link #login}).
+     */
     public static Actor githubUser(JsonNode root, String path) {
         JsonNode user = at(root, path);
         if (user == null || text(user, "login") == null) {
             return null;
         }
-        return Actor.of(text(user, "login"), text(user, "type"));
+        return Actor.of(login(path + ".login", text(user, "login")), text(user, "type"));
     }
 }

@@ -395,6 +395,97 @@ class BadInputIT {
                         "[{", "\"type\":\"x\",".getBytes(StandardCharsets.US_ASCII))));
     }
 
+    /** A time no reader can hold is the sender's error: 400 naming the field, never 500. */
+    @Test
+    void timesOutOfRange() throws Exception {
+        for (String number : List.of("1e18", "99999999999999999999", "9223372036854775807", "-9223372036854775807")) {
+            JsonNode value = Json.mapper().readTree(number);
+            refused("check_run.completed_at " + number, 400, "check_run.completed_at", () -> ingest.github(
+                    "check_run", id(), Json.toBytes(with("github/hub4j/check-run.json", "/check_run/completed_at",
+                            value))));
+            refused("pull_request.updated_at " + number, 400, "pull_request.updated_at", () -> ingest.github(
+                    "pull_request", id(), Json.toBytes(with("github/hub4j/pull_request.json",
+                            "/pull_request/updated_at", value))));
+            refused("repository.pushed_at " + number, 400, "repository.pushed_at", () -> ingest.github("push", id(),
+                    Json.toBytes(with("github/hub4j/push.json", "/repository/pushed_at", value))));
+            refused("pull_request.merged_at " + number, 400, "pull_request.merged_at", () -> {
+                ObjectNode merged = with("github/hub4j/pull_request.json", "/pull_request/merged_at", value);
+                merged.put("action", "closed");
+                ((ObjectNode) merged.get("pull_request")).put("merged", true);
+                return ingest.github("pull_request", id(), Json.toBytes(merged));
+            });
+        }
+        refused("a year policy-stream cannot read", 400, "pull_request.updated_at", () -> ingest.github("pull_request",
+                id(), Json.toBytes(with("github/hub4j/pull_request.json", "/pull_request/updated_at",
+                        Json.mapper().getNodeFactory().textNode("+1000000000-01-01T00:00:00Z")))));
+        refused("a time before 1970", 400, "review.submitted_at", () -> ingest.github("pull_request_review", id(),
+                Json.toBytes(with("github/hub4j/pull_request_review.json", "/review/submitted_at",
+                        Json.mapper().getNodeFactory().textNode("1969-07-20T20:17:40Z")))));
+        refused("a time that is not one", 400, "created_at", () -> ingest.github("deployment", id(),
+                Json.toBytes(with("github/hub4j/deployment.json", "/deployment/created_at",
+                        Json.mapper().getNodeFactory().textNode("yesterday")))));
+        refused("a Jenkins build time past year 9999", 400, "build.timestamp", () -> ingest.jenkins(Json.toBytes(
+                with("jenkins/notification-plugin-example.json", "/build/timestamp",
+                        Json.mapper().getNodeFactory().numberNode(999_999_999_999_999_999L)))));
+        refused("a CDEvents time past year 9999", 400, "context.timestamp", () -> {
+            ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id());
+            ((ObjectNode) cdevent.get("context")).put("timestamp", "+10000-01-01T00:00:00Z");
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent)));
+        });
+    }
+
+    /**
+     * The identities and commits the rules rely on: an empty login is nobody, and must not count as an approver
+     * other than the author; a commit is named by its full sha.
+     */
+    @Test
+    void identitiesAndCommitsTheRulesRelyOn() throws Exception {
+        JsonNode empty = Json.mapper().getNodeFactory().textNode("");
+        JsonNode blank = Json.mapper().getNodeFactory().textNode("  ");
+        JsonNode shortSha = Json.mapper().getNodeFactory().textNode("ec26c3e57ca3a959ca5aad62de7213c562f8c82");
+        refused("an approval by login ''", 400, "review.user.login", () -> ingest.github("pull_request_review", id(),
+                Json.toBytes(with("github/hub4j/pull_request_review.json", "/review/user/login", empty))));
+        refused("an approval by login '  '", 400, "review.user.login", () -> ingest.github("pull_request_review",
+                id(), Json.toBytes(with("github/hub4j/pull_request_review.json", "/review/user/login", blank))));
+        refused("a pull request by login ''", 400, "pull_request.user.login", () -> ingest.github("pull_request",
+                id(), Json.toBytes(with("github/hub4j/pull_request.json", "/pull_request/user/login", empty))));
+        refused("a review of a pull request by login ''", 400, "pull_request.user.login", () -> ingest.github(
+                "pull_request_review", id(), Json.toBytes(with("github/hub4j/pull_request_review.json",
+                        "/pull_request/user/login", empty))));
+        refused("a sender with login ''", 400, "sender.login", () -> ingest.github("pull_request", id(),
+                Json.toBytes(with("github/hub4j/pull_request.json", "/sender/login", empty))));
+        refused("a check run on commit ''", 400, "check_run.head_sha", () -> ingest.github("check_run", id(),
+                Json.toBytes(with("github/hub4j/check-run.json", "/check_run/head_sha", empty))));
+        refused("a check run on a 39-character sha", 400, "check_run.head_sha", () -> ingest.github("check_run", id(),
+                Json.toBytes(with("github/hub4j/check-run.json", "/check_run/head_sha", shortSha))));
+        refused("a review on a sha that is not hex", 400, "review.commit_id", () -> ingest.github(
+                "pull_request_review", id(), Json.toBytes(with("github/hub4j/pull_request_review.json",
+                        "/review/commit_id", Json.mapper().getNodeFactory().textNode("z".repeat(40))))));
+        refused("a push to ''", 400, "after", () -> ingest.github("push", id(),
+                Json.toBytes(with("github/hub4j/push.json", "/after", empty))));
+        refused("a GitLab approval by username ''", 400, "user.username", () -> {
+            ObjectNode approval = with("gitlab/go-gitlab/merge_request.json", "/user/username", empty);
+            ((ObjectNode) approval.get("object_attributes")).put("action", "approved");
+            return ingest.gitlab("Merge Request Hook", id(), Json.toBytes(approval));
+        });
+        refused("a GitLab pipeline of commit ''", 400, "field sha is not a commit sha", () -> ingest.gitlab(
+                "Pipeline Hook", id(), Json.toBytes(with("gitlab/go-gitlab/pipeline.json", "/object_attributes/sha",
+                        empty))));
+        refused("a Jenkins build of commit ''", 400, "build.scm.commit", () -> ingest.jenkins(Json.toBytes(
+                with("jenkins/notification-plugin-example.json", "/build/scm/commit", empty))));
+        refused("a CDEvents approval by reviewer ''", 400, "customData.reviewer", () -> {
+            ObjectNode cdevent = Payloads.cdevent("v0.5.1/change_reviewed.json", id());
+            cdevent.set("customData", Json.mapper().createObjectNode().put("reviewer", "").put("state", "approved")
+                    .put("repository", "github:acme/pay"));
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent)));
+        });
+        refused("a CDEvents deploy of a short sha", 400, "customData.sha", () -> {
+            ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id());
+            cdevent.set("customData", Json.mapper().createObjectNode().put("sha", "ec26c3e"));
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent)));
+        });
+    }
+
     /** What the checks above must not refuse: surrogate pairs, upper-case escapes, SHA-256 commits. */
     @Test
     void wellFormedBodiesAreStillAccepted() throws Exception {

@@ -4,18 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oversight.events.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What a webhook body must be before anything is read from it: strict UTF-8 JSON text, no key twice.
+ * What a webhook body must be before anything is read from it: strict UTF-8 JSON text, no key twice, and times a
+ * reader can hold.
  */
 class PayloadReaderTest {
 
@@ -34,6 +38,10 @@ class PayloadReaderTest {
         out[out.length - 2] = '"';
         out[out.length - 1] = '}';
         return out;
+    }
+
+    private static JsonNode at(String json) {
+        return Json.fromString(json, JsonNode.class);
     }
 
     @Test
@@ -133,5 +141,63 @@ class PayloadReaderTest {
         assertThatThrownBy(() -> PayloadReader.parse(utf8("{\"a\":{\"login\":\"x\",\"login\":\"y\"}}")))
                 .hasMessageContaining("Duplicate field 'login'");
         assertThat(PayloadReader.parse(utf8("{\"a\":{\"login\":\"x\"},\"b\":{\"login\":\"y\"}}"))).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e18", "99999999999999999999", "9223372036854775807", "-9223372036854775807", "-1",
+        "253402300800", "1e400", "\"+1000000000-01-01T00:00:00Z\"", "\"+10000-01-01T00:00:00Z\"",
+        "\"1969-12-31T23:59:59Z\""})
+    void refusesATimeOutsideTheYears1970To9999NamingTheField(String value) {
+        assertThatThrownBy(() -> PayloadReader.instant(at("{\"pr\":{\"merged_at\":" + value + "}}"), "pr.merged_at"))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessageStartingWith("field pr.merged_at is ")
+                .hasMessageContaining("outside the years 1970 to 9999");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"yesterday\"", "\"\"", "true", "{}", "[1]", "\"2026-13-45T10:15:30Z\""})
+    void refusesATimeThatIsNone(String value) {
+        assertThatThrownBy(() -> PayloadReader.instant(at("{\"completed_at\":" + value + "}"), "completed_at"))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessageStartingWith("field completed_at is not a time");
+    }
+
+    @Test
+    void readsTheTimesSourcesSend() {
+        assertThat(PayloadReader.instant(at("{\"t\":null}"), "t")).isNull();
+        assertThat(PayloadReader.instant(at("{}"), "t")).isNull();
+        assertThat(PayloadReader.instant(at("{\"t\":1430869212}"), "t")).isEqualTo(Instant.ofEpochSecond(1430869212));
+        assertThat(PayloadReader.instant(at("{\"t\":0}"), "t")).isEqualTo(Instant.EPOCH);
+        assertThat(PayloadReader.instant(at("{\"t\":253402300799}"), "t"))
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+        assertThat(PayloadReader.instant(at("{\"t\":\"2021-04-28 21:50:00 +0200\"}"), "t"))
+                .isEqualTo(Instant.parse("2021-04-28T19:50:00Z"));
+        assertThat(PayloadReader.instant(at("{\"t\":\"2016-08-12 15:23:28 UTC\"}"), "t"))
+                .isEqualTo(Instant.parse("2016-08-12T15:23:28Z"));
+        assertThat(PayloadReader.instant(at("{\"t\":\"2015-05-05T19:40:15-04:00\"}"), "t"))
+                .isEqualTo(Instant.parse("2015-05-05T23:40:15Z"));
+        assertThat(PayloadReader.firstInstant(at("{\"a\":null}"), Instant.EPOCH, "a", "b")).isEqualTo(Instant.EPOCH);
+    }
+
+    @Test
+    void aLoginIsNotBlank() {
+        assertThatThrownBy(() -> PayloadReader.githubUser(at("{\"user\":{\"login\":\"\"}}"), "user"))
+                .hasMessage("field user.login is blank: a login names an account");
+        assertThatThrownBy(() -> PayloadReader.githubUser(at("{\"user\":{\"login\":\" bob\"}}"), "user"))
+                .hasMessage("field user.login begins or ends with white space: a login names an account");
+        assertThat(PayloadReader.githubUser(at("{\"user\":{\"login\":\"bob\"}}"), "user").login()).isEqualTo("bob");
+        assertThat(PayloadReader.githubUser(at("{\"user\":{}}"), "user")).isNull();
+    }
+
+    @Test
+    void aShaIsFortyOrSixtyFourHexCharacters() {
+        String sha = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+        assertThat(PayloadReader.sha(at("{\"s\":\"" + sha + "\"}"), "s")).isEqualTo(sha);
+        assertThat(PayloadReader.sha(at("{\"s\":null}"), "s")).isNull();
+        for (String bad : new String[] {"\"\"", "\"" + sha.substring(1) + "\"", "\"" + sha + "0\"", "{}", "40"}) {
+            assertThatThrownBy(() -> PayloadReader.sha(at("{\"s\":" + bad + "}"), "s")).as(bad)
+                    .hasMessageStartingWith("field s is not a commit sha (40 or 64 hexadecimal characters)");
+        }
+        assertThatThrownBy(() -> PayloadReader.requireSha(at("{}"), "s")).hasMessage("missing field s");
     }
 }

@@ -54,13 +54,30 @@ public final class WebhookRoute implements Handler<RoutingContext> {
             }
             byte[] body = RawBody.of(ctx);
             source.authenticate(request, body);
-            Intake intake = source.read(request, mediaType, body, receivedAt);
+            Intake intake = read(request, mediaType, body, receivedAt);
             acceptor.accept(ctx, started, source.source(), intake, receivedAt);
         } catch (Rejection e) {
             acceptor.reject(ctx, started, source.source(), tag, e.status(), e.cause(), e.getMessage());
         } catch (MalformedPayloadException e) {
             acceptor.reject(ctx, started, source.source(), tag, 400, "malformed",
                     "malformed payload: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The source's reading of an authenticated request. Whatever fails while a body is read and normalized is the
+     * sender's: nothing has been written and no peer was asked, so an exception the source did not foresee is a 400
+     * that names it, never a 500.
+     */
+    private Intake read(HttpServerRequest request, String mediaType, byte[] body, Instant receivedAt) {
+        try {
+            return source.read(request, mediaType, body, receivedAt);
+        } catch (Rejection | MalformedPayloadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("A {} delivery could not be read; answered 400", source.source().id(), e);
+            throw new MalformedPayloadException("the body could not be read (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
     }
 

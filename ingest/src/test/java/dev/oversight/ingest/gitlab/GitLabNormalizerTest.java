@@ -370,4 +370,47 @@ class GitLabNormalizerTest {
         assertThatThrownBy(() -> GitLabNormalizer.normalize("Push Hook", "u", noProject, RECEIVED))
                 .hasMessage("missing field project.path_with_namespace");
     }
+
+    private static void refused(String event, ObjectNode body, String message) {
+        assertThatThrownBy(() -> GitLabNormalizer.normalize(event, "u", body, RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining(message);
+    }
+
+    /** An empty username is nobody: it must not count as an approver; a commit is named by its full sha. */
+    @Test
+    void identitiesAreLoginsAndCommitsFullShas() {
+        ObjectNode approval = Payloads.object("gitlab/go-gitlab/merge_request.json");
+        ((ObjectNode) approval.get("object_attributes")).put("action", "approved");
+        ((ObjectNode) approval.get("user")).put("username", "");
+        refused("Merge Request Hook", approval, "field user.username is blank");
+        ObjectNode push = Payloads.object("gitlab/go-gitlab/push.json");
+        push.put("user_username", " ");
+        refused("Push Hook", push, "field user_username is blank");
+        ObjectNode deployment = Payloads.object("gitlab/docs/deployment.docs.json");
+        ((ObjectNode) deployment.get("user")).put("username", "");
+        refused("Deployment Hook", deployment, "field user.username is blank");
+        ObjectNode pipeline = Payloads.object("gitlab/go-gitlab/pipeline.json");
+        ((ObjectNode) pipeline.get("object_attributes")).put("sha", "");
+        refused("Pipeline Hook", pipeline, "field sha is not a commit sha");
+        ObjectNode mr = Payloads.object("gitlab/go-gitlab/merge_request.json");
+        ((ObjectNode) mr.at("/object_attributes/last_commit")).put("id", "da1560886d4f094c3e6c9ef40349f7d38b5d27d");
+        refused("Merge Request Hook", mr, "field object_attributes.last_commit.id is not a commit sha");
+        ObjectNode pushed = Payloads.object("gitlab/go-gitlab/push.json");
+        pushed.put("before", "");
+        refused("Push Hook", pushed, "field before is not a commit sha");
+        ObjectNode job = Payloads.object("gitlab/go-gitlab/job.json");
+        job.put("sha", "HEAD");
+        refused("Job Hook", job, "field sha is not a commit sha");
+    }
+
+    @Test
+    void aTimeOutOfRangeIsRefusedNamingItsField() {
+        ObjectNode pipeline = Payloads.object("gitlab/go-gitlab/pipeline.json");
+        ((ObjectNode) pipeline.get("object_attributes")).put("finished_at", -9223372036854775807L);
+        refused("Pipeline Hook", pipeline, "field object_attributes.finished_at is -9223372036854775807, a time "
+                + "outside the years 1970 to 9999");
+        ObjectNode deployment = Payloads.object("gitlab/docs/deployment.docs.json");
+        deployment.put("status_changed_at", "2021-04-28 21:50:00 +99");
+        refused("Deployment Hook", deployment, "field status_changed_at is not a time");
+    }
 }
