@@ -18,7 +18,9 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -115,31 +117,50 @@ public final class PayloadReader {
     /**
      * The commits of a push ({@code id}, {@code added}, {@code modified}, {@code removed} as GitHub and GitLab name
      * them, {@code path} the commits' field), each with its author and the first line of its message as the source
-     * gives them. Each commit's sha is required.
+     * gives them. Each commit's sha is required. Paths are kept up to {@link EvidenceRules#MAX_PATHS} distinct ones
+     * in the push, in the order policy-stream reads them (commit by commit: added, modified, removed), which keeps no
+     * more; a path a commit lists twice in one list is kept once.
      */
     public static List<PushEvent.PushedCommit> pushedCommits(JsonNode root, String path,
                                                             Function<JsonNode, String> author,
                                                             Function<JsonNode, String> message) {
         JsonNode commits = at(root, path);
         List<PushEvent.PushedCommit> pushed = new ArrayList<>();
+        Set<String> paths = new HashSet<>();
         if (commits != null && commits.isArray()) {
             for (int i = 0; i < commits.size(); i++) {
                 JsonNode c = commits.get(i);
                 pushed.add(new PushEvent.PushedCommit(requireSha(root, path + "." + i + ".id"), author.apply(c),
-                        firstLine(message.apply(c)), texts(at(c, "added")), texts(at(c, "modified")),
-                        texts(at(c, "removed"))));
+                        firstLine(message.apply(c)), paths(at(c, "added"), paths),
+                        paths(at(c, "modified"), paths), paths(at(c, "removed"), paths)));
             }
         }
         return pushed;
     }
 
-    /** A commit message's first line, at most 200 characters. */
+    private static List<String> paths(JsonNode array, Set<String> pushed) {
+        List<String> kept = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        for (String path : texts(array)) {
+            if ((pushed.contains(path) || pushed.size() < EvidenceRules.MAX_PATHS) && listed.add(path)) {
+                pushed.add(path);
+                kept.add(path);
+            }
+        }
+        return kept;
+    }
+
+    /** A commit message's first line, at most 200 characters (never half a surrogate pair). */
     public static String firstLine(String message) {
         if (message == null) {
             return null;
         }
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
+        return EvidenceRules.clip(message.lines().findFirst().orElse(""), 200);
+    }
+
+    /** Free text (a title, a description): at most {@link EvidenceRules#MAX_TEXT} characters are kept. */
+    public static String freeText(JsonNode root, String path) {
+        return EvidenceRules.clip(text(root, path), EvidenceRules.MAX_TEXT);
     }
 
     /** The node at a dotted path ({@code pull_request.head.sha}; a number part indexes an array), or null. */

@@ -486,6 +486,34 @@ class BadInputIT {
         });
     }
 
+    /**
+     * What ingest writes, policy-stream must be able to read: a record that the event-model's definition refuses is
+     * not written, and the answer names the record and its field.
+     */
+    @Test
+    void recordsTheReadersCouldNotUse() throws Exception {
+        refused("a repository name with a control character", 400, "repository holds a control character", () ->
+                ingest.github("status", id(), Json.toBytes(with("github/hub4j/status.json", "/repository/full_name",
+                        Json.mapper().getNodeFactory().textNode("acme/pay\u001fments")))));
+        refused("a run attempt of 0", 400, "the ci record read from it would not be valid: attempt is 0", () ->
+                ingest.github("workflow_run", id(), Json.toBytes(with("github/hub4j/workflow_run.json",
+                        "/workflow_run/run_attempt", Json.mapper().getNodeFactory().numberNode(0)))));
+        refused("a label without a name", 400, "labels[0] is blank", () -> {
+            ObjectNode labeled = Payloads.object("github/hub4j/pull_request_labeled.json");
+            ((ObjectNode) labeled.at("/pull_request/labels/0")).put("name", " ");
+            return ingest.github("pull_request", id(), Json.toBytes(labeled));
+        });
+        refused("a batch with an event naming a service with a control character", 400, "event 2 of the batch: "
+                + "the deploy record read from it would not be valid: service holds a control character", () -> {
+                    ObjectNode blankService = Payloads.cdevent("v0.5.1/service_deployed.json", id());
+                    ((ObjectNode) blankService.get("subject")).put("id", "pay\u0007ments");
+                    return ingest.events("application/cloudevents-batch+json", Map.of(), Json.toBytes(
+                            Json.mapper().createArrayNode().add(Payloads.structured(
+                                    Payloads.cdevent("v0.5.1/pipelinerun_finished.json", id())))
+                                    .add(Payloads.structured(blankService))));
+                });
+    }
+
     /** What the checks above must not refuse: surrogate pairs, upper-case escapes, SHA-256 commits. */
     @Test
     void wellFormedBodiesAreStillAccepted() throws Exception {

@@ -200,4 +200,10 @@ class PayloadReaderTest {
         }
         assertThatThrownBy(() -> PayloadReader.requireSha(at("{}"), "s")).hasMessage("missing field s");
     }
+
+    @Test
+    void keepsTheFirstLineOfAMessageWithoutSplittingAPair() {
+        String line = "x".repeat(199) + "\ud83d\ude80 and more";
+        assertThat(PayloadReader.firstLine(line + "\nbody")).isEqualTo("x".repeat(199));
+    }
 }

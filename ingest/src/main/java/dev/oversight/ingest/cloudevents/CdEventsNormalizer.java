@@ -3,6 +3,7 @@ package dev.oversight.ingest.cloudevents;
 import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
+import static dev.oversight.ingest.PayloadReader.freeText;
 import static dev.oversight.ingest.PayloadReader.login;
 import static dev.oversight.ingest.PayloadReader.requireObject;
 import static dev.oversight.ingest.PayloadReader.requireText;
@@ -187,7 +188,7 @@ public final class CdEventsNormalizer {
         };
         boolean merged = action == ChangeAction.MERGED;
         return new ChangeEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt, action, changeId,
-                number, text(content, "description"), text(content, "url"), author,
+                number, freeText(content, "description"), text(content, "url"), author,
                 action == ChangeAction.OPENED ? author : null, merged ? null : sha, null, null, null,
                 merged ? sha : null, null, List.of());
     }

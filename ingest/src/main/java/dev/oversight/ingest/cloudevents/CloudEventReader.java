@@ -119,7 +119,7 @@ public final class CloudEventReader {
     }
 
     /** Names the event of a batch a problem is in. */
-    static String inBatch(int index, String problem) {
+    public static String inBatch(int index, String problem) {
         return "event " + (index + 1) + " of the batch: " + problem + " (nothing of the batch was written)";
     }
 

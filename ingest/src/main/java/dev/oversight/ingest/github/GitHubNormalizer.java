@@ -4,6 +4,7 @@ import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
+import static dev.oversight.ingest.PayloadReader.freeText;
 import static dev.oversight.ingest.PayloadReader.githubUser;
 import static dev.oversight.ingest.PayloadReader.instant;
 import static dev.oversight.ingest.PayloadReader.integer;
@@ -137,7 +138,7 @@ public final class GitHubNormalizer {
                         "pull_request.updated_at")
                 : firstInstant(body, receivedAt, "pull_request.updated_at", "pull_request.created_at");
         out.add(new ChangeEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when, kind,
-                changeId(number), number, text(pr, "title"), text(pr, "html_url"),
+                changeId(number), number, freeText(pr, "title"), text(pr, "html_url"),
                 requireUser(body, "pull_request.user"), githubUser(body, "sender"),
                 requireSha(pr, "head.sha"), kind == ChangeAction.UPDATED ? sha(body, "before") : null,
                 text(pr, "head.ref"), text(pr, "base.ref"),
@@ -363,7 +364,7 @@ public final class GitHubNormalizer {
         return new DeployEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when,
                 repository + "/deployments/" + id, environment, text(payload, "service"),
                 requireSha(body, "deployment.sha"), text(deployment, "ref"), null, state,
-                githubUser(body, "deployment.creator"), text(deployment, "description"), url, flags,
+                githubUser(body, "deployment.creator"), freeText(deployment, "description"), url, flags,
                 text(payload, "rollback_of"));
     }
 

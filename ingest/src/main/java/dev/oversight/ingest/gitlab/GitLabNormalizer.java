@@ -4,6 +4,7 @@ import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
+import static dev.oversight.ingest.PayloadReader.freeText;
 import static dev.oversight.ingest.PayloadReader.integer;
 import static dev.oversight.ingest.PayloadReader.login;
 import static dev.oversight.ingest.PayloadReader.pushedCommits;
@@ -186,7 +187,7 @@ public final class GitLabNormalizer {
         }
         out.add(new ChangeEvent(Evidence.SCHEMA, Source.GITLAB, repository, deliveryId,
                 firstInstant(body, receivedAt, "object_attributes.updated_at", "object_attributes.created_at"), kind,
-                changeId, iid, text(mr, "title"), text(mr, "url"), author, user, head,
+                changeId, iid, freeText(mr, "title"), text(mr, "url"), author, user, head,
                 kind == ChangeAction.UPDATED ? sha(body, "object_attributes.oldrev") : null,
                 text(mr, "source_branch"), text(mr, "target_branch"), mergeSha,
                 kind == ChangeAction.MERGED ? user : null, labels(mr)));
