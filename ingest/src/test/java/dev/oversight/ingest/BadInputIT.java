@@ -319,11 +319,7 @@ class BadInputIT {
     }
 
     private static ObjectNode with(String resource, String pointer, JsonNode value) {
-        ObjectNode body = Payloads.object(resource);
-        int slash = pointer.lastIndexOf('/');
-        ObjectNode parent = (ObjectNode) body.at(pointer.substring(0, slash));
-        parent.set(pointer.substring(slash + 1), value);
-        return body;
+        return Payloads.changed(resource, pointer, value);
     }
 
     private static String id() {

@@ -314,17 +314,9 @@ class GitHubNormalizerTest {
                 .hasMessage("missing field repository.full_name");
     }
 
-    /** The payload of {@code file} changed at a JSON pointer: the value replaced, or the field removed (null). */
+    /** A hub4j payload changed at a JSON pointer: the value replaced, or the field removed (null). */
     private static ObjectNode changed(String file, String pointer, String value) {
-        ObjectNode body = (ObjectNode) payload(file);
-        int slash = pointer.lastIndexOf('/');
-        ObjectNode parent = (ObjectNode) body.at(pointer.substring(0, slash));
-        if (value == null) {
-            parent.remove(pointer.substring(slash + 1));
-        } else {
-            parent.put(pointer.substring(slash + 1), value);
-        }
-        return body;
+        return Payloads.changed("github/hub4j/" + file, pointer, value);
     }
 
     private static void refused(String event, ObjectNode body, String message) {

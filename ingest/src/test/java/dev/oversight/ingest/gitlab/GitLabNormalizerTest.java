@@ -379,28 +379,22 @@ class GitLabNormalizerTest {
     /** An empty username is nobody: it must not count as an approver; a commit is named by its full sha. */
     @Test
     void identitiesAreLoginsAndCommitsFullShas() {
-        ObjectNode approval = Payloads.object("gitlab/go-gitlab/merge_request.json");
+        ObjectNode approval = Payloads.changed("gitlab/go-gitlab/merge_request.json", "/user/username", "");
         ((ObjectNode) approval.get("object_attributes")).put("action", "approved");
-        ((ObjectNode) approval.get("user")).put("username", "");
         refused("Merge Request Hook", approval, "field user.username is blank");
-        ObjectNode push = Payloads.object("gitlab/go-gitlab/push.json");
-        push.put("user_username", " ");
-        refused("Push Hook", push, "field user_username is blank");
-        ObjectNode deployment = Payloads.object("gitlab/docs/deployment.docs.json");
-        ((ObjectNode) deployment.get("user")).put("username", "");
-        refused("Deployment Hook", deployment, "field user.username is blank");
-        ObjectNode pipeline = Payloads.object("gitlab/go-gitlab/pipeline.json");
-        ((ObjectNode) pipeline.get("object_attributes")).put("sha", "");
-        refused("Pipeline Hook", pipeline, "field sha is not a commit sha");
-        ObjectNode mr = Payloads.object("gitlab/go-gitlab/merge_request.json");
-        ((ObjectNode) mr.at("/object_attributes/last_commit")).put("id", "da1560886d4f094c3e6c9ef40349f7d38b5d27d");
-        refused("Merge Request Hook", mr, "field object_attributes.last_commit.id is not a commit sha");
-        ObjectNode pushed = Payloads.object("gitlab/go-gitlab/push.json");
-        pushed.put("before", "");
-        refused("Push Hook", pushed, "field before is not a commit sha");
-        ObjectNode job = Payloads.object("gitlab/go-gitlab/job.json");
-        job.put("sha", "HEAD");
-        refused("Job Hook", job, "field sha is not a commit sha");
+        refused("Push Hook", Payloads.changed("gitlab/go-gitlab/push.json", "/user_username", " "),
+                "field user_username is blank");
+        refused("Deployment Hook", Payloads.changed("gitlab/docs/deployment.docs.json", "/user/username", ""),
+                "field user.username is blank");
+        refused("Pipeline Hook", Payloads.changed("gitlab/go-gitlab/pipeline.json", "/object_attributes/sha", ""),
+                "field sha is not a commit sha");
+        refused("Merge Request Hook", Payloads.changed("gitlab/go-gitlab/merge_request.json",
+                "/object_attributes/last_commit/id", "da1560886d4f094c3e6c9ef40349f7d38b5d27d"),
+                "field object_attributes.last_commit.id is not a commit sha");
+        refused("Push Hook", Payloads.changed("gitlab/go-gitlab/push.json", "/before", ""),
+                "field before is not a commit sha");
+        refused("Job Hook", Payloads.changed("gitlab/go-gitlab/job.json", "/sha", "HEAD"),
+                "field sha is not a commit sha");
     }
 
     @Test
