@@ -33,6 +33,7 @@ import java.util.Set;
  *       in a push, and {@link #MAX_PATHS} distinct paths in a push (policy-stream keeps no more of one), each list of
  *       paths at most that long.</li>
  *   <li>Counters: a change number is not negative; a CI attempt is at least 1.</li>
+ *   <li>The whole record fits in a topic's record: at most {@link #MAX_RECORD_BYTES} as JSON.</li>
  *   <li>What each kind needs: change: action and change id; review: change id, review id and state; push: branch;
  *       ci: name, system, run id and status; artifact: artifact id; deploy: deploy id, environment and state.</li>
  * </ol>
@@ -63,6 +64,13 @@ public final class EvidenceRules {
     public static final int MAX_COMMITS = 2048;
     /** Distinct paths of a push, and entries of each path list: policy-stream keeps 5,000 files of a push. */
     public static final int MAX_PATHS = 5000;
+    /**
+     * A record as JSON, at most: 900 KiB, within the 1 MiB a topic takes by default (Kafka counts it compressed, but
+     * text that does not shrink is as large; a record over the limit could never be written, and every retry of its
+     * delivery would fail the same). Reckoned from its strings, as the most bytes each can take in JSON (a control
+     * character escaped as {@code \u0000}: six bytes).
+     */
+    public static final int MAX_RECORD_BYTES = 900 * 1024;
 
     private EvidenceRules() {}
 
@@ -187,6 +195,10 @@ public final class EvidenceRules {
                 return null;
             }
         });
+        if (c.bytes > MAX_RECORD_BYTES) {
+            c.add("record", "would be up to " + c.bytes + " bytes as JSON, more than " + MAX_RECORD_BYTES
+                    + " (a topic takes records of 1 MiB)");
+        }
         return c.problems;
     }
 
@@ -279,6 +291,8 @@ public final class EvidenceRules {
     private static final class Checker {
 
         final List<Problem> problems = new ArrayList<>();
+        /** The most bytes the record's JSON can take: what its strings can take, and room for the rest. */
+        long bytes = 1024;
 
         void add(String field, String problem) {
             problems.add(new Problem(field, problem));
@@ -304,8 +318,20 @@ public final class EvidenceRules {
             }
         }
 
+        /** The most bytes a string can take in JSON, with its name or comma and quotes. */
+        void charge(String value) {
+            long most = 24;
+            for (int i = 0; i < value.length(); i++) {
+                char ch = value.charAt(i);
+                most += ch < 0x20 ? 6 : ch == '"' || ch == '\\' ? 2 : ch < 0x80 ? 1 : ch < 0x800 ? 2
+                        : Character.isSurrogate(ch) ? 2 : 3;
+            }
+            bytes += most;
+        }
+
         /** Well-formed and at most {@code max} characters; false (with the problem added) when it is not. */
         boolean bounded(String field, String value, int max) {
+            charge(value);
             if (value.length() > max) {
                 add(field, "is " + value.length() + " characters long, more than " + max);
                 return false;
@@ -346,6 +372,9 @@ public final class EvidenceRules {
                 }
                 return;
             }
+            if (actor.login() != null) {
+                charge(actor.login());
+            }
             String problem = loginProblem(actor.login());
             if (problem != null) {
                 add(field + ".login", problem);
@@ -353,11 +382,13 @@ public final class EvidenceRules {
         }
 
         void sha(String field, String value, boolean required) {
+            bytes += 24 + 64;
             if (value == null) {
                 if (required) {
                     add(field, "is missing");
                 }
             } else if (!isSha(value)) {
+                charge(value);
                 add(field, "is not a commit sha (40 or 64 hexadecimal characters): '" + clip(value, 80) + "'");
             }
         }

@@ -59,6 +59,8 @@ class EvidenceRulesTest {
                 continue;
             }
             accepted++;
+            assertThat(TOPIC.serializer().serialize("t", evidence).length).as("seed %d, case %d: size", seed, i)
+                    .isLessThanOrEqualTo(EvidenceRules.MAX_RECORD_BYTES);
             assertThat(roundTrip(TOPIC, evidence)).as("seed %d, case %d: topic serde", seed, i).isEqualTo(evidence);
             assertThat(roundTrip(STATE, evidence)).as("seed %d, case %d: state serde", seed, i).isEqualTo(evidence);
         }
@@ -124,6 +126,30 @@ class EvidenceRulesTest {
                 null, null, DeployEvent.DeployState.SUCCEEDED, null, null, null, List.of("a".repeat(1025)), null);
         assertThat(problems(deploy)).containsExactly("deliveryId is blank", "occurredAt is missing",
                 "environment is missing", "flags[0] is 1025 characters long, more than 1024");
+    }
+
+    /** A record larger than a topic takes could never be written: it is refused, one that fits is not. */
+    @Test
+    void aRecordFitsInATopicRecord() {
+        PushEvent fits = pushOfPaths(50);
+        assertThat(TOPIC.serializer().serialize("t", fits).length).isBetween(800_000, EvidenceRules.MAX_RECORD_BYTES);
+        assertThat(problems(fits)).isEmpty();
+        assertThat(roundTrip(TOPIC, fits)).isEqualTo(fits);
+        PushEvent tooLarge = pushOfPaths(60);
+        assertThat(TOPIC.serializer().serialize("t", tooLarge).length).isGreaterThan(EvidenceRules.MAX_RECORD_BYTES);
+        assertThat(problems(tooLarge)).singleElement().asString().startsWith("record would be up to ")
+                .endsWith("(a topic takes records of 1 MiB)");
+    }
+
+    /** A push of long paths, each 16 KiB as JSON (a control character is escaped in six bytes). */
+    private static PushEvent pushOfPaths(int paths) {
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < paths; i++) {
+            added.add(String.format("%04d", i) + "\u00e9\u0001".repeat(EvidenceRules.MAX_PATH / 2 - 2));
+        }
+        return new PushEvent(1, Source.GITHUB, "github:a/b", "d", AT, "main", SHA, SHA, false, false, false,
+                Actor.human("carol"), List.of(new PushEvent.PushedCommit(SHA, "carol", "m", added, List.of(),
+                List.of())));
     }
 
     @Test
