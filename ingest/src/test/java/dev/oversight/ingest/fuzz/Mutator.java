@@ -76,7 +76,7 @@ final class Mutator {
 
     /** Case {@code index} of the run seeded {@code seed}: the same seed and index always give the same case. */
     Case next(long seed, int index) {
-        Random random = new Random(seed * 1_000_003L + index);
+        Random random = new Random(mix(seed + index * 0x9E3779B97F4A7C15L));
         Seed base = seeds.get(random.nextInt(seeds.size()));
         String id = prefix + index;
         List<String> applied = new ArrayList<>();
@@ -163,6 +163,13 @@ final class Mutator {
         Auth auth = authDraw == 0 ? Auth.MISSING : authDraw == 1 ? Auth.WRONG : Auth.VALID;
         return new Case(index, mode, mode == Mode.GITHUB_JSON || mode == Mode.GITHUB_FORM || mode == Mode.GITLAB
                 ? event : null, headers, body, json, List.copyOf(ids), auth, base.resource(), applied);
+    }
+
+    /** A 64-bit mix (SplittableRandom's), so that the cases of neighbouring indexes draw unrelated numbers. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** A CDEvent of the seed with its context id set, sometimes with the customData Oversight reads. */
