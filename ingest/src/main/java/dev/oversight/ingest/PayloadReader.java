@@ -1,11 +1,16 @@
 package dev.oversight.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.oversight.events.Actor;
+import dev.oversight.events.EvidenceRules;
 import dev.oversight.events.PushEvent;
 import dev.oversight.events.json.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,7 +18,9 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -29,36 +36,79 @@ public final class PayloadReader {
             .appendPattern(" xx")
             .toFormatter();
 
+    /**
+     * The reader of webhook bodies: a key given twice in one object is an error. The evidence would take one of the
+     * values while the raw record keeps both, so the record of evidence and the decision could disagree. Bodies are
+     * always read into trees, whose own map tells when a key comes again: as strict as the parser's
+     * {@code STRICT_DUPLICATE_DETECTION}, without its second set of names per object (which doubled the time to read
+     * a GitHub payload).
+     */
+    private static final ObjectReader READER = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    private static final BigDecimal LATEST_SECOND = BigDecimal.valueOf(EvidenceRules.LATEST.getEpochSecond());
+
     private PayloadReader() {}
 
     /**
-     * A JSON body, or a {@link MalformedPayloadException} that says where it is broken (truncated, not JSON, empty,
-     * nested too deep).
+     * A JSON body, or a {@link MalformedPayloadException} that says where it is broken (not strict UTF-8 JSON text,
+     * see {@link JsonText}; truncated, not JSON, empty, nested too deep, a key twice).
      */
     public static JsonNode parse(byte[] body) {
+        return parse(body, "body");
+    }
+
+    /** Like {@link #parse(byte[])}, for JSON that is part of the body ({@code what} names it in the message). */
+    public static JsonNode parse(byte[] json, String what) {
+        if (json.length == 0) {
+            throw new MalformedPayloadException("body".equals(what) ? "empty body" : what + " is empty");
+        }
+        JsonText.requireJson(json, what);
+        try {
+            JsonNode node = READER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new MalformedPayloadException("body".equals(what) ? "empty body" : what + " is empty");
+            }
+            return node;
+        } catch (IOException e) {
+            throw unreadable(what, e);
+        }
+    }
+
+    /**
+     * A parser of a whole body read value by value (a CloudEvents batch), with the checks of {@link #parse}: the
+     * bytes are checked here, keys given twice are refused as the parser meets them ({@link #readTree}).
+     */
+    public static JsonParser parser(byte[] body) throws IOException {
         if (body.length == 0) {
             throw new MalformedPayloadException("empty body");
         }
-        try {
-            JsonNode json = Json.mapper().readTree(body);
-            if (json == null || json.isMissingNode()) {
-                throw new MalformedPayloadException("empty body");
-            }
-            return json;
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
+        JsonText.requireJson(body, "body");
+        return READER.createParser(body);
+    }
+
+    /** The next value of a parser made by {@link #parser}. */
+    public static JsonNode readTree(JsonParser parser) throws IOException {
+        return READER.readTree(parser);
     }
 
     /** What went wrong reading a JSON body, and where. */
     public static MalformedPayloadException unreadable(IOException e) {
+        return unreadable("body", e);
+    }
+
+    private static MalformedPayloadException unreadable(String what, IOException e) {
         if (e instanceof JsonProcessingException json) {
             // Limits (nesting depth, number and string lengths) are reported without a location.
             String where = json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
                     + ", column " + json.getLocation().getColumnNr();
-            return new MalformedPayloadException("body is not valid JSON (" + json.getOriginalMessage() + where + ")");
+            String message = json.getOriginalMessage();
+            int internal = message == null ? -1 : message.indexOf(" for `ObjectNode`");
+            if (internal > 0) {
+                message = message.substring(0, internal) + ": a key given twice in one object";
+            }
+            return new MalformedPayloadException(what + " is not valid JSON (" + message + where + ")");
         }
-        return new MalformedPayloadException("body cannot be read: " + e.getMessage());
+        return new MalformedPayloadException(what + " cannot be read: " + e.getMessage());
     }
 
     /** The first value that is neither null nor blank, or null. */
@@ -73,32 +123,62 @@ public final class PayloadReader {
 
     /**
      * The commits of a push ({@code id}, {@code added}, {@code modified}, {@code removed} as GitHub and GitLab name
-     * them), each with its author and the first line of its message as the source gives them.
+     * them, {@code path} the commits' field), each with its author and the first line of its message as the source
+     * gives them. Each commit's sha is required. Paths are kept up to {@link EvidenceRules#MAX_PATHS} distinct ones
+     * in the push, in the order policy-stream reads them (commit by commit: added, modified, removed), which keeps no
+     * more; a path a commit lists twice in one list is kept once.
      */
-    public static List<PushEvent.PushedCommit> pushedCommits(JsonNode commits, Function<JsonNode, String> author,
+    public static List<PushEvent.PushedCommit> pushedCommits(JsonNode root, String path,
+                                                            Function<JsonNode, String> author,
                                                             Function<JsonNode, String> message) {
+        JsonNode commits = at(root, path);
         List<PushEvent.PushedCommit> pushed = new ArrayList<>();
+        Set<String> paths = new HashSet<>();
         if (commits != null && commits.isArray()) {
-            for (JsonNode c : commits) {
-                pushed.add(new PushEvent.PushedCommit(requireText(c, "id"), author.apply(c), firstLine(message.apply(c)),
-                        texts(at(c, "added")), texts(at(c, "modified")), texts(at(c, "removed"))));
+            for (int i = 0; i < commits.size(); i++) {
+                JsonNode c = commits.get(i);
+                pushed.add(new PushEvent.PushedCommit(requireSha(root, path + "." + i + ".id"), author.apply(c),
+                        firstLine(message.apply(c)), paths(at(c, "added"), paths),
+                        paths(at(c, "modified"), paths), paths(at(c, "removed"), paths)));
             }
         }
         return pushed;
     }
 
-    /** A commit message's first line, at most 200 characters. */
+    private static List<String> paths(JsonNode array, Set<String> pushed) {
+        List<String> kept = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        for (String path : texts(array)) {
+            if ((pushed.contains(path) || pushed.size() < EvidenceRules.MAX_PATHS) && listed.add(path)) {
+                pushed.add(path);
+                kept.add(path);
+            }
+        }
+        return kept;
+    }
+
+    /** A commit message's first line, at most 200 characters (never half a surrogate pair). */
     public static String firstLine(String message) {
         if (message == null) {
             return null;
         }
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
+        return EvidenceRules.clip(message.lines().findFirst().orElse(""), 200);
     }
 
+    /** Free text (a title, a description): at most {@link EvidenceRules#MAX_TEXT} characters are kept. */
+    public static String freeText(JsonNode root, String path) {
+        return EvidenceRules.clip(text(root, path), EvidenceRules.MAX_TEXT);
+    }
+
+    /** The node at a dotted path ({@code pull_request.head.sha}; a number part indexes an array), or null. */
     public static JsonNode at(JsonNode root, String path) {
         JsonNode node = root;
         for (String part : path.split("\\.")) {
+            if (node != null && node.isArray() && !part.isEmpty() && part.chars().allMatch(Character::isDigit)
+                    && part.length() < 10) {
+                node = node.get(Integer.parseInt(part));
+                continue;
+            }
             if (node == null || !node.isObject()) {
                 return null;
             }
@@ -115,12 +195,45 @@ public final class PayloadReader {
         return node.isValueNode() ? node.asText() : null;
     }
 
+    /** A text field that must be there and not blank. */
     public static String requireText(JsonNode root, String path) {
         String value = text(root, path);
-        if (value == null || value.isEmpty()) {
+        if (value == null || value.isBlank()) {
+            throw new MalformedPayloadException("missing field " + path + (value == null ? "" : " (blank)"));
+        }
+        return value;
+    }
+
+    /** A commit sha that must be there: 40 or 64 hex characters ({@link EvidenceRules#isSha}). */
+    public static String requireSha(JsonNode root, String path) {
+        String value = sha(root, path);
+        if (value == null) {
             throw new MalformedPayloadException("missing field " + path);
         }
         return value;
+    }
+
+    /** A commit sha, or null when the field is absent or null; anything else must be a sha. */
+    public static String sha(JsonNode root, String path) {
+        JsonNode node = at(root, path);
+        if (node == null) {
+            return null;
+        }
+        String value = node.isValueNode() ? node.asText() : "";
+        if (!EvidenceRules.isSha(value)) {
+            throw new MalformedPayloadException("field " + path + " is not a commit sha (40 or 64 hexadecimal "
+                    + "characters): '" + EvidenceRules.clip(value, 80) + "'");
+        }
+        return value;
+    }
+
+    /** A login as the field gives it, checked ({@link EvidenceRules#loginProblem}): an empty login is nobody. */
+    public static String login(String path, String login) {
+        String problem = EvidenceRules.loginProblem(login);
+        if (problem != null) {
+            throw new MalformedPayloadException("field " + path + " " + problem + ": a login names an account");
+        }
+        return login;
     }
 
     public static JsonNode requireObject(JsonNode root, String path) {
@@ -131,12 +244,17 @@ public final class PayloadReader {
         return node;
     }
 
+    /** A number that must be there, not negative (a pull request's, a build's). */
     public static long requireLong(JsonNode root, String path) {
         JsonNode node = at(root, path);
         if (node == null || !node.canConvertToLong()) {
             throw new MalformedPayloadException("missing number " + path);
         }
-        return node.asLong();
+        long value = node.asLong();
+        if (value < 0) {
+            throw new MalformedPayloadException("field " + path + " is negative: " + value);
+        }
+        return value;
     }
 
     public static boolean bool(JsonNode root, String path) {
@@ -150,18 +268,53 @@ public final class PayloadReader {
     }
 
     /**
-     * An ISO-8601 time (with offset or Z), GitLab's {@code 2021-04-28 21:50:00 +0200} or {@code … UTC}, epoch
-     * seconds, or null when absent or unreadable.
+     * An ISO-8601 time (with offset or Z), GitLab's {@code 2021-04-28 21:50:00 +0200} or {@code … UTC}, or epoch
+     * seconds; null when absent (or null). A value that is there but is no time, or a time outside the years 1970 to
+     * 9999 ({@link EvidenceRules#inRange}), is the sender's error: a {@link MalformedPayloadException} naming the
+     * field.
      */
     public static Instant instant(JsonNode root, String path) {
         JsonNode node = at(root, path);
         if (node == null) {
             return null;
         }
+        Instant time;
         if (node.isNumber()) {
-            return Instant.ofEpochSecond(node.asLong());
+            BigDecimal seconds = node.isDouble() || node.isFloat() ? finite(node, path) : node.decimalValue();
+            if (seconds.signum() < 0 || seconds.compareTo(LATEST_SECOND) > 0) {
+                throw outOfRange(path, node.asText());
+            }
+            time = Instant.ofEpochSecond(seconds.longValue());
+        } else {
+            time = node.isTextual() ? parseTime(node.asText()) : null;
+            if (time == null) {
+                throw new MalformedPayloadException("field " + path + " is not a time: "
+                        + EvidenceRules.clip(node.toString(), 80));
+            }
         }
-        String value = node.asText();
+        if (!EvidenceRules.inRange(time)) {
+            throw outOfRange(path, node.asText());
+        }
+        return time;
+    }
+
+    /** A time in epoch milliseconds, checked like {@link #instant}. */
+    public static Instant epochMillis(String path, long millis) {
+        if (millis < 0 || millis > EvidenceRules.LATEST.toEpochMilli()) {
+            throw outOfRange(path, Long.toString(millis) + " ms");
+        }
+        return Instant.ofEpochMilli(millis);
+    }
+
+    private static BigDecimal finite(JsonNode node, String path) {
+        double value = node.asDouble();
+        if (!Double.isFinite(value)) {
+            throw outOfRange(path, node.asText());
+        }
+        return BigDecimal.valueOf(value);
+    }
+
+    private static Instant parseTime(String value) {
         try {
             if (SPACED_TIME.matcher(value).matches()) {
                 return OffsetDateTime.parse(value.replace(" UTC", " +0000"), SPACED).toInstant();
@@ -174,6 +327,11 @@ public final class PayloadReader {
                 return null;
             }
         }
+    }
+
+    private static MalformedPayloadException outOfRange(String path, String value) {
+        return new MalformedPayloadException("field " + path + " is " + EvidenceRules.clip(value, 80)
+                + ", a time outside the years 1970 to 9999");
     }
 
     /** The first of the times present, or the fallback. */
@@ -199,12 +357,15 @@ public final class PayloadReader {
         return values;
     }
 
-    /** A GitHub-style user object: {@code login} and {@code type}. */
+    /**
+     * A GitHub-style user object: {@code login} and {@code type}; null without the object or without its login. A
+     * login that is there must be one ({@link #login}).
+     */
     public static Actor githubUser(JsonNode root, String path) {
         JsonNode user = at(root, path);
         if (user == null || text(user, "login") == null) {
             return null;
         }
-        return Actor.of(text(user, "login"), text(user, "type"));
+        return Actor.of(login(path + ".login", text(user, "login")), text(user, "type"));
     }
 }

@@ -290,6 +290,245 @@ class BadInputIT {
                         UUID.randomUUID().toString())))));
     }
 
+    /** The body with {@code bytes} put in right after the first {@code marker}. */
+    private static byte[] inject(byte[] body, String marker, byte[] bytes) {
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(marker);
+        assertThat(at).as(marker).isNotNegative();
+        at += marker.length();
+        byte[] out = new byte[body.length + bytes.length];
+        System.arraycopy(body, 0, out, 0, at);
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        System.arraycopy(body, at, out, at + bytes.length, body.length - at);
+        return out;
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return out;
+    }
+
+    /** A GitHub delivery in the form encoding, signed. */
+    private static HttpResponse<String> githubForm(String event, String delivery, byte[] form) throws Exception {
+        return ingest.post("/webhooks/github", Map.of("Content-Type", "application/x-www-form-urlencoded",
+                "X-GitHub-Event", event, "X-GitHub-Delivery", delivery,
+                GitHubSignature.HEADER, GitHubSignature.sign(IngestFixture.GITHUB_SECRET, form)), form);
+    }
+
+    private static ObjectNode with(String resource, String pointer, JsonNode value) {
+        return Payloads.changed(resource, pointer, value);
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Bodies that are not strict UTF-8 JSON: the raw record keeps the body verbatim, so it must be well-formed for
+     * every reader of oversight.raw, and what the evidence says must be what the bytes say (an overlong {@code C0 AF}
+     * is no {@code /}).
+     */
+    @Test
+    void bodiesThatAreNotStrictUtf8() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        String title = "\"title\": \"";
+        refused("an overlong encoding of /", 400, "overlong", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xC0, 0xAF))));
+        refused("an encoded surrogate", 400, "surrogate", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xED, 0xA0, 0x80))));
+        refused("a code point above U+10FFFF", 400, "not UTF-8", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xF4, 0x90, 0x80, 0x80))));
+        refused("a truncated sequence", 400, "not UTF-8", () -> ingest.github("pull_request", id(),
+                inject(body, title, bytes(0xE2, 0x82))));
+        refused("a NUL byte", 400, "NUL", () -> ingest.github("pull_request", id(), inject(body, title, bytes(0))));
+        refused("a UTF-8 byte-order mark", 400, "byte-order mark", () -> ingest.github("pull_request", id(),
+                inject(body, "", bytes(0xEF, 0xBB, 0xBF))));
+        String text = new String(body, StandardCharsets.UTF_8);
+        refused("UTF-16", 400, "NUL", () -> ingest.github("pull_request", id(),
+                text.getBytes(StandardCharsets.UTF_16LE)));
+        refused("UTF-16 with a byte-order mark", 400, "not UTF-8", () -> ingest.github("pull_request", id(),
+                text.getBytes(StandardCharsets.UTF_16)));
+        refused("UTF-32", 400, "NUL", () -> ingest.github("pull_request", id(),
+                text.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))));
+        refused("a lone surrogate escape in a value", 400, "lone surrogate", () -> ingest.github("pull_request", id(),
+                inject(body, title, "\\ud800".getBytes(StandardCharsets.US_ASCII))));
+        refused("a lone low surrogate escape", 400, "lone surrogate", () -> ingest.github("pull_request", id(),
+                inject(body, title, "\\uDC00\\ud83d".getBytes(StandardCharsets.US_ASCII))));
+        refused("a lone surrogate escape in a field name", 400, "lone surrogate", () -> ingest.github("pull_request",
+                id(), inject(body, "{", "\"x\\ud83d\": 1,".getBytes(StandardCharsets.US_ASCII))));
+        String form = "payload=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+        refused("a form payload with an overlong encoding", 400, "overlong", () -> githubForm("pull_request", id(),
+                form.replace("%22title%22%3A+%22", "%22title%22%3A+%22%C0%AF").getBytes(StandardCharsets.US_ASCII)));
+        refused("a form payload with a lone surrogate escape", 400, "lone surrogate", () -> githubForm("pull_request",
+                id(), form.replace("%22title%22%3A+%22", "%22title%22%3A+%22%5Cud800")
+                        .getBytes(StandardCharsets.US_ASCII)));
+        refused("a form with two payloads", 400, "more than one payload", () -> githubForm("pull_request", id(),
+                (form + "&" + form).getBytes(StandardCharsets.US_ASCII)));
+        refused("a batch event with an overlong encoding", 400, "overlong", () -> ingest.events(
+                "application/cloudevents-batch+json", Map.of(), inject(Json.toBytes(Json.mapper().createArrayNode()
+                        .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", id())))),
+                        "\"source\":\"", bytes(0xC0, 0xAF))));
+    }
+
+    /** The evidence takes one value of a field: a body that gives two is ambiguous, and the raw record keeps both. */
+    @Test
+    void duplicateKeys() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        refused("a key twice", 400, "Duplicate field 'action'", () -> ingest.github("pull_request", id(),
+                inject(body, "{", "\"action\": \"closed\",".getBytes(StandardCharsets.US_ASCII))));
+        refused("a nested key twice", 400, "Duplicate field 'login'", () -> ingest.github("pull_request", id(),
+                inject(body, "\"login\": \"baxterthehacker\",",
+                        "\"login\": \"someone-else\",".getBytes(StandardCharsets.US_ASCII))));
+        refused("a key twice in a GitLab hook", 400, "Duplicate field", () -> ingest.gitlab("Merge Request Hook", id(),
+                inject(Payloads.bytes("gitlab/go-gitlab/merge_request.json"), "{",
+                        "\"object_kind\": \"x\",".getBytes(StandardCharsets.US_ASCII))));
+        refused("a key twice in a batch event", 400, "Duplicate field", () -> ingest.events(
+                "application/cloudevents-batch+json", Map.of(), inject(Json.toBytes(Json.mapper().createArrayNode()
+                        .add(Payloads.structured(Payloads.cdevent("v0.5.1/service_deployed.json", id())))),
+                        "[{", "\"type\":\"x\",".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    /** A time no reader can hold is the sender's error: 400 naming the field, never 500. */
+    @Test
+    void timesOutOfRange() throws Exception {
+        for (String number : List.of("1e18", "99999999999999999999", "9223372036854775807", "-9223372036854775807")) {
+            JsonNode value = Json.mapper().readTree(number);
+            refused("check_run.completed_at " + number, 400, "check_run.completed_at", () -> ingest.github(
+                    "check_run", id(), Json.toBytes(with("github/hub4j/check-run.json", "/check_run/completed_at",
+                            value))));
+            refused("pull_request.updated_at " + number, 400, "pull_request.updated_at", () -> ingest.github(
+                    "pull_request", id(), Json.toBytes(with("github/hub4j/pull_request.json",
+                            "/pull_request/updated_at", value))));
+            refused("repository.pushed_at " + number, 400, "repository.pushed_at", () -> ingest.github("push", id(),
+                    Json.toBytes(with("github/hub4j/push.json", "/repository/pushed_at", value))));
+            refused("pull_request.merged_at " + number, 400, "pull_request.merged_at", () -> {
+                ObjectNode merged = with("github/hub4j/pull_request.json", "/pull_request/merged_at", value);
+                merged.put("action", "closed");
+                ((ObjectNode) merged.get("pull_request")).put("merged", true);
+                return ingest.github("pull_request", id(), Json.toBytes(merged));
+            });
+        }
+        refused("a year policy-stream cannot read", 400, "pull_request.updated_at", () -> ingest.github("pull_request",
+                id(), Json.toBytes(with("github/hub4j/pull_request.json", "/pull_request/updated_at",
+                        Json.mapper().getNodeFactory().textNode("+1000000000-01-01T00:00:00Z")))));
+        refused("a time before 1970", 400, "review.submitted_at", () -> ingest.github("pull_request_review", id(),
+                Json.toBytes(with("github/hub4j/pull_request_review.json", "/review/submitted_at",
+                        Json.mapper().getNodeFactory().textNode("1969-07-20T20:17:40Z")))));
+        refused("a time that is not one", 400, "created_at", () -> ingest.github("deployment", id(),
+                Json.toBytes(with("github/hub4j/deployment.json", "/deployment/created_at",
+                        Json.mapper().getNodeFactory().textNode("yesterday")))));
+        refused("a Jenkins build time past year 9999", 400, "build.timestamp", () -> ingest.jenkins(Json.toBytes(
+                with("jenkins/notification-plugin-example.json", "/build/timestamp",
+                        Json.mapper().getNodeFactory().numberNode(999_999_999_999_999_999L)))));
+        refused("a CDEvents time past year 9999", 400, "context.timestamp", () -> {
+            ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id());
+            ((ObjectNode) cdevent.get("context")).put("timestamp", "+10000-01-01T00:00:00Z");
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent)));
+        });
+    }
+
+    /**
+     * The identities and commits the rules rely on: an empty login is nobody, and must not count as an approver
+     * other than the author; a commit is named by its full sha.
+     */
+    @Test
+    void identitiesAndCommitsTheRulesRelyOn() throws Exception {
+        JsonNode empty = Json.mapper().getNodeFactory().textNode("");
+        JsonNode blank = Json.mapper().getNodeFactory().textNode("  ");
+        JsonNode shortSha = Json.mapper().getNodeFactory().textNode("ec26c3e57ca3a959ca5aad62de7213c562f8c82");
+        refused("an approval by login ''", 400, "review.user.login", () -> ingest.github("pull_request_review", id(),
+                Json.toBytes(with("github/hub4j/pull_request_review.json", "/review/user/login", empty))));
+        refused("an approval by login '  '", 400, "review.user.login", () -> ingest.github("pull_request_review",
+                id(), Json.toBytes(with("github/hub4j/pull_request_review.json", "/review/user/login", blank))));
+        refused("a pull request by login ''", 400, "pull_request.user.login", () -> ingest.github("pull_request",
+                id(), Json.toBytes(with("github/hub4j/pull_request.json", "/pull_request/user/login", empty))));
+        refused("a review of a pull request by login ''", 400, "pull_request.user.login", () -> ingest.github(
+                "pull_request_review", id(), Json.toBytes(with("github/hub4j/pull_request_review.json",
+                        "/pull_request/user/login", empty))));
+        refused("a sender with login ''", 400, "sender.login", () -> ingest.github("pull_request", id(),
+                Json.toBytes(with("github/hub4j/pull_request.json", "/sender/login", empty))));
+        refused("a check run on commit ''", 400, "check_run.head_sha", () -> ingest.github("check_run", id(),
+                Json.toBytes(with("github/hub4j/check-run.json", "/check_run/head_sha", empty))));
+        refused("a check run on a 39-character sha", 400, "check_run.head_sha", () -> ingest.github("check_run", id(),
+                Json.toBytes(with("github/hub4j/check-run.json", "/check_run/head_sha", shortSha))));
+        refused("a review on a sha that is not hex", 400, "review.commit_id", () -> ingest.github(
+                "pull_request_review", id(), Json.toBytes(with("github/hub4j/pull_request_review.json",
+                        "/review/commit_id", Json.mapper().getNodeFactory().textNode("z".repeat(40))))));
+        refused("a push to ''", 400, "after", () -> ingest.github("push", id(),
+                Json.toBytes(with("github/hub4j/push.json", "/after", empty))));
+        refused("a GitLab approval by username ''", 400, "user.username", () -> {
+            ObjectNode approval = with("gitlab/go-gitlab/merge_request.json", "/user/username", empty);
+            ((ObjectNode) approval.get("object_attributes")).put("action", "approved");
+            return ingest.gitlab("Merge Request Hook", id(), Json.toBytes(approval));
+        });
+        refused("a GitLab pipeline of commit ''", 400, "field sha is not a commit sha", () -> ingest.gitlab(
+                "Pipeline Hook", id(), Json.toBytes(with("gitlab/go-gitlab/pipeline.json", "/object_attributes/sha",
+                        empty))));
+        refused("a Jenkins build of commit ''", 400, "build.scm.commit", () -> ingest.jenkins(Json.toBytes(
+                with("jenkins/notification-plugin-example.json", "/build/scm/commit", empty))));
+        refused("a CDEvents approval by reviewer ''", 400, "customData.reviewer", () -> {
+            ObjectNode cdevent = Payloads.cdevent("v0.5.1/change_reviewed.json", id());
+            cdevent.set("customData", Json.mapper().createObjectNode().put("reviewer", "").put("state", "approved")
+                    .put("repository", "github:acme/pay"));
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent)));
+        });
+        refused("a CDEvents deploy of a short sha", 400, "customData.sha", () -> {
+            ObjectNode cdevent = Payloads.cdevent("v0.5.1/service_deployed.json", id());
+            cdevent.set("customData", Json.mapper().createObjectNode().put("sha", "ec26c3e"));
+            return ingest.events("application/cloudevents+json", Map.of(), Json.toBytes(Payloads.structured(cdevent)));
+        });
+    }
+
+    /**
+     * What ingest writes, policy-stream must be able to read: a record that the event-model's definition refuses is
+     * not written, and the answer names the record and its field.
+     */
+    @Test
+    void recordsTheReadersCouldNotUse() throws Exception {
+        refused("a repository name with a control character", 400, "repository holds a control character", () ->
+                ingest.github("status", id(), Json.toBytes(with("github/hub4j/status.json", "/repository/full_name",
+                        Json.mapper().getNodeFactory().textNode("acme/pay\u001fments")))));
+        refused("a run attempt of 0", 400, "the ci record read from it would not be valid: attempt is 0", () ->
+                ingest.github("workflow_run", id(), Json.toBytes(with("github/hub4j/workflow_run.json",
+                        "/workflow_run/run_attempt", Json.mapper().getNodeFactory().numberNode(0)))));
+        refused("a label without a name", 400, "labels[0] is blank", () -> {
+            ObjectNode labeled = Payloads.object("github/hub4j/pull_request_labeled.json");
+            ((ObjectNode) labeled.at("/pull_request/labels/0")).put("name", " ");
+            return ingest.github("pull_request", id(), Json.toBytes(labeled));
+        });
+        refused("a batch with an event naming a service with a control character", 400, "event 2 of the batch: "
+                + "the deploy record read from it would not be valid: service holds a control character", () -> {
+                    ObjectNode blankService = Payloads.cdevent("v0.5.1/service_deployed.json", id());
+                    ((ObjectNode) blankService.get("subject")).put("id", "pay\u0007ments");
+                    return ingest.events("application/cloudevents-batch+json", Map.of(), Json.toBytes(
+                            Json.mapper().createArrayNode().add(Payloads.structured(
+                                    Payloads.cdevent("v0.5.1/pipelinerun_finished.json", id())))
+                                    .add(Payloads.structured(blankService))));
+                });
+    }
+
+    /** What the checks above must not refuse: surrogate pairs, upper-case escapes, SHA-256 commits. */
+    @Test
+    void wellFormedBodiesAreStillAccepted() throws Exception {
+        byte[] body = Payloads.bytes("github/hub4j/pull_request.json");
+        String delivery = id();
+        HttpResponse<String> response = ingest.github("pull_request", delivery, inject(body, "\"title\": \"",
+                "\\uD83D\\ude80 \u00e9 \u2713 ".getBytes(StandardCharsets.UTF_8)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        ACCEPTED.add(delivery);
+        String sha256 = "ec26c3e57ca3a959ca5aad62de7213c562f8c821ec26c3e57ca3a959ca5aad62";
+        String run = id();
+        response = ingest.github("check_run", run, Json.toBytes(with("github/hub4j/check-run.json",
+                "/check_run/head_sha", Json.mapper().getNodeFactory().textNode(sha256))));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        ACCEPTED.add(run);
+        assertThat(ingest.awaitDelivery(Topics.CI, run)).singleElement()
+                .satisfies(r -> assertThat(((dev.oversight.events.CiResult) r.value()).sha()).isEqualTo(sha256));
+    }
+
     @Test
     void everyRejectionIsCountedByItsCause() throws Exception {
         refused("unsigned", 401, "missing header", () -> ingest.post("/webhooks/github",

@@ -1,6 +1,7 @@
 package dev.oversight.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.events.json.Json;
 import java.io.IOException;
@@ -36,6 +37,30 @@ public final class Payloads {
     /** A copy that a test may change. */
     public static ObjectNode object(String resource) {
         return (ObjectNode) json(resource);
+    }
+
+    /**
+     * A copy of a payload with one field changed, at a JSON pointer ({@code /review/user/login}): set to the value, or
+     * removed when the value is null.
+     */
+    public static ObjectNode changed(String resource, String pointer, JsonNode value) {
+        ObjectNode body = object(resource);
+        int slash = pointer.lastIndexOf('/');
+        JsonNode parent = body.at(pointer.substring(0, slash));
+        String name = pointer.substring(slash + 1);
+        if (parent instanceof ArrayNode array) {
+            array.set(Integer.parseInt(name), value);
+        } else if (value == null) {
+            ((ObjectNode) parent).remove(name);
+        } else {
+            ((ObjectNode) parent).set(name, value);
+        }
+        return body;
+    }
+
+    /** {@link #changed(String, String, JsonNode)} with a string (null removes the field). */
+    public static ObjectNode changed(String resource, String pointer, String value) {
+        return changed(resource, pointer, value == null ? null : Json.mapper().getNodeFactory().textNode(value));
     }
 
     /** The examples of one GitHub event from @octokit/webhooks-examples (github/octokit/EVENT.json). */

@@ -3,8 +3,11 @@ package dev.oversight.ingest.cloudevents;
 import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
+import static dev.oversight.ingest.PayloadReader.freeText;
+import static dev.oversight.ingest.PayloadReader.login;
 import static dev.oversight.ingest.PayloadReader.requireObject;
 import static dev.oversight.ingest.PayloadReader.requireText;
+import static dev.oversight.ingest.PayloadReader.sha;
 import static dev.oversight.ingest.PayloadReader.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,6 +64,8 @@ public final class CdEventsNormalizer {
     private final JsonNode content;
     private final JsonNode customData;
     private final Instant occurredAt;
+    /** {@code customData.sha}: the commit, where the producer names it. */
+    private final String sha;
     private String repository;
 
     private CdEventsNormalizer(CloudEvent event, JsonNode context, JsonNode subject, Instant receivedAt) {
@@ -71,7 +76,8 @@ public final class CdEventsNormalizer {
         this.content = c != null && c.isObject() ? c : Json.mapper().createObjectNode();
         JsonNode custom = at(event.data(), "customData");
         this.customData = custom != null && custom.isObject() ? custom : Json.mapper().createObjectNode();
-        this.occurredAt = firstInstant(context, receivedAt, "timestamp");
+        this.occurredAt = firstInstant(event.data(), receivedAt, "context.timestamp");
+        this.sha = sha(event.data(), "customData.sha");
     }
 
     /** The metric tag of a CloudEvents type: {@code change.merged} and the like, or {@code other}. */
@@ -156,10 +162,9 @@ public final class CdEventsNormalizer {
         String subjectId = requireText(subject, "id");
         String changeId = repository + "#" + subjectId;
         long number = subjectId.matches("\\d{1,18}") ? Long.parseLong(subjectId) : 0;
-        Actor author = actor(text(customData, "author"));
-        String sha = text(customData, "sha");
+        Actor author = actor("customData.author");
         if (name.equals("change.reviewed")) {
-            Actor reviewer = actor(text(customData, "reviewer"));
+            Actor reviewer = actor("customData.reviewer");
             String state = text(customData, "state");
             ReviewState reviewState = state == null ? ReviewState.COMMENTED : switch (state.toLowerCase(Locale.ROOT)) {
                 case "approved" -> ReviewState.APPROVED;
@@ -183,7 +188,7 @@ public final class CdEventsNormalizer {
         };
         boolean merged = action == ChangeAction.MERGED;
         return new ChangeEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt, action, changeId,
-                number, text(content, "description"), text(content, "url"), author,
+                number, freeText(content, "description"), text(content, "url"), author,
                 action == ChangeAction.OPENED ? author : null, merged ? null : sha, null, null, null,
                 merged ? sha : null, null, List.of());
     }
@@ -217,7 +222,7 @@ public final class CdEventsNormalizer {
                 : status == CiStatus.COMPLETED ? outcome(text(content, "outcome")) : null;
         String runId = requireText(subject, "id");
         return new CiResult(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt,
-                text(customData, "sha"), testOrPipelineName != null ? testOrPipelineName : runId, system, runId, 1,
+                sha, testOrPipelineName != null ? testOrPipelineName : runId, system, runId, 1,
                 status, conclusion, null, firstNonEmpty(text(content, "uri"), text(content, "url")));
     }
 
@@ -242,7 +247,7 @@ public final class CdEventsNormalizer {
     private ArtifactEvent artifact() {
         String change = text(content, "change.id");
         return new ArtifactEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt,
-                requireText(subject, "id"), text(customData, "sha"), change == null ? null : repository + "#" + change);
+                requireText(subject, "id"), sha, change == null ? null : repository + "#" + change);
     }
 
     /** A service deployed, upgraded or rolled back: the artifact it runs now, its commit where the producer says. */
@@ -250,11 +255,13 @@ public final class CdEventsNormalizer {
         DeployState state = name.equals("service.rolledback") ? DeployState.ROLLED_BACK : DeployState.SUCCEEDED;
         return new DeployEvent(Evidence.SCHEMA, Source.CDEVENTS, repository, event.id(), occurredAt,
                 repository + "/deployments/" + event.id(), requireText(content, "environment.id"),
-                requireText(subject, "id"), text(customData, "sha"), null, text(content, "artifactId"), state, null,
+                requireText(subject, "id"), sha, null, text(content, "artifactId"), state, null,
                 null, text(customData, "url"), List.of(), null);
     }
 
-    private static Actor actor(String login) {
-        return login == null || login.isBlank() ? null : Actor.of(login, null);
+    /** The account a {@code customData} field names, or null without one; one that is there must be a login. */
+    private Actor actor(String path) {
+        String login = text(event.data(), path);
+        return login == null ? null : Actor.of(login(path, login), null);
     }
 }

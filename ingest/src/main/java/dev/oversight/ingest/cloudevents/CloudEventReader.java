@@ -5,7 +5,6 @@ import static dev.oversight.ingest.PayloadReader.text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.oversight.events.json.Json;
 import dev.oversight.ingest.MalformedPayloadException;
 import dev.oversight.ingest.PayloadReader;
 import dev.oversight.ingest.http.Rejection;
@@ -69,11 +68,13 @@ public final class CloudEventReader {
         }
         JsonNode data = event.get("data");
         if (data == null && text(event, "data_base64") != null) {
+            byte[] decoded;
             try {
-                data = PayloadReader.parse(Base64.getDecoder().decode(text(event, "data_base64")));
+                decoded = Base64.getDecoder().decode(text(event, "data_base64"));
             } catch (IllegalArgumentException e) {
                 throw new MalformedPayloadException("data_base64 is not base64");
             }
+            data = PayloadReader.parse(decoded, "data_base64");
         }
         if (data == null || data.isNull()) {
             throw new MalformedPayloadException("the CloudEvent has no data");
@@ -88,7 +89,7 @@ public final class CloudEventReader {
      */
     private static List<CloudEvent> batch(byte[] body) {
         List<CloudEvent> events = new ArrayList<>();
-        try (JsonParser parser = Json.mapper().createParser(body)) {
+        try (JsonParser parser = PayloadReader.parser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new MalformedPayloadException("a CloudEvents batch must be a JSON array of events");
             }
@@ -98,7 +99,7 @@ public final class CloudEventReader {
                     throw new MalformedPayloadException("the batch is truncated after " + events.size() + " events");
                 }
                 long start = parser.currentTokenLocation().getByteOffset();
-                JsonNode event = Json.mapper().readTree(parser);
+                JsonNode event = PayloadReader.readTree(parser);
                 long end = parser.currentLocation().getByteOffset();
                 try {
                     events.add(structured(event, Arrays.copyOfRange(body, (int) start, (int) end)));
@@ -118,7 +119,7 @@ public final class CloudEventReader {
     }
 
     /** Names the event of a batch a problem is in. */
-    static String inBatch(int index, String problem) {
+    public static String inBatch(int index, String problem) {
         return "event " + (index + 1) + " of the batch: " + problem + " (nothing of the batch was written)";
     }
 

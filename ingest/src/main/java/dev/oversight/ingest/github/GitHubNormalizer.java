@@ -4,13 +4,17 @@ import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
+import static dev.oversight.ingest.PayloadReader.freeText;
 import static dev.oversight.ingest.PayloadReader.githubUser;
 import static dev.oversight.ingest.PayloadReader.instant;
 import static dev.oversight.ingest.PayloadReader.integer;
+import static dev.oversight.ingest.PayloadReader.login;
 import static dev.oversight.ingest.PayloadReader.pushedCommits;
 import static dev.oversight.ingest.PayloadReader.requireLong;
 import static dev.oversight.ingest.PayloadReader.requireObject;
+import static dev.oversight.ingest.PayloadReader.requireSha;
 import static dev.oversight.ingest.PayloadReader.requireText;
+import static dev.oversight.ingest.PayloadReader.sha;
 import static dev.oversight.ingest.PayloadReader.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +35,7 @@ import dev.oversight.events.Source;
 import dev.oversight.events.json.Json;
 import dev.oversight.ingest.MalformedPayloadException;
 import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.PayloadReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -129,17 +134,18 @@ public final class GitHubNormalizer {
             });
         }
         Instant when = kind == ChangeAction.MERGED
-                ? firstInstant(pr, receivedAt, "merged_at", "closed_at", "updated_at")
-                : firstInstant(pr, receivedAt, "updated_at", "created_at");
+                ? firstInstant(body, receivedAt, "pull_request.merged_at", "pull_request.closed_at",
+                        "pull_request.updated_at")
+                : firstInstant(body, receivedAt, "pull_request.updated_at", "pull_request.created_at");
         out.add(new ChangeEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when, kind,
-                changeId(number), number, text(pr, "title"), text(pr, "html_url"),
-                requireUser(pr, "user"), githubUser(body, "sender"),
-                requireText(pr, "head.sha"), kind == ChangeAction.UPDATED ? text(body, "before") : null,
+                changeId(number), number, freeText(pr, "title"), text(pr, "html_url"),
+                requireUser(body, "pull_request.user"), githubUser(body, "sender"),
+                requireSha(pr, "head.sha"), kind == ChangeAction.UPDATED ? sha(body, "before") : null,
                 text(pr, "head.ref"), text(pr, "base.ref"),
                 // merge_commit_sha is filled on unmerged pull requests too (GitHub's test merge): only a merged
                 // pull request's is the commit it landed as.
-                merged ? text(pr, "merge_commit_sha") : null,
-                merged ? githubUser(pr, "merged_by") : null,
+                merged ? sha(body, "pull_request.merge_commit_sha") : null,
+                merged ? githubUser(body, "pull_request.merged_by") : null,
                 labels));
         return null;
     }
@@ -161,14 +167,15 @@ public final class GitHubNormalizer {
                 case "dismissed" -> ReviewState.DISMISSED;
                 default -> throw new MalformedPayloadException("unknown review.state " + given);
             };
-            when = firstInstant(review, receivedAt, "submitted_at");
+            when = firstInstant(body, receivedAt, "review.submitted_at");
         } else {
             return "pull_request_review action " + action + " is not used by Oversight";
         }
         long number = requireLong(pr, "number");
         out.add(new ReviewEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when,
-                changeId(number), number, requireText(review, "id"), requireUser(review, "user"), state,
-                text(review, "commit_id"), githubUser(pr, "user"), text(review, "html_url"), merged(pr)));
+                changeId(number), number, requireText(review, "id"), requireUser(body, "review.user"), state,
+                sha(body, "review.commit_id"), githubUser(body, "pull_request.user"), text(review, "html_url"),
+                merged(pr)));
         return null;
     }
 
@@ -179,8 +186,8 @@ public final class GitHubNormalizer {
      * only when the payload has neither: a redelivery or a replay must not move a dismissal after the merge.
      */
     private Instant dismissedAt(JsonNode review, JsonNode pr) {
-        Instant updated = instant(pr, "updated_at");
-        Instant submitted = instant(review, "submitted_at");
+        Instant updated = instant(body, "pull_request.updated_at");
+        Instant submitted = instant(body, "review.submitted_at");
         if (updated == null || submitted == null) {
             return updated != null ? updated : submitted != null ? submitted : receivedAt;
         }
@@ -208,17 +215,17 @@ public final class GitHubNormalizer {
         if (!ref.startsWith("refs/heads/")) {
             return "push to " + ref + " (not a branch) is not used by Oversight";
         }
-        List<PushEvent.PushedCommit> commits = pushedCommits(at(body, "commits"),
+        List<PushEvent.PushedCommit> commits = pushedCommits(body, "commits",
                 c -> firstNonEmpty(text(c, "author.username"), text(c, "author.name")), c -> text(c, "message"));
         // pusher carries only name and email; the sender is the account that pushed.
         Actor pusher = githubUser(body, "sender");
         if (pusher == null && text(body, "pusher.name") != null) {
-            pusher = Actor.of(text(body, "pusher.name"), null);
+            pusher = Actor.of(login("pusher.name", text(body, "pusher.name")), null);
         }
-        String after = requireText(body, "after");
+        String after = requireSha(body, "after");
         out.add(new PushEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId,
                 firstInstant(body, receivedAt, "repository.pushed_at", "head_commit.timestamp"),
-                ref.substring("refs/heads/".length()), requireText(body, "before"), after,
+                ref.substring("refs/heads/".length()), requireSha(body, "before"), after,
                 bool(body, "forced"), bool(body, "created"), bool(body, "deleted") || NO_COMMIT.equals(after),
                 pusher, commits));
         return null;
@@ -230,16 +237,15 @@ public final class GitHubNormalizer {
         }
         JsonNode run = requireObject(body, "check_run");
         out.add(ci(run, requireText(run, "name"), CiSystem.CHECK_RUN, requireText(run, "id"), 1,
-                text(run, "head_sha"), text(run, "check_suite.head_branch"), text(run, "html_url"),
-                "completed_at", "started_at"));
+                text(run, "check_suite.head_branch"), text(run, "html_url"), "completed_at", "started_at"));
         return null;
     }
 
     private String checkSuite(List<Evidence> out) {
         JsonNode suite = requireObject(body, "check_suite");
         String name = text(suite, "app.name") != null ? text(suite, "app.name") : "check suite";
-        out.add(ci(suite, name, CiSystem.CHECK_SUITE, requireText(suite, "id"), 1, text(suite, "head_sha"),
-                text(suite, "head_branch"), null, "updated_at", "created_at"));
+        out.add(ci(suite, name, CiSystem.CHECK_SUITE, requireText(suite, "id"), 1, text(suite, "head_branch"), null,
+                "updated_at", "created_at"));
         return null;
     }
 
@@ -251,23 +257,26 @@ public final class GitHubNormalizer {
             throw new MalformedPayloadException("missing field workflow_run.name");
         }
         out.add(ci(run, name, CiSystem.WORKFLOW_RUN, requireText(run, "id"),
-                integer(run, "run_attempt", 1), text(run, "head_sha"), text(run, "head_branch"),
-                text(run, "html_url"), "updated_at", "run_started_at", "created_at"));
+                integer(run, "run_attempt", 1), text(run, "head_branch"), text(run, "html_url"), "updated_at",
+                "run_started_at", "created_at"));
         return null;
     }
 
     private String workflowJob(List<Evidence> out) {
         JsonNode job = requireObject(body, "workflow_job");
         out.add(ci(job, requireText(job, "name"), CiSystem.WORKFLOW_JOB, requireText(job, "id"),
-                integer(job, "run_attempt", 1), text(job, "head_sha"), text(job, "head_branch"),
-                text(job, "html_url"), "completed_at", "started_at", "created_at"));
+                integer(job, "run_attempt", 1), text(job, "head_branch"), text(job, "html_url"), "completed_at",
+                "started_at", "created_at"));
         return null;
     }
 
-    private CiResult ci(JsonNode node, String name, CiSystem system, String runId, int attempt, String sha,
-                        String branch, String url, String... timeFields) {
-        if (sha == null) {
-            throw new MalformedPayloadException("missing field " + event + ".head_sha");
+    /** A result of the event's object ({@code check_run}, …): its {@code head_sha}, status and time fields. */
+    private CiResult ci(JsonNode node, String name, CiSystem system, String runId, int attempt, String branch,
+                        String url, String... timeFields) {
+        String sha = requireSha(body, event + ".head_sha");
+        String[] paths = new String[timeFields.length];
+        for (int i = 0; i < timeFields.length; i++) {
+            paths[i] = event + "." + timeFields[i];
         }
         String status = text(node, "status");
         CiStatus ciStatus = status == null ? CiStatus.COMPLETED : switch (status) {
@@ -277,7 +286,7 @@ public final class GitHubNormalizer {
         };
         CiConclusion conclusion = ciStatus == CiStatus.COMPLETED ? conclusion(text(node, "conclusion")) : null;
         return new CiResult(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId,
-                firstInstant(node, receivedAt, timeFields), sha, name, system, runId, attempt, ciStatus, conclusion,
+                firstInstant(body, receivedAt, paths), sha, name, system, runId, attempt, ciStatus, conclusion,
                 branch, url);
     }
 
@@ -308,7 +317,7 @@ public final class GitHubNormalizer {
             default -> CiConclusion.ERROR;
         };
         out.add(new CiResult(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId,
-                firstInstant(body, receivedAt, "updated_at", "created_at"), requireText(body, "sha"),
+                firstInstant(body, receivedAt, "updated_at", "created_at"), requireSha(body, "sha"),
                 requireText(body, "context"), CiSystem.STATUS, requireText(body, "id"), 1, status, conclusion,
                 null, text(body, "target_url")));
         return null;
@@ -317,7 +326,7 @@ public final class GitHubNormalizer {
     private String deployment(List<Evidence> out) {
         JsonNode deployment = requireObject(body, "deployment");
         out.add(deploy(deployment, DeployState.REQUESTED,
-                firstInstant(deployment, receivedAt, "created_at"), text(deployment, "url")));
+                firstInstant(body, receivedAt, "deployment.created_at"), text(deployment, "url")));
         return null;
     }
 
@@ -333,7 +342,8 @@ public final class GitHubNormalizer {
         };
         String url = text(status, "environment_url") != null ? text(status, "environment_url")
                 : text(status, "log_url") != null ? text(status, "log_url") : text(status, "target_url");
-        out.add(deploy(deployment, deployState, firstInstant(status, receivedAt, "created_at", "updated_at"), url));
+        out.add(deploy(deployment, deployState,
+                firstInstant(body, receivedAt, "deployment_status.created_at", "deployment_status.updated_at"), url));
         return null;
     }
 
@@ -353,20 +363,26 @@ public final class GitHubNormalizer {
                 ? text(body, "deployment_status.environment") : requireText(deployment, "environment");
         return new DeployEvent(Evidence.SCHEMA, Source.GITHUB, repository, deliveryId, when,
                 repository + "/deployments/" + id, environment, text(payload, "service"),
-                requireText(deployment, "sha"), text(deployment, "ref"), null, state,
-                githubUser(deployment, "creator"), text(deployment, "description"), url, flags,
+                requireSha(body, "deployment.sha"), text(deployment, "ref"), null, state,
+                githubUser(body, "deployment.creator"), freeText(deployment, "description"), url, flags,
                 text(payload, "rollback_of"));
     }
 
-    /** A deployment's payload: an object, or a string holding one (both occur). */
+    /**
+     * A deployment's payload: an object, or a string holding one (both occur). A string that is not JSON is no
+     * payload; one that is JSON is held to the body's rules (a key given twice is refused: which value would the
+     * flags be read from?).
+     */
     private static JsonNode payload(JsonNode deployment) {
         JsonNode payload = at(deployment, "payload");
         if (payload != null && payload.isTextual() && !payload.asText().isBlank()) {
+            byte[] json = payload.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             try {
-                payload = Json.mapper().readTree(payload.asText());
-            } catch (java.io.IOException e) {
-                payload = null;
+                Json.mapper().readTree(json);
+            } catch (java.io.IOException | RuntimeException notJson) {
+                return Json.mapper().createObjectNode();
             }
+            payload = PayloadReader.parse(json, "deployment.payload");
         }
         return payload != null && payload.isObject() ? payload : Json.mapper().createObjectNode();
     }
@@ -375,8 +391,8 @@ public final class GitHubNormalizer {
         return repository + "#" + number;
     }
 
-    private static Actor requireUser(JsonNode node, String path) {
-        Actor actor = githubUser(node, path);
+    private static Actor requireUser(JsonNode body, String path) {
+        Actor actor = githubUser(body, path);
         if (actor == null) {
             throw new MalformedPayloadException("missing field " + path + ".login");
         }

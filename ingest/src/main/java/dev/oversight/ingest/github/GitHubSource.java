@@ -2,6 +2,7 @@ package dev.oversight.ingest.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Source;
+import dev.oversight.ingest.JsonText;
 import dev.oversight.ingest.MalformedPayloadException;
 import dev.oversight.ingest.PayloadReader;
 import dev.oversight.ingest.http.Delivery;
@@ -9,8 +10,7 @@ import dev.oversight.ingest.http.Intake;
 import dev.oversight.ingest.http.Rejection;
 import dev.oversight.ingest.http.WebhookSource;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -80,24 +80,72 @@ public final class GitHubSource implements WebhookSource {
         if (delivery == null || delivery.isBlank()) {
             throw Rejection.missingHeader("X-GitHub-Delivery");
         }
-        JsonNode json = PayloadReader.parse(mediaType.equals(FORM) ? formPayload(body) : body);
+        JsonNode json = mediaType.equals(FORM) ? PayloadReader.parse(formPayload(body), "the form's payload")
+                : PayloadReader.parse(body);
         return Intake.of(eventTag(request), Delivery.of(Source.GITHUB, event, delivery, body,
                 GitHubNormalizer.normalize(event, delivery, json, receivedAt)));
     }
 
-    /** The JSON in the {@code payload} field of a form-encoded delivery. */
-    private static byte[] formPayload(byte[] body) {
-        String form = new String(body, StandardCharsets.UTF_8);
-        for (String pair : form.split("&")) {
-            if (pair.startsWith("payload=")) {
-                try {
-                    return URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8)
-                            .getBytes(StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new MalformedPayloadException("form body is not URL-encoded: " + e.getMessage());
+    /**
+     * The JSON in the {@code payload} field of a form-encoded delivery, as bytes: percent-escapes are decoded to the
+     * bytes they stand for (the caller then checks them as it checks any body), never replaced by U+FFFD as a
+     * lenient decoder would. The form itself must be UTF-8, and carry exactly one payload.
+     */
+    static byte[] formPayload(byte[] body) {
+        JsonText.requireUtf8(body, "form body");
+        byte[] payload = null;
+        int start = 0;
+        while (start <= body.length) {
+            int end = start;
+            while (end < body.length && body[end] != '&') {
+                end++;
+            }
+            if (startsWith(body, start, end, "payload=")) {
+                if (payload != null) {
+                    throw new MalformedPayloadException("form body has more than one payload field");
                 }
+                payload = percentDecoded(body, start + "payload=".length(), end);
+            }
+            start = end + 1;
+        }
+        if (payload == null) {
+            throw new MalformedPayloadException("form body has no payload field");
+        }
+        return payload;
+    }
+
+    private static boolean startsWith(byte[] body, int from, int to, String prefix) {
+        if (to - from < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (body[from + i] != prefix.charAt(i)) {
+                return false;
             }
         }
-        throw new MalformedPayloadException("form body has no payload field");
+        return true;
+    }
+
+    /** application/x-www-form-urlencoded: {@code +} is a space, {@code %XX} the byte XX. */
+    private static byte[] percentDecoded(byte[] body, int from, int to) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            byte b = body[i];
+            if (b == '+') {
+                out.write(' ');
+            } else if (b == '%') {
+                int high = i + 2 < to ? Character.digit(body[i + 1], 16) : -1;
+                int low = i + 2 < to ? Character.digit(body[i + 2], 16) : -1;
+                if (high < 0 || low < 0) {
+                    throw new MalformedPayloadException("form body is not URL-encoded: a % not followed by two hex "
+                            + "digits at byte " + i);
+                }
+                out.write(high << 4 | low);
+                i += 2;
+            } else {
+                out.write(b);
+            }
+        }
+        return out.toByteArray();
     }
 }

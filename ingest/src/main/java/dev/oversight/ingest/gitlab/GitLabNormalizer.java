@@ -4,11 +4,15 @@ import static dev.oversight.ingest.PayloadReader.at;
 import static dev.oversight.ingest.PayloadReader.bool;
 import static dev.oversight.ingest.PayloadReader.firstInstant;
 import static dev.oversight.ingest.PayloadReader.firstNonEmpty;
+import static dev.oversight.ingest.PayloadReader.freeText;
 import static dev.oversight.ingest.PayloadReader.integer;
+import static dev.oversight.ingest.PayloadReader.login;
 import static dev.oversight.ingest.PayloadReader.pushedCommits;
 import static dev.oversight.ingest.PayloadReader.requireLong;
 import static dev.oversight.ingest.PayloadReader.requireObject;
+import static dev.oversight.ingest.PayloadReader.requireSha;
 import static dev.oversight.ingest.PayloadReader.requireText;
+import static dev.oversight.ingest.PayloadReader.sha;
 import static dev.oversight.ingest.PayloadReader.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -135,7 +139,7 @@ public final class GitLabNormalizer {
         String action = text(mr, "action");
         long iid = requireLong(mr, "iid");
         String changeId = repository + "!" + iid;
-        Actor user = user(at(body, "user"));
+        Actor user = user(body, "user");
         // The payload names the author only by id (author_id); the hook's user is the author when the ids agree,
         // which they always do on "open". Otherwise the author is left unknown: policy-stream keeps the one an
         // earlier event named.
@@ -154,8 +158,9 @@ public final class GitLabNormalizer {
             }
             out.add(new ReviewEvent(Evidence.SCHEMA, Source.GITLAB, repository, deliveryId,
                     // The hook carries no time of the approval; the merge request's last update is the closest.
-                    firstInstant(mr, receivedAt, "updated_at"), changeId, iid,
-                    changeId + "/approvals/" + user.login(), user, review, text(mr, "last_commit.id"), author,
+                    firstInstant(body, receivedAt, "object_attributes.updated_at"), changeId, iid,
+                    changeId + "/approvals/" + user.login(), user, review,
+                    sha(body, "object_attributes.last_commit.id"), author,
                     text(mr, "url"), merged(mr)));
             return null;
         }
@@ -163,27 +168,27 @@ public final class GitLabNormalizer {
         switch (action == null ? "" : action) {
             case "open" -> kind = ChangeAction.OPENED;
             case "reopen" -> kind = ChangeAction.REOPENED;
-            case "update" -> kind = text(mr, "oldrev") != null ? ChangeAction.UPDATED : ChangeAction.EDITED;
+            case "update" -> kind = sha(body, "object_attributes.oldrev") != null ? ChangeAction.UPDATED
+                    : ChangeAction.EDITED;
             case "merge" -> kind = ChangeAction.MERGED;
             case "close" -> kind = ChangeAction.CLOSED;
             default -> {
                 return "merge request action " + action + " is not used by Oversight";
             }
         }
-        String head = text(mr, "last_commit.id");
-        if (head == null) {
-            throw new MalformedPayloadException("missing field object_attributes.last_commit.id");
-        }
+        String head = requireSha(body, "object_attributes.last_commit.id");
         String mergeSha = null;
         if (kind == ChangeAction.MERGED) {
             // The commit the target branch got: the merge commit; with fast-forward merges the squashed commit, or
             // the (rebased) head itself.
-            mergeSha = text(mr, "merge_commit_sha") != null ? text(mr, "merge_commit_sha")
-                    : text(mr, "squash_commit_sha") != null ? text(mr, "squash_commit_sha") : head;
+            String merge = sha(body, "object_attributes.merge_commit_sha");
+            String squash = sha(body, "object_attributes.squash_commit_sha");
+            mergeSha = merge != null ? merge : squash != null ? squash : head;
         }
         out.add(new ChangeEvent(Evidence.SCHEMA, Source.GITLAB, repository, deliveryId,
-                firstInstant(mr, receivedAt, "updated_at", "created_at"), kind, changeId, iid, text(mr, "title"),
-                text(mr, "url"), author, user, head, kind == ChangeAction.UPDATED ? text(mr, "oldrev") : null,
+                firstInstant(body, receivedAt, "object_attributes.updated_at", "object_attributes.created_at"), kind,
+                changeId, iid, freeText(mr, "title"), text(mr, "url"), author, user, head,
+                kind == ChangeAction.UPDATED ? sha(body, "object_attributes.oldrev") : null,
                 text(mr, "source_branch"), text(mr, "target_branch"), mergeSha,
                 kind == ChangeAction.MERGED ? user : null, labels(mr)));
         return null;
@@ -222,9 +227,9 @@ public final class GitLabNormalizer {
                 ? text(pipeline, "name") : "pipeline";
         String url = text(pipeline, "url") != null ? text(pipeline, "url")
                 : text(body, "project.web_url") != null ? text(body, "project.web_url") + "/-/pipelines/" + id : null;
-        out.add(ci(requireText(pipeline, "sha"), name, CiSystem.PIPELINE, id, 1, requireText(pipeline, "status"),
-                false, bool(pipeline, "tag") ? null : text(pipeline, "ref"), url,
-                firstInstant(pipeline, receivedAt, "finished_at", "created_at")));
+        out.add(ci(requireSha(pipeline, "sha"), name, CiSystem.PIPELINE, id, 1,
+                requireText(pipeline, "status"), false, bool(pipeline, "tag") ? null : text(pipeline, "ref"), url,
+                firstInstant(body, receivedAt, "object_attributes.finished_at", "object_attributes.created_at")));
         return null;
     }
 
@@ -233,7 +238,7 @@ public final class GitLabNormalizer {
         String prefix = at(body, "build_id") != null ? "build_" : "job_";
         String id = requireText(body, prefix + "id");
         String homepage = text(body, "repository.homepage");
-        out.add(ci(requireText(body, "sha"), requireText(body, prefix + "name"), CiSystem.JOB, id,
+        out.add(ci(requireSha(body, "sha"), requireText(body, prefix + "name"), CiSystem.JOB, id,
                 integer(body, "retries_count", 0) + 1, requireText(body, prefix + "status"),
                 bool(body, prefix + "allow_failure"), bool(body, "tag") ? null : text(body, "ref"),
                 homepage == null ? null : homepage + "/-/jobs/" + id,
@@ -286,7 +291,7 @@ public final class GitLabNormalizer {
         out.add(new DeployEvent(Evidence.SCHEMA, Source.GITLAB, repository, deliveryId,
                 firstInstant(body, receivedAt, "status_changed_at"), repository + "/deployments/" + id,
                 requireText(body, "environment"), null, sha.group(1), text(body, "ref"), null, state,
-                user(at(body, "user")), null, url, List.of(), null));
+                user(body, "user"), null, url, List.of(), null));
         return null;
     }
 
@@ -296,10 +301,10 @@ public final class GitLabNormalizer {
             return "push to " + ref + " (not a branch) is not used by Oversight";
         }
         // GitLab names a commit's author by name and e-mail only.
-        List<PushEvent.PushedCommit> commits = pushedCommits(at(body, "commits"), c -> text(c, "author.name"),
+        List<PushEvent.PushedCommit> commits = pushedCommits(body, "commits", c -> text(c, "author.name"),
                 c -> firstNonEmpty(text(c, "title"), text(c, "message")));
-        String before = requireText(body, "before");
-        String after = requireText(body, "after");
+        String before = requireSha(body, "before");
+        String after = requireSha(body, "after");
         String pusher = text(body, "user_username");
         // The hook has no time of the push. commits[].timestamp is when each commit was made, by the committer's
         // clock, and can be far older than the push: policy-stream would sweep such a push from its state at once.
@@ -307,14 +312,14 @@ public final class GitLabNormalizer {
                 ref.substring("refs/heads/".length()), before, after,
                 // GitLab does not say whether a push rewrote history.
                 false, NO_COMMIT.equals(before), NO_COMMIT.equals(after),
-                pusher == null ? null : actor(pusher), commits));
+                pusher == null ? null : actor(login("user_username", pusher)), commits));
         return null;
     }
 
-    /** A GitLab user object ({@code username}), or null without one. */
-    private static Actor user(JsonNode user) {
-        String username = user == null ? null : text(user, "username");
-        return username == null ? null : actor(username);
+    /** A GitLab user object ({@code username}), or null without one; a username that is there must be one. */
+    private static Actor user(JsonNode body, String path) {
+        String username = text(body, path + ".username");
+        return username == null ? null : actor(login(path + ".username", username));
     }
 
     private static Actor actor(String username) {

@@ -1,20 +1,27 @@
 package dev.oversight.ingest.http;
 
+import dev.oversight.events.Evidence;
+import dev.oversight.events.EvidenceRules;
 import dev.oversight.ingest.MalformedPayloadException;
+import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.cloudevents.CloudEventReader;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One webhook route, the same for every source: content type (415), then authentication (401), then headers and
- * body (400), then {@link DeliveryAcceptor} writes what was read and answers. A request the body reader refused is
+ * body (400: also when an evidence record read from it would not be valid), then {@link DeliveryAcceptor} writes what
+ * was read and answers. A request the body reader refused is
  * answered here too (413, 408), so every request gets a JSON answer.
  */
 public final class WebhookRoute implements Handler<RoutingContext> {
@@ -54,7 +61,7 @@ public final class WebhookRoute implements Handler<RoutingContext> {
             }
             byte[] body = RawBody.of(ctx);
             source.authenticate(request, body);
-            Intake intake = source.read(request, mediaType, body, receivedAt);
+            Intake intake = checked(read(request, mediaType, body, receivedAt));
             acceptor.accept(ctx, started, source.source(), intake, receivedAt);
         } catch (Rejection e) {
             acceptor.reject(ctx, started, source.source(), tag, e.status(), e.cause(), e.getMessage());
@@ -62,6 +69,48 @@ public final class WebhookRoute implements Handler<RoutingContext> {
             acceptor.reject(ctx, started, source.source(), tag, 400, "malformed",
                     "malformed payload: " + e.getMessage());
         }
+    }
+
+    /**
+     * The source's reading of an authenticated request. Whatever fails while a body is read and normalized is the
+     * sender's: nothing has been written and no peer was asked, so an exception the source did not foresee is a 400
+     * that names it, never a 500.
+     */
+    private Intake read(HttpServerRequest request, String mediaType, byte[] body, Instant receivedAt) {
+        try {
+            return source.read(request, mediaType, body, receivedAt);
+        } catch (Rejection | MalformedPayloadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("A {} delivery could not be read; answered 400", source.source().id(), e);
+            throw new MalformedPayloadException("the body could not be read (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    /**
+     * The intake, once every evidence record of it is valid ({@link EvidenceRules}): what ingest writes, every reader
+     * of the evidence can read. A record that is not refuses the request (400, naming the record and its field), and
+     * nothing of it is written.
+     */
+    static Intake checked(Intake intake) {
+        List<Delivery> deliveries = intake.deliveries();
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (!(deliveries.get(i).normalized() instanceof Normalized.Accepted accepted)) {
+                continue;
+            }
+            for (Evidence evidence : accepted.evidence()) {
+                List<EvidenceRules.Problem> problems = EvidenceRules.check(evidence);
+                if (!problems.isEmpty()) {
+                    String problem = "the " + evidence.kind() + " record read from it would not be valid: "
+                            + problems.stream().map(EvidenceRules.Problem::toString).collect(Collectors.joining("; "));
+                    // A CloudEvents batch is the one intake of several deliveries: name the event.
+                    throw new MalformedPayloadException(deliveries.size() > 1 || "batch".equals(intake.eventTag())
+                            ? CloudEventReader.inBatch(i, problem) : problem);
+                }
+            }
+        }
+        return intake;
     }
 
     /** A request the body reader refused (413, 408, 400), or a handler bug: a JSON answer, never a hang. */

@@ -1,10 +1,12 @@
 package dev.oversight.ingest.jenkins;
 
 import static dev.oversight.ingest.PayloadReader.at;
+import static dev.oversight.ingest.PayloadReader.epochMillis;
 import static dev.oversight.ingest.PayloadReader.instant;
 import static dev.oversight.ingest.PayloadReader.requireLong;
 import static dev.oversight.ingest.PayloadReader.requireObject;
 import static dev.oversight.ingest.PayloadReader.requireText;
+import static dev.oversight.ingest.PayloadReader.sha;
 import static dev.oversight.ingest.PayloadReader.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +53,7 @@ public final class JenkinsNormalizer {
         long number = requireLong(build, "number");
         String phase = requireText(build, "phase").toUpperCase(Locale.ROOT);
         String scmUrl = text(build, "scm.url");
-        String commit = text(build, "scm.commit");
+        String commit = sha(body, "build.scm.commit");
         if (scmUrl == null || commit == null) {
             // Queued builds, and jobs without a Git checkout, name no commit: nothing to tie them to.
             return new Normalized.Ignored("build " + job + " #" + number + " (" + phase
@@ -70,7 +72,7 @@ public final class JenkinsNormalizer {
         }
         String repository = RepositoryIds.fromUrl(scmUrl);
         return new Normalized.Accepted(repository, List.of(new CiResult(Evidence.SCHEMA, Source.JENKINS, repository,
-                deliveryId, phaseTime(build, receivedAt), commit, job, CiResult.CiSystem.BUILD, job + "#" + number, 1,
+                deliveryId, phaseTime(body, receivedAt), commit, job, CiResult.CiSystem.BUILD, job + "#" + number, 1,
                 status, conclusion, branch, text(build, "full_url"))));
     }
 
@@ -78,15 +80,19 @@ public final class JenkinsNormalizer {
      * When the build reached its phase: {@code build.timestamp}, which the plugin fills in epoch milliseconds
      * (queued: when it entered the queue; started: its start; completed: start plus duration; finalized: then). The
      * time of receipt where it is missing (older plugin versions, the README example) or 0 (a queued build the plugin
-     * has no queue time for).
+     * has no queue time for). A time outside the years 1970 to 9999 is refused.
      */
-    private static Instant phaseTime(JsonNode build, Instant receivedAt) {
-        JsonNode timestamp = at(build, "timestamp");
-        if (timestamp != null && (timestamp.isIntegralNumber() || timestamp.asText().matches("\\d{1,18}"))) {
-            long millis = timestamp.asLong();
-            return millis > 0 ? Instant.ofEpochMilli(millis) : receivedAt;
+    private static Instant phaseTime(JsonNode body, Instant receivedAt) {
+        JsonNode timestamp = at(body, "build.timestamp");
+        if (timestamp != null && timestamp.isIntegralNumber() && !timestamp.canConvertToLong()) {
+            throw new MalformedPayloadException("field build.timestamp is " + timestamp.asText()
+                    + ", a time outside the years 1970 to 9999");
         }
-        Instant iso = instant(build, "timestamp");
+        if (timestamp != null && (timestamp.isIntegralNumber() || timestamp.asText().matches("-?\\d{1,18}"))) {
+            long millis = timestamp.asLong();
+            return millis == 0 ? receivedAt : epochMillis("build.timestamp", millis);
+        }
+        Instant iso = instant(body, "build.timestamp");
         return iso != null ? iso : receivedAt;
     }
 

@@ -277,4 +277,36 @@ class CdEventsNormalizerTest {
         assertThat(CdEventsNormalizer.tag("dev.cdevents.service.deployed.0.3.0")).isEqualTo("service.deployed");
         assertThat(CdEventsNormalizer.tag("dev.cdevents.ticket.created.0.1.0")).isEqualTo("other");
     }
+
+    private static void refused(ObjectNode cdevent, String message) {
+        assertThatThrownBy(() -> CdEventsNormalizer.normalize(carried(cdevent), RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining(message);
+    }
+
+    /** A person or commit the producer names in customData must be one: an empty reviewer approves nothing. */
+    @Test
+    void customDataNamesRealPeopleAndFullShas() {
+        ObjectNode approval = Payloads.object("cdevents/v0.5.1/change_reviewed.json");
+        approval.putObject("customData").put("reviewer", "").put("state", "approved");
+        refused(approval, "field customData.reviewer is blank");
+        ObjectNode author = Payloads.object("cdevents/v0.5.1/change_created.json");
+        author.putObject("customData").put("author", "  ");
+        refused(author, "field customData.author is blank");
+        ObjectNode deployed = Payloads.object("cdevents/v0.5.1/service_deployed.json");
+        deployed.putObject("customData").put("sha", "e106645");
+        refused(deployed, "field customData.sha is not a commit sha");
+        ObjectNode finished = Payloads.object("cdevents/v0.5.1/pipelinerun_finished.json");
+        finished.putObject("customData").put("sha", "");
+        refused(finished, "field customData.sha is not a commit sha");
+    }
+
+    @Test
+    void aTimestampOutsideTheYears1970To9999IsRefused() {
+        ObjectNode far = Payloads.object("cdevents/v0.5.1/service_deployed.json");
+        ((ObjectNode) far.get("context")).put("timestamp", "+1000000000-01-01T00:00:00Z");
+        refused(far, "field context.timestamp is +1000000000-01-01T00:00:00Z, a time outside the years 1970 to 9999");
+        ObjectNode none = Payloads.object("cdevents/v0.5.1/service_deployed.json");
+        ((ObjectNode) none.get("context")).put("timestamp", "now");
+        refused(none, "field context.timestamp is not a time");
+    }
 }

@@ -313,4 +313,80 @@ class GitHubNormalizerTest {
         assertThatThrownBy(() -> GitHubNormalizer.normalize("status", "d", noRepo, RECEIVED))
                 .hasMessage("missing field repository.full_name");
     }
+
+    /** A hub4j payload changed at a JSON pointer: the value replaced, or the field removed (null). */
+    private static ObjectNode changed(String file, String pointer, String value) {
+        return Payloads.changed("github/hub4j/" + file, pointer, value);
+    }
+
+    private static void refused(String event, ObjectNode body, String message) {
+        assertThatThrownBy(() -> GitHubNormalizer.normalize(event, "d", body, RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining(message);
+    }
+
+    /** An empty login is nobody: it must not count as an approver other than the author. */
+    @Test
+    void everyIdentityTheRulesRelyOnIsALogin() {
+        refused("pull_request_review", changed("pull_request_review.json", "/review/user/login", ""),
+                "field review.user.login is blank");
+        refused("pull_request_review", changed("pull_request_review.json", "/review/user/login", " "),
+                "field review.user.login is blank");
+        refused("pull_request_review", changed("pull_request_review.json", "/review/user/login", null),
+                "missing field review.user.login");
+        refused("pull_request_review", changed("pull_request_review.json", "/pull_request/user/login", ""),
+                "field pull_request.user.login is blank");
+        refused("pull_request", changed("pull_request.json", "/pull_request/user/login", ""),
+                "field pull_request.user.login is blank");
+        refused("pull_request", changed("pull_request.json", "/sender/login", "alice\n"),
+                "field sender.login holds a control character");
+        refused("push", changed("push.json", "/sender/login", ""), "field sender.login is blank");
+        refused("deployment", changed("deployment.json", "/deployment/creator/login", ""),
+                "field deployment.creator.login is blank");
+    }
+
+    @Test
+    void everyCommitIsAFullSha() {
+        String short39 = "ec26c3e57ca3a959ca5aad62de7213c562f8c82";
+        refused("check_run", changed("check-run.json", "/check_run/head_sha", ""), "field check_run.head_sha is not "
+                + "a commit sha (40 or 64 hexadecimal characters): ''");
+        refused("check_run", changed("check-run.json", "/check_run/head_sha", short39), "check_run.head_sha");
+        refused("check_run", changed("check-run.json", "/check_run/head_sha", null), "missing field "
+                + "check_run.head_sha");
+        refused("check_suite", changed("check-suite.json", "/check_suite/head_sha", "main"), "check_suite.head_sha");
+        refused("workflow_run", changed("workflow_run.json", "/workflow_run/head_sha", ""), "workflow_run.head_sha");
+        refused("workflow_job", changed("workflow_job.json", "/workflow_job/head_sha", ""), "workflow_job.head_sha");
+        refused("status", changed("status.json", "/sha", short39), "field sha is not a commit sha");
+        refused("pull_request", changed("pull_request.json", "/pull_request/head/sha", "HEAD"), "head.sha");
+        refused("pull_request_review", changed("pull_request_review.json", "/review/commit_id", ""),
+                "review.commit_id");
+        refused("push", changed("push.json", "/after", ""), "field after is not a commit sha");
+        refused("push", changed("push.json", "/before", short39), "field before is not a commit sha");
+        refused("push", changed("push.json", "/commits/0/id", "x"), "field commits.0.id is not a commit sha");
+        refused("deployment", changed("deployment.json", "/deployment/sha", "main"), "deployment.sha");
+        String sha256 = "ec26c3e57ca3a959ca5aad62de7213c562f8c821ec26c3e57ca3a959ca5aad62";
+        CiResult e = (CiResult) ((Normalized.Accepted) GitHubNormalizer.normalize("check_run", "d",
+                changed("check-run.json", "/check_run/head_sha", sha256), RECEIVED)).evidence().get(0);
+        assertThat(e.sha()).isEqualTo(sha256);
+    }
+
+    @Test
+    void aTimeOutOfRangeIsRefusedNamingItsField() {
+        refused("check_run", changed("check-run.json", "/check_run/completed_at", "+1000000000-01-01T00:00:00Z"),
+                "field check_run.completed_at is +1000000000-01-01T00:00:00Z, a time outside the years 1970 to 9999");
+        refused("pull_request", changed("pull_request.json", "/pull_request/updated_at", "soon"),
+                "field pull_request.updated_at is not a time");
+        ObjectNode numeric = (ObjectNode) payload("push.json");
+        ((ObjectNode) numeric.get("repository")).put("pushed_at", 1e18);
+        refused("push", numeric, "field repository.pushed_at is 1.0E18, a time outside the years 1970 to 9999");
+    }
+
+    @Test
+    void aDeploymentPayloadWithAKeyTwiceIsRefused() {
+        ObjectNode body = (ObjectNode) payload("deployment.json");
+        ((ObjectNode) body.get("deployment")).put("payload", "{\"emergency\": false, \"emergency\": true}");
+        refused("deployment", body, "deployment.payload is not valid JSON (Duplicate field 'emergency'");
+        ((ObjectNode) body.get("deployment")).put("payload", "not JSON at all");
+        assertThat(((DeployEvent) ((Normalized.Accepted) GitHubNormalizer.normalize("deployment", "d", body,
+                RECEIVED)).evidence().get(0)).flags()).isEmpty();
+    }
 }

@@ -370,4 +370,41 @@ class GitLabNormalizerTest {
         assertThatThrownBy(() -> GitLabNormalizer.normalize("Push Hook", "u", noProject, RECEIVED))
                 .hasMessage("missing field project.path_with_namespace");
     }
+
+    private static void refused(String event, ObjectNode body, String message) {
+        assertThatThrownBy(() -> GitLabNormalizer.normalize(event, "u", body, RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining(message);
+    }
+
+    /** An empty username is nobody: it must not count as an approver; a commit is named by its full sha. */
+    @Test
+    void identitiesAreLoginsAndCommitsFullShas() {
+        ObjectNode approval = Payloads.changed("gitlab/go-gitlab/merge_request.json", "/user/username", "");
+        ((ObjectNode) approval.get("object_attributes")).put("action", "approved");
+        refused("Merge Request Hook", approval, "field user.username is blank");
+        refused("Push Hook", Payloads.changed("gitlab/go-gitlab/push.json", "/user_username", " "),
+                "field user_username is blank");
+        refused("Deployment Hook", Payloads.changed("gitlab/docs/deployment.docs.json", "/user/username", ""),
+                "field user.username is blank");
+        refused("Pipeline Hook", Payloads.changed("gitlab/go-gitlab/pipeline.json", "/object_attributes/sha", ""),
+                "field sha is not a commit sha");
+        refused("Merge Request Hook", Payloads.changed("gitlab/go-gitlab/merge_request.json",
+                "/object_attributes/last_commit/id", "da1560886d4f094c3e6c9ef40349f7d38b5d27d"),
+                "field object_attributes.last_commit.id is not a commit sha");
+        refused("Push Hook", Payloads.changed("gitlab/go-gitlab/push.json", "/before", ""),
+                "field before is not a commit sha");
+        refused("Job Hook", Payloads.changed("gitlab/go-gitlab/job.json", "/sha", "HEAD"),
+                "field sha is not a commit sha");
+    }
+
+    @Test
+    void aTimeOutOfRangeIsRefusedNamingItsField() {
+        ObjectNode pipeline = Payloads.object("gitlab/go-gitlab/pipeline.json");
+        ((ObjectNode) pipeline.get("object_attributes")).put("finished_at", -9223372036854775807L);
+        refused("Pipeline Hook", pipeline, "field object_attributes.finished_at is -9223372036854775807, a time "
+                + "outside the years 1970 to 9999");
+        ObjectNode deployment = Payloads.object("gitlab/docs/deployment.docs.json");
+        deployment.put("status_changed_at", "2021-04-28 21:50:00 +99");
+        refused("Deployment Hook", deployment, "field status_changed_at is not a time");
+    }
 }

@@ -126,4 +126,31 @@ class JenkinsNormalizerTest {
         assertThatThrownBy(() -> JenkinsNormalizer.normalize("d", unknownPhase, RECEIVED))
                 .hasMessage("unknown build.phase EXPLODED");
     }
+
+    @Test
+    void aCommitThatIsThereIsAFullSha() {
+        for (String commit : new String[] {"", "c6d86dc", "c6d86dc654b12425e706bcf951adfe5a8627a51z"}) {
+            ObjectNode body = example();
+            ((ObjectNode) body.at("/build/scm")).put("commit", commit);
+            assertThatThrownBy(() -> JenkinsNormalizer.normalize("d", body, RECEIVED)).as(commit)
+                    .isInstanceOf(MalformedPayloadException.class)
+                    .hasMessageStartingWith("field build.scm.commit is not a commit sha");
+        }
+    }
+
+    @Test
+    void aBuildTimeOutsideTheYears1970To9999IsRefused() {
+        for (long millis : new long[] {999_999_999_999_999_999L, -5, 253_402_300_800_000L}) {
+            ObjectNode body = example();
+            ((ObjectNode) body.get("build")).put("timestamp", millis);
+            assertThatThrownBy(() -> JenkinsNormalizer.normalize("d", body, RECEIVED)).as("%d", millis)
+                    .isInstanceOf(MalformedPayloadException.class)
+                    .hasMessageContaining("field build.timestamp is ")
+                    .hasMessageContaining("a time outside the years 1970 to 9999");
+        }
+        ObjectNode huge = example();
+        ((ObjectNode) huge.get("build")).put("timestamp", new java.math.BigInteger("99999999999999999999"));
+        assertThatThrownBy(() -> JenkinsNormalizer.normalize("d", huge, RECEIVED))
+                .hasMessageContaining("field build.timestamp is 99999999999999999999");
+    }
 }

@@ -1,0 +1,282 @@
+package dev.oversight.ingest.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.oversight.events.DeliveryReceipt;
+import dev.oversight.events.Evidence;
+import dev.oversight.events.RawDelivery;
+import dev.oversight.events.json.Json;
+import dev.oversight.events.kafka.Topic;
+import dev.oversight.events.kafka.Topics;
+import dev.oversight.ingest.IngestConfig;
+import dev.oversight.ingest.IngestFixture;
+import dev.oversight.ingest.github.GitHubSignature;
+import dev.oversight.ingest.gitlab.GitLabSource;
+import dev.oversight.ingest.fuzz.Mutator.Auth;
+import dev.oversight.ingest.fuzz.Mutator.Case;
+import dev.oversight.ingest.fuzz.Mutator.Mode;
+import dev.oversight.testing.kafka.RealKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Ten thousand mutated deliveries (seeded; see {@link Mutator}), most of them validly signed, through HTTP to a real
+ * ingest on a real broker, several in flight on kept-alive connections. For every case: no 5xx; 401 when it is not
+ * signed; 400 when its body is not JSON text one may accept ({@link Oracle#bodyProblem}); 2xx only when the fields
+ * the rules rely on are well-formed ({@link Oracle#identityProblems}). Then every record on the topics: raw records
+ * strict UTF-8 JSON without a key twice; every evidence record readable by the topic serde, read back the same by
+ * policy-stream's Smile state serde, valid by the event-model's definition and by the test's own checks
+ * ({@link Oracle#recordProblems}) — nothing that would go to the DLQ; exactly what the 202s said was written, and
+ * nothing of any other request. The seed is printed; rerun one with {@code -Dfuzz.seed=…}.
+ */
+@ExtendWith(RealKafka.class)
+class WebhookFuzzIT {
+
+    /** Cases per run: at least 10,000 in CI. */
+    static final int CASES = 10_000;
+    private static final int IN_FLIGHT = 16;
+
+    /** What one case was answered. */
+    private record Answer(int status, JsonNode body) {}
+
+    @Test
+    void mutatedDeliveriesAreRefusedOrAcceptedWhole() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("WebhookFuzzIT seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
+        String prefix = IngestFixture.newPrefix("fuzz");
+        Mutator mutator = new Mutator(Seeds.all(), "fz" + Long.toHexString(seed) + "-");
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
+        Map<Integer, Answer> answers = new ConcurrentHashMap<>();
+        Map<Integer, Case> accepted = new ConcurrentHashMap<>();
+        Map<Integer, AtomicInteger> statuses = new TreeMap<>();
+        long started = System.nanoTime();
+        try (IngestFixture ingest = IngestFixture.start(RealKafka.bootstrapServers(), prefix, Map.of(
+                IngestConfig.MAX_BODY, "4MiB", IngestConfig.KAFKA_TIMEOUT, "30s"))) {
+            ExecutorService executor = Executors.newFixedThreadPool(4);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            Semaphore inFlight = new Semaphore(IN_FLIGHT);
+            for (int i = 0; i < CASES; i++) {
+                Case c = mutator.next(seed, i);
+                inFlight.acquire();
+                client.sendAsync(request(ingest, c), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, error) -> {
+                            try {
+                                if (error != null) {
+                                    failures.add(c.describe() + ": no answer: " + error);
+                                } else {
+                                    Answer answer = new Answer(response.statusCode(), json(response.body()));
+                                    answers.put(c.index(), answer);
+                                    check(c, answer, failures);
+                                    if (answer.status() == 202) {
+                                        accepted.put(c.index(), c);
+                                    }
+                                }
+                            } finally {
+                                inFlight.release();
+                            }
+                        });
+            }
+            inFlight.acquire(IN_FLIGHT);
+            long sent = System.nanoTime();
+            answers.values().forEach(a -> statuses.computeIfAbsent(a.status(), s -> new AtomicInteger())
+                    .incrementAndGet());
+            System.out.printf("WebhookFuzzIT: %d cases in %.1f s (%.0f/s), answers %s%n", CASES,
+                    (sent - started) / 1e9, CASES / ((sent - started) / 1e9), statuses);
+            assertThat(failures).as("answers (seed %d)", seed).isEmpty();
+            assertThat(answers).hasSize(CASES);
+            checkTheTopics(ingest, accepted, answers, failures);
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        System.out.printf("WebhookFuzzIT: done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        assertThat(failures).as("records (seed %d)", seed).isEmpty();
+        // Not vacuous: every kind of answer was met, in numbers.
+        assertThat(statuses.get(202)).as("accepted").hasValueGreaterThan(CASES / 10);
+        assertThat(statuses.get(400)).as("refused as malformed").hasValueGreaterThan(CASES / 4);
+        assertThat(statuses.get(401)).as("refused unsigned").hasValueGreaterThan(CASES / 50);
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (Exception e) {
+            return Json.mapper().createObjectNode().put("unreadable answer", body);
+        }
+    }
+
+    /** The answer of one case against what the case is. */
+    private static void check(Case c, Answer answer, Queue<String> failures) {
+        int status = answer.status();
+        String what = c.describe() + " answered " + status + " " + answer.body();
+        if (status >= 500) {
+            failures.add(what + ": a 5xx");
+            return;
+        }
+        if (c.auth() != Auth.VALID) {
+            if (status != 401) {
+                failures.add(what + ": not signed, yet not 401");
+            }
+            return;
+        }
+        Oracle.Body body = Oracle.inspect(c.json());
+        if (body.problem() != null) {
+            if (status != 400) {
+                failures.add(what + ": the body has " + body.problem() + ", yet not 400");
+            }
+            return;
+        }
+        if (status == 202 && "accepted".equals(answer.body().path("status").asText())) {
+            List<String> problems = Oracle.identityProblems(c.mode(), c.event(), body.json());
+            if (!problems.isEmpty()) {
+                failures.add(what + ": accepted with " + problems);
+            }
+        }
+        if (status != 202 && status != 200 && status != 400 && status != 413 && status != 415) {
+            failures.add(what + ": an unexpected status");
+        }
+    }
+
+    private static HttpRequest request(IngestFixture ingest, Case c) {
+        String path = switch (c.mode()) {
+            case GITHUB_JSON, GITHUB_FORM -> "/webhooks/github";
+            case GITLAB -> "/webhooks/gitlab";
+            case JENKINS -> "/webhooks/jenkins" + switch (c.auth()) {
+                case VALID -> "?token=" + IngestFixture.EVENTS_TOKEN;
+                case WRONG -> "?token=guess";
+                case MISSING -> "";
+            };
+            default -> "/events";
+        };
+        HttpRequest.Builder request = HttpRequest.newBuilder(ingest.uri(path)).timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()));
+        c.headers().forEach(request::header);
+        if (c.auth() != Auth.MISSING) {
+            boolean valid = c.auth() == Auth.VALID;
+            switch (c.mode()) {
+                case GITHUB_JSON, GITHUB_FORM -> request.header(GitHubSignature.HEADER,
+                        GitHubSignature.sign(valid ? IngestFixture.GITHUB_SECRET : "a guess", c.body()));
+                case GITLAB -> request.header(GitLabSource.TOKEN_HEADER, valid ? IngestFixture.GITLAB_TOKEN : "guess");
+                case JENKINS -> { }
+                default -> request.header("Authorization", "Bearer "
+                        + (valid ? IngestFixture.EVENTS_TOKEN : IngestFixture.GITLAB_TOKEN));
+            }
+        }
+        return request.build();
+    }
+
+    /** The ids the records of an accepted case carry: its header's, or for CloudEvents those its body names. */
+    private static Set<String> deliveryIds(Case c) {
+        Set<String> ids = new HashSet<>(c.deliveryIds());
+        JsonNode json = Oracle.parse(new String(c.json(), StandardCharsets.UTF_8));
+        if (c.mode() == Mode.CE_STRUCTURED && json != null) {
+            ids.add(json.path("id").asText());
+        } else if (c.mode() == Mode.CE_BATCH && json != null) {
+            json.forEach(event -> ids.add(event.path("id").asText()));
+        }
+        return ids;
+    }
+
+    /**
+     * Every record on every topic of this run: written by an accepted case, exactly as many as the 202s said, each one
+     * readable downstream.
+     */
+    private static void checkTheTopics(IngestFixture ingest, Map<Integer, Case> accepted, Map<Integer, Answer> answers,
+                                       Queue<String> failures) {
+        Set<String> allowed = new HashSet<>();
+        accepted.values().forEach(c -> allowed.addAll(deliveryIds(c)));
+        int deliveries = 0;
+        int records = 0;
+        for (Map.Entry<Integer, Case> entry : accepted.entrySet()) {
+            JsonNode answer = answers.get(entry.getKey()).body();
+            deliveries += answer.has("accepted") ? answer.get("accepted").asInt() : 1;
+            records += answer.get("records").asInt();
+        }
+        int evidenceExpected = records - 2 * deliveries;
+        List<ConsumerRecord<String, byte[]>> raw = await(ingest, List.of(Topics.RAW), deliveries);
+        List<ConsumerRecord<String, byte[]>> evidence = await(ingest, List.of(Topics.REVIEWS, Topics.CI,
+                Topics.DEPLOYS), evidenceExpected);
+        List<ConsumerRecord<String, byte[]>> receipts = await(ingest, List.of(Topics.INGEST_DEDUP), deliveries);
+        System.out.printf("WebhookFuzzIT: %d deliveries accepted: %d raw records, %d evidence records, %d receipts%n",
+                deliveries, raw.size(), evidence.size(), receipts.size());
+
+        assertThat(raw).as("raw records: one per accepted delivery").hasSize(deliveries);
+        assertThat(evidence).as("evidence records: as many as the 202s said").hasSize(evidenceExpected);
+        assertThat(receipts).as("receipts: one per accepted delivery").hasSize(deliveries);
+        assertThat(ingest.readAll(Topics.DLQ)).as("dead letters").isEmpty();
+
+        for (ConsumerRecord<String, byte[]> record : raw) {
+            String where = "raw record " + record.partition() + "@" + record.offset();
+            String problem = Oracle.bodyProblem(record.value());
+            if (problem != null) {
+                failures.add(where + " is not strict UTF-8 JSON: " + problem);
+                continue;
+            }
+            RawDelivery delivery = Topics.RAW.valueSerde().deserializer().deserialize("raw", record.value());
+            if (!allowed.contains(delivery.deliveryId())) {
+                failures.add(where + " is of delivery " + delivery.deliveryId() + ", which was not accepted");
+            }
+            if (!delivery.body().startsWith("payload=")) {
+                String bodyProblem = Oracle.bodyProblem(delivery.body().getBytes(StandardCharsets.UTF_8));
+                if (bodyProblem != null) {
+                    failures.add(where + " (delivery " + delivery.deliveryId() + ") keeps a body with " + bodyProblem);
+                }
+            }
+        }
+        for (ConsumerRecord<String, byte[]> record : evidence) {
+            String where = "evidence " + record.topic() + " " + record.partition() + "@" + record.offset();
+            List<String> problems = Oracle.recordProblems(record.value());
+            if (!problems.isEmpty()) {
+                failures.add(where + ": " + problems + " in " + new String(record.value(), StandardCharsets.UTF_8));
+                continue;
+            }
+            Evidence e = Topics.REVIEWS.valueSerde().deserializer().deserialize("evidence", record.value());
+            if (!allowed.contains(e.deliveryId())) {
+                failures.add(where + " is of delivery " + e.deliveryId() + ", which was not accepted");
+            }
+        }
+        for (ConsumerRecord<String, byte[]> record : receipts) {
+            DeliveryReceipt receipt = Topics.INGEST_DEDUP.valueSerde().deserializer().deserialize("r", record.value());
+            if (!allowed.contains(receipt.deliveryId())) {
+                failures.add("a receipt of delivery " + receipt.deliveryId() + ", which was not accepted");
+            }
+        }
+    }
+
+    /** The records of these topics, once there are at least {@code expected} (a commit's markers may lag its 202). */
+    private static List<ConsumerRecord<String, byte[]>> await(IngestFixture ingest,
+                                                              List<Topic<String, ?>> topics, int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+            topics.forEach(t -> all.addAll(ingest.readAll(t)));
+            if (all.size() >= expected || System.nanoTime() > deadline) {
+                return all;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // between reads of the condition
+        }
+    }
+}
