@@ -74,7 +74,7 @@ class WebhookFuzzIT {
         Map<Integer, AtomicInteger> statuses = new TreeMap<>();
         long started = System.nanoTime();
         try (IngestFixture ingest = IngestFixture.start(RealKafka.bootstrapServers(), prefix, Map.of(
-                IngestConfig.MAX_BODY, "4MiB", IngestConfig.KAFKA_TIMEOUT, "30s"))) {
+                IngestConfig.MAX_BODY.name(), "4MiB", IngestConfig.KAFKA_TIMEOUT.name(), "30s"))) {
             ExecutorService executor = Executors.newFixedThreadPool(4);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
                     .connectTimeout(Duration.ofSeconds(10)).build();
