@@ -47,7 +47,7 @@ class EvidenceRulesTest {
 
     @Test
     void everyRecordTheDefinitionAcceptsIsReadBackTheSameByTheTopicAndTheStateSerde() {
-        long seed = Long.getLong("evidence.seed", System.nanoTime());
+        long seed = Long.getLong("evidence.seed", 20261201L); // fixed, so CI is repeatable; explore with -Devidence.seed=…
         System.out.println("EvidenceRulesTest seed: " + seed + " (rerun with -Devidence.seed=" + seed + ")");
         Generator generate = new Generator(new Random(seed));
         int accepted = 0;

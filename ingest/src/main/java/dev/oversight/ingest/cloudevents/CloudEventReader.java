@@ -88,7 +88,9 @@ public final class CloudEventReader {
      * sent). Any event that cannot be read fails the whole batch, naming its position.
      */
     private static List<CloudEvent> batch(byte[] body) {
-        List<CloudEvent> events = new ArrayList<>();
+        // The whole body is read first: a body that is not JSON is malformed (400) whatever its first events say.
+        List<JsonNode> trees = new ArrayList<>();
+        List<byte[]> slices = new ArrayList<>();
         try (JsonParser parser = PayloadReader.parser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new MalformedPayloadException("a CloudEvents batch must be a JSON array of events");
@@ -96,24 +98,27 @@ public final class CloudEventReader {
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
                 if (token == null) {
-                    throw new MalformedPayloadException("the batch is truncated after " + events.size() + " events");
+                    throw new MalformedPayloadException("the batch is truncated after " + trees.size() + " events");
                 }
                 long start = parser.currentTokenLocation().getByteOffset();
-                JsonNode event = PayloadReader.readTree(parser);
-                long end = parser.currentLocation().getByteOffset();
-                try {
-                    events.add(structured(event, Arrays.copyOfRange(body, (int) start, (int) end)));
-                } catch (Rejection e) {
-                    throw new Rejection(e.status(), e.cause(), inBatch(events.size(), e.getMessage()));
-                } catch (MalformedPayloadException e) {
-                    throw new MalformedPayloadException(inBatch(events.size(), e.getMessage()));
-                }
+                trees.add(PayloadReader.readTree(parser));
+                slices.add(Arrays.copyOfRange(body, (int) start, (int) parser.currentLocation().getByteOffset()));
             }
             if (parser.nextToken() != null) {
                 throw new MalformedPayloadException("unexpected content after the batch's closing ]");
             }
         } catch (IOException e) {
             throw PayloadReader.unreadable(e);
+        }
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < trees.size(); i++) {
+            try {
+                events.add(structured(trees.get(i), slices.get(i)));
+            } catch (Rejection e) {
+                throw new Rejection(e.status(), e.cause(), inBatch(i, e.getMessage()));
+            } catch (MalformedPayloadException e) {
+                throw new MalformedPayloadException(inBatch(i, e.getMessage()));
+            }
         }
         return events;
     }

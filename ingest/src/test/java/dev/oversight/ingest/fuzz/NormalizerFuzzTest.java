@@ -42,7 +42,7 @@ class NormalizerFuzzTest {
 
     @Test
     void readingABodyRefusesItOrYieldsEvidenceTheReadersCanRead() {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        long seed = Long.getLong("fuzz.seed", 20261201L); // fixed, so CI is repeatable; explore with -Dfuzz.seed=…
         System.out.println("NormalizerFuzzTest seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
         Mutator mutator = new Mutator(Seeds.all(), "unit-");
         List<String> failures = new ArrayList<>();

@@ -64,7 +64,7 @@ class WebhookFuzzIT {
 
     @Test
     void mutatedDeliveriesAreRefusedOrAcceptedWhole() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        long seed = Long.getLong("fuzz.seed", 7016360749457L); // fixed, so CI is repeatable; explore with -Dfuzz.seed=…
         System.out.println("WebhookFuzzIT seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
         String prefix = IngestFixture.newPrefix("fuzz");
         Mutator mutator = new Mutator(Seeds.all(), "fz" + Long.toHexString(seed) + "-");
