@@ -197,15 +197,20 @@ public final class Platform implements AutoCloseable {
         return dataDir;
     }
 
-    /** Stops the services, then the broker; the data directory is released last. */
+    /**
+     * Stops the services, then the broker; the data directory is released last. A deliberate stop: Kafka's warnings
+     * of it are not shown ({@link KafkaLogging}).
+     */
     @Override
     public void close() {
+        KafkaLogging.Restore levels = KafkaLogging.quietWhileStopping();
         try {
             runner.close();
             if (broker != null) {
                 broker.close();
             }
         } finally {
+            levels.close();
             lock.close();
         }
     }
