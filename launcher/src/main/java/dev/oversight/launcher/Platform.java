@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -76,9 +77,25 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Reads every service's configuration, so that all problems are reported together, before anything starts. */
+    /**
+     * Reads every service's configuration, so that all problems are reported together, before anything starts.
+     * On the embedded broker, policy-stream keeps no standby replicas unless told to: the data directory's lock
+     * makes it the only instance, so a standby could never be placed (Kafka Streams would warn at every start).
+     */
     public static Config read(Settings settings) {
+        if (!isSet(settings, KafkaConnection.BOOTSTRAP) && !isSet(settings, PolicyStreamConfig.STANDBY_REPLICAS)) {
+            settings = settings.with(Map.of(PolicyStreamConfig.STANDBY_REPLICAS.name(), "0"));
+        }
         return ConfigReader.read(settings, Platform::read);
+    }
+
+    /** Whether a setting is given; one given as an unreadable file counts as given (its reader reports it). */
+    private static boolean isSet(Settings settings, Setting<?> setting) {
+        try {
+            return settings.get(setting.name()).isPresent();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
     static Config read(ConfigReader config) {
