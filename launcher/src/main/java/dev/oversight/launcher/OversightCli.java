@@ -9,6 +9,7 @@ import dev.oversight.policy.rules.Policy;
 import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigException;
+import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
@@ -40,9 +41,11 @@ public final class OversightCli {
                                                   (same as %1$s)
                   --port N                        HTTP port (%3$s, default %4$s)
                   --data-dir DIR                  data directory (%5$s, default %2$s)
-              demo                Start the platform on the embedded broker, play a scripted set of signed GitHub
-                                  webhooks (a reviewed deploy, a self-approved one, one of an unknown commit), show
-                                  the verdicts and the alerts as their receiver got them, and exit.
+              demo                Play a scripted set of signed GitHub webhooks (a reviewed deploy, a self-approved
+                                  one, one of an unknown commit) through an Oversight of its own (its own broker and
+                                  a temporary data directory, removed at the end), show the verdicts and the alerts
+                                  as their receiver got them, and exit.
+                  --keep                          leave the demo's Oversight running afterwards, until Ctrl-C
               policy check FILE   Validate a policy file and report every problem in it (exit 1 when there is any).
               config              List every configuration variable with its default.
               help, --help        This text.
@@ -67,7 +70,7 @@ public final class OversightCli {
         try {
             return switch (args[0]) {
                 case "up" -> up(rest(args), out, err);
-                case "demo" -> new Demo(out).run(Settings.fromEnvironment().with(options(rest(args), err)));
+                case "demo" -> demo(rest(args), out, err);
                 case "policy" -> policy(rest(args), out, err);
                 case "config" -> config(out);
                 default -> {
@@ -88,7 +91,7 @@ public final class OversightCli {
     }
 
     private static int up(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Platform.Config config = Platform.read(Settings.fromEnvironment().with(options(args, err)));
+        Platform.Config config = Platform.read(Settings.fromEnvironment().with(options(args, UP_OPTIONS)));
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -137,6 +140,16 @@ public final class OversightCli {
                 secrets.isEmpty() ? key + " not set: refused (401)" : "secret " + key);
     }
 
+    private static int demo(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> options = options(args, DEMO_OPTIONS);
+        boolean keep = options.containsKey(KEEP);
+        String port = options.getOrDefault(CommonSettings.HTTP_PORT.name(), "0");
+        ConfigReader reader = new ConfigReader(Settings.of(Map.of(CommonSettings.HTTP_PORT.name(), port)));
+        int httpPort = reader.get(CommonSettings.HTTP_PORT);
+        reader.done();
+        return new Demo(out, err).run(httpPort, keep);
+    }
+
     private static int policy(String[] args, PrintStream out, PrintStream err) {
         if (args.length != 2 || !args[0].equals("check")) {
             throw new UsageException("usage: oversight policy check FILE");
@@ -171,10 +184,22 @@ public final class OversightCli {
         return 0;
     }
 
-    private static final List<String> OPTIONS = List.of("--bootstrap-servers", "--port", "--data-dir");
+    /** {@code up}'s options, as the settings they stand for. */
+    static final Map<String, String> UP_OPTIONS = Map.of("--bootstrap-servers", KafkaConnection.BOOTSTRAP.name(),
+            "--port", CommonSettings.HTTP_PORT.name(), "--data-dir", CommonSettings.DATA_DIR.name());
+    /** {@code demo}'s: {@code --keep} takes no value. */
+    static final String KEEP = "--keep";
+    static final Map<String, String> DEMO_OPTIONS = Map.of("--port", CommonSettings.HTTP_PORT.name(), KEEP, KEEP);
 
-    /** {@code --bootstrap-servers}, {@code --port}, {@code --data-dir} as the settings they stand for. */
-    static Map<String, String> options(String[] args, PrintStream err) {
+    /** {@code up}'s options as the settings they stand for. */
+    static Map<String, String> options(String[] args) {
+        return options(args, UP_OPTIONS);
+    }
+
+    /**
+     * Options ({@code --name value} or {@code --name=value}) as the settings they stand for; {@link #KEEP} is a flag.
+     */
+    static Map<String, String> options(String[] args, Map<String, String> known) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -183,18 +208,23 @@ public final class OversightCli {
             if (arg.startsWith("--") && eq > 0) {
                 value = arg.substring(eq + 1);
                 arg = arg.substring(0, eq);
-            } else if (arg.startsWith("--") && OPTIONS.contains(arg)) {
+            }
+            String setting = known.get(arg);
+            if (setting == null) {
+                throw new UsageException("unknown option '" + args[i] + "'");
+            }
+            if (arg.equals(KEEP)) {
+                if (value != null) {
+                    throw new UsageException(KEEP + " takes no value");
+                }
+                value = "true";
+            } else if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new UsageException(arg + " needs a value");
                 }
                 value = args[++i];
             }
-            switch (arg) {
-                case "--bootstrap-servers" -> options.put(KafkaConnection.BOOTSTRAP.name(), value);
-                case "--port" -> options.put(CommonSettings.HTTP_PORT.name(), value);
-                case "--data-dir" -> options.put(CommonSettings.DATA_DIR.name(), value);
-                default -> throw new UsageException("unknown option '" + args[i] + "'");
-            }
+            options.put(setting, value);
         }
         return options;
     }

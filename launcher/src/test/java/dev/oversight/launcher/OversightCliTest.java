@@ -49,16 +49,16 @@ class OversightCliTest {
     void anUnknownCommandOrOptionIsNamed() {
         assertThat(run("deploy")).isEqualTo(2);
         assertThat(err()).contains("unknown command 'deploy'").contains("--help");
-        assertThatThrownBy(() -> OversightCli.options(new String[] {"--verbose"}, System.err))
+        assertThatThrownBy(() -> OversightCli.options(new String[] {"--verbose"}))
                 .hasMessageContaining("unknown option '--verbose'");
-        assertThatThrownBy(() -> OversightCli.options(new String[] {"--port"}, System.err))
+        assertThatThrownBy(() -> OversightCli.options(new String[] {"--port"}))
                 .hasMessageContaining("--port needs a value");
     }
 
     @Test
     void optionsStandForTheirSettings() {
         assertThat(OversightCli.options(new String[] {"--bootstrap-servers", "kafka:9092", "--port=9000",
-                "--data-dir", "/var/lib/oversight"}, System.err))
+                "--data-dir", "/var/lib/oversight"}))
                 .isEqualTo(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "OVERSIGHT_HTTP_PORT", "9000",
                         "OVERSIGHT_DATA_DIR", "/var/lib/oversight"));
     }
@@ -115,5 +115,15 @@ class OversightCliTest {
                 List.of())).contains("/webhooks/gitlab").contains("OVERSIGHT_GITLAB_WEBHOOK_TOKEN not set: refused (401)");
         assertThat(OversightCli.route("http://127.0.0.1:8080/events", "CDEvents", "OVERSIGHT_EVENTS_TOKEN",
                 List.of("t0ken"))).contains("secret OVERSIGHT_EVENTS_TOKEN").doesNotContain("t0ken");
+    }
+
+    @Test
+    void theDemoTakesItsOwnOptionsAndNoneOfUps() {
+        assertThat(OversightCli.options(new String[] {"--keep", "--port=8099"}, OversightCli.DEMO_OPTIONS))
+                .isEqualTo(Map.of("--keep", "true", "OVERSIGHT_HTTP_PORT", "8099"));
+        assertThat(run("demo", "--data-dir", "/tmp/x")).isEqualTo(2);
+        assertThat(err()).contains("unknown option '--data-dir'");
+        assertThatThrownBy(() -> OversightCli.options(new String[] {"--keep=yes"}, OversightCli.DEMO_OPTIONS))
+                .hasMessageContaining("--keep takes no value");
     }
 }
