@@ -231,6 +231,7 @@ public final class Demo {
         out.println();
         int status = check(scenarios, verdicts, violations, alerts);
         if (keep && status == 0) {
+            cleanup.closeAtEnd(VerdictConsole.start(platform.kafka(), config.policyStream().policy(), out));
             String base = "http://127.0.0.1:" + platform.httpPort();
             out.println();
             out.println("The demo's Oversight keeps running (--keep):");
@@ -241,7 +242,8 @@ public final class Demo {
                     + platform.kafka().topic(Topics.VERDICTS).name()
                     + " -f '%k %s\\n' -X isolation.level=read_committed");
             out.println("  Alerts     " + receiver.url("/oversight-alerts") + " (the demo's receiver)");
-            out.println("Press Ctrl-C to stop; " + dataDir + " is removed then.");
+            out.println("Press Ctrl-C to stop; " + dataDir + " is removed then. Each final verdict of a "
+                    + "protected environment is printed below.");
             out.flush();
         }
         return status;

@@ -15,12 +15,19 @@ import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /** {@code ./oversight}: the command line. */
@@ -93,25 +100,68 @@ public final class OversightCli {
     private static int up(String[] args, PrintStream out, PrintStream err) throws Exception {
         Platform.Config config = Platform.read(Settings.fromEnvironment().with(options(args, UP_OPTIONS)));
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        Platform platform = Platform.start(config);
+        // Ctrl-C may come while the platform is starting: the hook then waits for the start to end, and stops it.
+        AtomicReference<Platform> running = new AtomicReference<>();
+        AtomicReference<VerdictConsole> console = new AtomicReference<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch startEnded = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            err.println("Stopping Oversight ...");
-            platform.close();
-            err.println("Oversight stopped.");
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            try {
+                startEnded.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Platform platform = running.get();
+            if (platform != null) {
+                err.println("Stopping Oversight ...");
+                if (console.get() != null) {
+                    console.get().close();
+                }
+                platform.close();
+                err.println("Oversight stopped.");
+            }
             stopped.countDown();
-        }, "oversight-shutdown"));
+        }, "oversight-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Platform platform;
+        try {
+            platform = Platform.start(config, "oversight up" + (args.length == 0 ? "" : " " + String.join(" ", args)),
+                    err::println);
+            running.set(platform);
+        } catch (Exception | Error e) {
+            startEnded.countDown();
+            if (!stopping.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            throw e;
+        }
+        startEnded.countDown();
+        if (stopping.get()) {
+            stopped.await();
+            return 0;
+        }
         if (!platform.awaitIngestReady(Duration.ofSeconds(60))) {
             err.println("oversight: ingest did not become ready in 60 s (is Kafka reachable at "
                     + platform.bootstrapServers() + "?)");
         }
         double readyIn = (System.currentTimeMillis() - jvmStart) / 1000.0;
-        String base = "http://127.0.0.1:" + platform.httpPort();
+        console.set(VerdictConsole.start(platform.kafka(), config.policyStream().policy(), out));
+        banner(out, config, platform, readyIn);
+        stopped.await();
+        return 0;
+    }
+
+    private static void banner(PrintStream out, Platform.Config config, Platform platform, double readyIn) {
+        IngestConfig ingest = config.ingest();
+        Listening listening = Listening.of(ingest.httpHost(), platform.httpPort());
+        String base = listening.base();
         String verdicts = platform.kafka().topic(Topics.VERDICTS).name();
         String actions = platform.kafka().topic(Topics.ACTIONS).name();
         Policy policy = config.policyStream().policy();
-        IngestConfig ingest = config.ingest();
         out.printf("Oversight is up: webhooks accepted %.1f s after start.%n", readyIn);
+        out.println("  Listening  " + listening.describe());
         out.println("  Webhooks   " + route(base + "/webhooks/github", "GitHub, content type application/json",
                 IngestConfig.GITHUB_SECRET.name(), ingest.githubSecrets()));
         out.println("             " + route(base + "/webhooks/gitlab", "GitLab", IngestConfig.GITLAB_TOKEN.name(),
@@ -125,19 +175,82 @@ public final class OversightCli {
         out.println("  Kafka      " + platform.bootstrapServers() + (platform.embedded()
                 ? "   (embedded broker, data in " + platform.dataDir().resolve("kafka") + ")" : "   (external cluster)"));
         out.println("  Policy     " + policy.name() + " (" + policy.version().substring(0, 19) + "…)");
+        out.println("  Alerts     " + alerts(config.worker().alerting(), actions));
         out.println("  Verdicts   kcat -b " + platform.bootstrapServers() + " -C -t " + verdicts
                 + " -f '%k %s\\n' -X isolation.level=read_committed");
         out.println("  Actions    kcat -b " + platform.bootstrapServers() + " -C -t " + actions + " -f '%k %s\\n'");
-        out.println("Press Ctrl-C to stop.");
+        out.println("Press Ctrl-C to stop. Each final verdict of a protected environment is printed below.");
         out.flush();
-        stopped.await();
-        return 0;
     }
 
     /** One route of the banner: where, for whom, and whether its secret is set (without one it refuses all). */
     static String route(String url, String sender, String key, List<String> secrets) {
         return String.format("%-42s (%s; %s)", url, sender,
                 secrets.isEmpty() ? key + " not set: refused (401)" : "secret " + key);
+    }
+
+    /** Where the HTTP server listens, as the banner says it, and the base of the URLs it prints. */
+    record Listening(String host, int port, boolean allInterfaces, boolean loopback) {
+
+        static Listening of(String host, int port) {
+            boolean all = host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")
+                    || host.equals("[::]");
+            boolean loopback = false;
+            if (!all) {
+                try {
+                    loopback = InetAddress.getByName(host).isLoopbackAddress();
+                } catch (UnknownHostException e) {
+                    loopback = false;
+                }
+            }
+            return new Listening(host, port, all, loopback);
+        }
+
+        /** On every interface, the URLs to try are this machine's own. */
+        String base() {
+            String shown = allInterfaces ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]"
+                    : host;
+            return "http://" + shown + ":" + port;
+        }
+
+        String describe() {
+            if (allInterfaces) {
+                return "http://<this host>:" + port + " on all interfaces (" + host + "); from this machine: " + base();
+            }
+            return base() + (loopback ? " (this machine only; set " + CommonSettings.HTTP_HOST.name()
+                    + "=0.0.0.0 to receive webhooks from elsewhere)" : " (" + host + " only)");
+        }
+    }
+
+    /**
+     * The banner's Alerts line: each sink configured (never a secret: Slack's URL and PagerDuty's key are not shown,
+     * nor any credentials or query of a URL), or that there is none, and how to set one.
+     */
+    static String alerts(WorkerConfig.Alerting alerting, String actionsTopic) {
+        List<String> sinks = new ArrayList<>();
+        alerting.alertmanagerUrl().ifPresent(url -> sinks.add("Alertmanager " + shown(url)));
+        if (alerting.pagerDutyRoutingKey() != null) {
+            sinks.add("PagerDuty" + (alerting.pagerDutyUrl().equals(WorkerConfig.PAGERDUTY_URL.defaultValue()) ? ""
+                    : " via " + shown(alerting.pagerDutyUrl())));
+        }
+        if (alerting.slackWebhookUrl() != null) {
+            sinks.add("Slack");
+        }
+        alerting.webhookUrl().ifPresent(url -> sinks.add("webhook " + shown(url)
+                + (alerting.webhookSecret() == null ? "" : " (signed)")));
+        if (sinks.isEmpty()) {
+            return "none configured: violations are printed here and recorded on " + actionsTopic + "; to be alerted,"
+                    + " set " + WorkerConfig.ALERTMANAGER_URL.name() + ", " + WorkerConfig.SLACK_WEBHOOK_URL.name()
+                    + ", " + WorkerConfig.PAGERDUTY_ROUTING_KEY.name() + " or " + WorkerConfig.ALERT_WEBHOOK_URL.name()
+                    + " (README: Alerts and rollbacks)";
+        }
+        return String.join(", ", sinks) + "; violations are also printed here";
+    }
+
+    /** A URL as a banner may show it: scheme, host, port and path, without credentials or query. */
+    static String shown(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     private static int demo(String[] args, PrintStream out, PrintStream err) throws Exception {

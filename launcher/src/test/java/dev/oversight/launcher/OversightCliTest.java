@@ -3,6 +3,8 @@ package dev.oversight.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.oversight.rollback.WorkerConfig;
+import dev.oversight.runtime.config.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -125,5 +127,36 @@ class OversightCliTest {
         assertThat(err()).contains("unknown option '--data-dir'");
         assertThatThrownBy(() -> OversightCli.options(new String[] {"--keep=yes"}, OversightCli.DEMO_OPTIONS))
                 .hasMessageContaining("--keep takes no value");
+    }
+
+    @Test
+    void theBannerSaysWhereAlertsGoWithoutASecret() {
+        WorkerConfig none = WorkerConfig.read(Settings.of(Map.of()), "embedded");
+        assertThat(OversightCli.alerts(none.alerting(), "oversight.actions")).isEqualTo("none configured: violations "
+                + "are printed here and recorded on oversight.actions; to be alerted, set OVERSIGHT_ALERTMANAGER_URL, "
+                + "OVERSIGHT_SLACK_WEBHOOK_URL, OVERSIGHT_PAGERDUTY_ROUTING_KEY or OVERSIGHT_ALERT_WEBHOOK_URL "
+                + "(README: Alerts and rollbacks)");
+        WorkerConfig all = WorkerConfig.read(Settings.of(Map.of(
+                "OVERSIGHT_ALERTMANAGER_URL", "http://am.example:9093/",
+                "OVERSIGHT_PAGERDUTY_ROUTING_KEY", "pd-key-secret",
+                "OVERSIGHT_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/slack-secret",
+                "OVERSIGHT_ALERT_WEBHOOK_URL", "https://user:pw-secret@hooks.example/oversight?token=q-secret",
+                "OVERSIGHT_ALERT_WEBHOOK_SECRET", "signing-secret")), "embedded");
+        assertThat(OversightCli.alerts(all.alerting(), "oversight.actions")).isEqualTo("Alertmanager "
+                + "http://am.example:9093/, PagerDuty, Slack, webhook https://hooks.example/oversight (signed); "
+                + "violations are also printed here").doesNotContain("secret");
+    }
+
+    @Test
+    void theBannerSaysWhereItReallyListens() {
+        OversightCli.Listening all = OversightCli.Listening.of("0.0.0.0", 8080);
+        assertThat(all.describe()).isEqualTo("http://<this host>:8080 on all interfaces (0.0.0.0); from this "
+                + "machine: http://127.0.0.1:8080");
+        assertThat(all.base()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(OversightCli.Listening.of("127.0.0.1", 8080).describe()).isEqualTo("http://127.0.0.1:8080 "
+                + "(this machine only; set OVERSIGHT_HTTP_HOST=0.0.0.0 to receive webhooks from elsewhere)");
+        assertThat(OversightCli.Listening.of("10.1.2.3", 9000).describe()).isEqualTo("http://10.1.2.3:9000 "
+                + "(10.1.2.3 only)");
+        assertThat(OversightCli.Listening.of("::1", 8080).base()).isEqualTo("http://[::1]:8080");
     }
 }
