@@ -13,6 +13,8 @@ import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -24,14 +26,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /** {@code ./oversight}: the command line. */
 public final class OversightCli {
+
+    private static final String EXIT_STATUS = """
+            Exit status: 0 done; 1 the command failed (Oversight could not start or stopped on an error, the demo
+            did not go as scripted, the policy has problems); 2 the command line or the configuration is wrong.
+            """;
 
     /** The keys and defaults in it are those of the settings' declarations. */
     static final String HELP = """
@@ -55,13 +64,75 @@ public final class OversightCli {
                   --keep                          leave the demo's Oversight running afterwards, until Ctrl-C
               policy check FILE   Validate a policy file and report every problem in it (exit 1 when there is any).
               config              List every configuration variable with its default.
-              help, --help        This text.
+              help, --help        This text; `oversight COMMAND --help` explains one command.
+              --version           The version of Oversight.
 
             Configuration comes from environment variables (see `oversight config`), or from a Java properties
             file named by %6$s with the same keys. Secrets may be given as <NAME>_FILE.
+
             """.formatted(KafkaConnection.BOOTSTRAP, CommonSettings.DATA_DIR.shownDefault().orElseThrow(),
             CommonSettings.HTTP_PORT, CommonSettings.HTTP_PORT.shownDefault().orElseThrow(), CommonSettings.DATA_DIR,
-            Settings.CONFIG_FILE);
+            Settings.CONFIG_FILE) + EXIT_STATUS;
+
+    static final String UP_HELP = """
+            Usage: oversight up [--bootstrap-servers HOST:PORT] [--port N] [--data-dir DIR]
+
+            Runs the whole platform in this process until Ctrl-C or SIGTERM: an embedded Kafka broker (unless a
+            cluster is named), ingest, policy-stream and rollback-worker, with one HTTP port for webhooks, /metrics
+            and /health. Starting again resumes on the same data.
+
+            Options:
+              --bootstrap-servers HOST:PORT   use an existing Kafka cluster instead of embedding one (%1$s)
+              --port N                        HTTP port (%3$s, default %4$s)
+              --data-dir DIR                  data directory (%5$s, default %2$s)
+              --help                          this text
+
+            Before starting anything it reads the whole configuration and the policy, locks the data directory (one
+            Oversight per directory), checks that the HTTP port and the embedded broker's port (%6$s, default
+            %7$s) are free, or waits at most %8$d s for the Kafka cluster named. It then prints where it listens and
+            where alerts go, and each final verdict of a protected environment as it is decided.
+
+            Exit status: Ctrl-C or SIGTERM stop it cleanly (130 or 143, as for any program stopped by a signal);
+            1 it could not start (data directory in use, a port in use, Kafka unreachable) or failed; 2 the command
+            line or the configuration is wrong.
+            """.formatted(KafkaConnection.BOOTSTRAP, CommonSettings.DATA_DIR.shownDefault().orElseThrow(),
+            CommonSettings.HTTP_PORT, CommonSettings.HTTP_PORT.shownDefault().orElseThrow(), CommonSettings.DATA_DIR,
+            Platform.KAFKA_PORT, Platform.KAFKA_PORT.shownDefault().orElseThrow(), Preflight.KAFKA_WAIT.toSeconds());
+
+    static final String DEMO_HELP = """
+            Usage: oversight demo [--keep] [--port N]
+
+            Starts an Oversight of its own: its own embedded Kafka broker on a free port, a temporary data directory
+            (removed at the end, also on Ctrl-C), topics named oversight-demo.*, a 3-second grace period and an alert
+            receiver of its own. It reads none of your configuration, so it never touches what `oversight up` runs
+            on, and never alerts your on-call. It plays a scripted set of signed GitHub webhooks (a reviewed deploy,
+            a self-approved one, one of an unknown commit) and shows the verdicts, the alerts as their receiver got
+            them, and the actions the worker recorded.
+
+            Options:
+              --keep     leave the demo's Oversight running after the scenarios, until Ctrl-C, to send it more
+              --port N   its HTTP port (default: a free one)
+              --help     this text
+
+            Exit status: 0 every deploy got the verdict it should and each violation alerted; 1 it did not, or the
+            demo could not run; 2 the command line is wrong.
+            """;
+
+    static final String POLICY_HELP = """
+            Usage: oversight policy check FILE
+
+            Reads a policy file as `oversight up` will, and reports every problem in it, each with where it is
+            (rules[1].match.environment: …): what `up` would refuse.
+
+            Exit status: 0 the policy is valid; 1 it has problems; 2 the command line is wrong.
+            """;
+
+    static final String CONFIG_HELP = """
+            Usage: oversight config
+
+            Lists every configuration variable: its name, its default, what it does, and whether it is a secret
+            (which may be given as <NAME>_FILE, the path of a file holding it).
+            """;
 
     private OversightCli() {}
 
@@ -74,19 +145,25 @@ public final class OversightCli {
             out.print(HELP);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("--version") || args[0].equals("version")) {
+            out.println(version());
+            return 0;
+        }
+        String[] rest = rest(args);
+        boolean help = Stream.of(rest).anyMatch(a -> a.equals("--help") || a.equals("-h"));
         try {
             return switch (args[0]) {
-                case "up" -> up(rest(args), out, err);
-                case "demo" -> demo(rest(args), out, err);
-                case "policy" -> policy(rest(args), out, err);
-                case "config" -> config(out);
+                case "up" -> help ? help(out, UP_HELP) : up(rest, out, err);
+                case "demo" -> help ? help(out, DEMO_HELP) : demo(rest, out, err);
+                case "policy" -> help ? help(out, POLICY_HELP) : policy(rest, out, err);
+                case "config" -> help ? help(out, CONFIG_HELP) : config(rest, out);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
                     yield 2;
                 }
             };
         } catch (UsageException e) {
-            err.println("oversight: " + e.getMessage() + ". Try: oversight --help");
+            err.println("oversight: " + e.getMessage() + ". Try: oversight " + args[0] + " --help");
             return 2;
         } catch (ConfigException e) {
             err.println("oversight: " + e.getMessage());
@@ -95,6 +172,25 @@ public final class OversightCli {
             err.println("oversight: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         }
+    }
+
+    private static int help(PrintStream out, String text) {
+        out.print(text);
+        return 0;
+    }
+
+    /** {@code oversight 0.1.0 (Kafka 4.3.1, Java 17.0.15)}: the version is the Maven project's, filtered in. */
+    static String version() {
+        Properties build = new Properties();
+        try (InputStream in = OversightCli.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                build.load(in);
+            }
+        } catch (IOException e) {
+            // Reported as unknown below.
+        }
+        return "oversight " + build.getProperty("version", "(unknown version)") + " (Kafka "
+                + AppInfoParser.getVersion() + ", Java " + Runtime.version() + ")";
     }
 
     private static int up(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -289,7 +385,10 @@ public final class OversightCli {
             CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS,
             List.of(Settings.CONFIG_FILE)).flatMap(List::stream).toList();
 
-    private static int config(PrintStream out) {
+    private static int config(String[] args, PrintStream out) {
+        if (args.length > 0) {
+            throw new UsageException("unknown option '" + args[0] + "'");
+        }
         for (Setting<?> setting : SETTINGS) {
             out.printf("%-36s %-24s %s%s%n", setting.name(), setting.shownDefault().orElse("-"), setting.doc(),
                     setting.secret() ? " (secret; or " + setting.name() + "_FILE)" : "");
@@ -304,7 +403,7 @@ public final class OversightCli {
     static final String KEEP = "--keep";
     static final Map<String, String> DEMO_OPTIONS = Map.of("--port", CommonSettings.HTTP_PORT.name(), KEEP, KEEP);
 
-    /** {@code up}'s options as the settings they stand for. */
+    /** Reads {@code up}'s options. */
     static Map<String, String> options(String[] args) {
         return options(args, UP_OPTIONS);
     }

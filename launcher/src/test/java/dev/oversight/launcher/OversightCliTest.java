@@ -120,11 +120,42 @@ class OversightCliTest {
     }
 
     @Test
+    void eachCommandExplainsItselfWithHelp() {
+        assertThat(run("up", "--help")).isZero();
+        assertThat(out()).startsWith("Usage: oversight up [--bootstrap-servers HOST:PORT] [--port N] [--data-dir DIR]")
+                .contains("locks the data directory").contains("Exit status");
+        assertThat(run("demo", "--help")).isZero();
+        assertThat(out()).contains("Usage: oversight demo [--keep] [--port N]").contains("temporary data directory");
+        assertThat(run("policy", "--help")).isZero();
+        assertThat(out()).contains("Usage: oversight policy check FILE");
+        assertThat(run("config", "-h")).isZero();
+        assertThat(out()).contains("Usage: oversight config");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void helpSaysWhatEachExitStatusMeans() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("Exit status: 0 done; 1 the command failed").contains("2 the command line or the "
+                + "configuration is wrong").contains("--version").contains("--keep");
+    }
+
+    @Test
+    void versionIsTheMavenProjectsVersion() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        String parent = pom.substring(pom.indexOf("<parent>"), pom.indexOf("</parent>"));
+        String version = parent.substring(parent.indexOf("<version>") + 9, parent.indexOf("</version>"));
+        assertThat(run("--version")).isZero();
+        assertThat(out().strip()).isEqualTo("oversight " + version + " (Kafka "
+                + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", Java " + Runtime.version() + ")");
+    }
+
+    @Test
     void theDemoTakesItsOwnOptionsAndNoneOfUps() {
         assertThat(OversightCli.options(new String[] {"--keep", "--port=8099"}, OversightCli.DEMO_OPTIONS))
                 .isEqualTo(Map.of("--keep", "true", "OVERSIGHT_HTTP_PORT", "8099"));
         assertThat(run("demo", "--data-dir", "/tmp/x")).isEqualTo(2);
-        assertThat(err()).contains("unknown option '--data-dir'");
+        assertThat(err()).contains("unknown option '--data-dir'").contains("oversight demo --help");
         assertThatThrownBy(() -> OversightCli.options(new String[] {"--keep=yes"}, OversightCli.DEMO_OPTIONS))
                 .hasMessageContaining("--keep takes no value");
     }
