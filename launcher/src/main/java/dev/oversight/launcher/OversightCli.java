@@ -62,7 +62,8 @@ public final class OversightCli {
                                   a temporary data directory, removed at the end), show the verdicts and the alerts
                                   as their receiver got them, and exit.
                   --keep                          leave the demo's Oversight running afterwards, until Ctrl-C
-              policy check FILE   Validate a policy file and report every problem in it (exit 1 when there is any).
+              policy check FILE   Validate a policy file: every problem in it (exit 1 when there is any), and
+                                  warnings of what would silently do nothing.
               config              List every configuration variable with its default.
               help, --help        This text; `oversight COMMAND --help` explains one command.
               --version           The version of Oversight.
@@ -122,9 +123,11 @@ public final class OversightCli {
             Usage: oversight policy check FILE
 
             Reads a policy file as `oversight up` will, and reports every problem in it, each with where it is
-            (rules[1].match.environment: …): what `up` would refuse.
+            (rules[1].match.environment: …): what `up` would refuse. Then warnings, of what `up` accepts but what
+            may not do what was meant: a rule whose environment pattern matches no declared environment, a service
+            whose rollback executor needs a credential that is not set in this environment.
 
-            Exit status: 0 the policy is valid; 1 it has problems; 2 the command line is wrong.
+            Exit status: 0 the policy is valid (warnings or not); 1 it has problems; 2 the command line is wrong.
             """;
 
     static final String CONFIG_HELP = """
@@ -364,7 +367,8 @@ public final class OversightCli {
             throw new UsageException("usage: oversight policy check FILE");
         }
         try {
-            Policy policy = PolicyFile.load(Path.of(args[1]));
+            PolicyFile.Checked checked = PolicyFile.check(Path.of(args[1]));
+            Policy policy = checked.policy();
             out.println(args[1] + ": policy '" + policy.name() + "' is valid (" + policy.version() + ")");
             out.println("  protected environments: " + policy.environments().entrySet().stream()
                     .filter(e -> e.getValue().isProtected())
@@ -373,11 +377,27 @@ public final class OversightCli {
                             + "s)").toList());
             out.println("  rules: " + policy.rules().size() + ", services: " + policy.services().size()
                     + ", groups: " + policy.groups().keySet());
+            List<String> warnings = new ArrayList<>(checked.warnings());
+            warnings.addAll(credentialWarnings(policy, Settings.fromEnvironment()));
+            warnings.forEach(w -> err.println("warning: " + w));
             return 0;
         } catch (PolicyException e) {
             err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * What the rollback executors of a policy need and the environment here does not give them, as the worker
+     * would refuse to start with it: a warning, since a policy is often checked where its secrets are not set.
+     */
+    static List<String> credentialWarnings(Policy policy, Settings environment) {
+        ConfigReader config = new ConfigReader(environment);
+        WorkerConfig.Rollbacks rollbacks = WorkerConfig.readRollbacks(config);
+        List<String> warnings = new ArrayList<>(config.problems());
+        WorkerConfig.executorProblems(policy, rollbacks).forEach(problem -> warnings.add(problem
+                + "; `oversight up` would refuse to start in this environment"));
+        return warnings;
     }
 
     /** Every setting of the platform, as {@code oversight config} lists them: each read by some configuration. */

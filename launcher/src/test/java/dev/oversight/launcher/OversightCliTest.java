@@ -3,6 +3,8 @@ package dev.oversight.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.oversight.policy.file.PolicyFile;
+import dev.oversight.policy.rules.Policy;
 import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.config.Settings;
 import java.io.ByteArrayOutputStream;
@@ -158,6 +160,72 @@ class OversightCliTest {
         assertThat(err()).contains("unknown option '--data-dir'").contains("oversight demo --help");
         assertThatThrownBy(() -> OversightCli.options(new String[] {"--keep=yes"}, OversightCli.DEMO_OPTIONS))
                 .hasMessageContaining("--keep takes no value");
+    }
+
+    @Test
+    void policyCheckRefusesARuleForAnUndeclaredEnvironmentNamingTheOneMeant(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, """
+                name: typo
+                environments:
+                  production: { protected: true, action: alert }
+                rules:
+                  - match: { environment: prodution }
+                    approvals: { count: 2 }
+                """);
+        assertThat(run("policy", "check", file.toString())).isEqualTo(1);
+        assertThat(err()).contains("rules[0].match.environment: no environment 'prodution' is declared under "
+                + "environments (did you mean 'production'?)");
+    }
+
+    @Test
+    void policyCheckWarnsOfWhatMatchesNothing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, """
+                name: patterns
+                environments:
+                  production: { protected: true, action: alert }
+                rules:
+                  - match: { environment: "stag*" }
+                    approvals: { count: 0 }
+                """);
+        assertThat(run("policy", "check", file.toString())).isZero();
+        assertThat(out()).contains("policy 'patterns' is valid");
+        assertThat(err()).contains("warning: rules[0].match.environment: 'stag*' matches no environment declared");
+    }
+
+    @Test
+    void policyCheckWarnsOfEachExecutorCredentialNotSetWhereTheyRollBack() {
+        Policy policy = PolicyFile.parse("""
+                name: rollbacks
+                environments:
+                  production: { protected: true, action: alert+rollback }
+                services:
+                  - { name: payments, repository: "github:acme/payments", rollback: { executor: github } }
+                  - { name: ledger, repository: "github:acme/ledger", rollback: { executor: argocd } }
+                  - { name: search, repository: "github:acme/search", rollback: { executor: webhook, url: "https://d.example/r" } }
+                """, "rollbacks.yaml");
+        assertThat(OversightCli.credentialWarnings(policy, Settings.of(Map.of()))).containsExactly(
+                "policy services[payments] rolls back with executor github, which needs OVERSIGHT_GITHUB_TOKEN "
+                        + "(policy rolls back in production); `oversight up` would refuse to start in this environment",
+                "policy services[ledger] rolls back with executor argocd, which needs OVERSIGHT_ARGOCD_URL and "
+                        + "OVERSIGHT_ARGOCD_TOKEN (policy rolls back in production); `oversight up` would refuse to "
+                        + "start in this environment",
+                "policy services[search] rolls back with executor webhook, which needs "
+                        + "OVERSIGHT_ROLLBACK_WEBHOOK_SECRET to sign its requests (policy rolls back in production); "
+                        + "`oversight up` would refuse to start in this environment");
+        assertThat(OversightCli.credentialWarnings(policy, Settings.of(Map.of("OVERSIGHT_GITHUB_TOKEN", "t",
+                "OVERSIGHT_ARGOCD_URL", "https://argocd.example", "OVERSIGHT_ARGOCD_TOKEN", "t",
+                "OVERSIGHT_ROLLBACK_WEBHOOK_SECRET", "s")))).isEmpty();
+        Policy alertOnly = PolicyFile.parse("""
+                name: alerts
+                environments:
+                  production: { protected: true, action: alert }
+                services:
+                  - { name: payments, repository: "github:acme/payments", rollback: { executor: github } }
+                """, "alerts.yaml");
+        assertThat(OversightCli.credentialWarnings(alertOnly, Settings.of(Map.of()))).as("nothing rolls back")
+                .isEmpty();
     }
 
     @Test
