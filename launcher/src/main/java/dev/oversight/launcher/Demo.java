@@ -8,7 +8,6 @@ import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.IngestConfig;
-import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.Settings;
@@ -19,7 +18,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,15 +335,7 @@ public final class Demo {
 
     private static int post(HttpClient http, URI url, GitHubPayloads.Delivery delivery, String secret)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .header("Content-Type", "application/json")
-                .header("X-GitHub-Event", delivery.event())
-                .header("X-GitHub-Delivery", delivery.deliveryId())
-                .header(GitHubSignature.HEADER, GitHubSignature.sign(secret, delivery.body()))
-                .header("User-Agent", "GitHub-Hookshot/oversight-demo")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(delivery.request(url, secret), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** Reads a topic from the start until the matching records satisfy the condition. */

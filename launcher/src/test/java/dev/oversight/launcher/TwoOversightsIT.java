@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oversight.events.Verdict;
 import dev.oversight.events.kafka.Topics;
-import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.testing.kafka.TopicProbe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -150,12 +149,8 @@ class TwoOversightsIT {
         String sha = String.format("%040d", deployment);
         GitHubPayloads.Delivery delivery = new GitHubPayloads("acme/two").deploymentStatus(deployment, sha,
                 "production", "dave", "success", Instant.now());
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/webhooks/github"))
-                .header("Content-Type", "application/json")
-                .header("X-GitHub-Event", delivery.event())
-                .header("X-GitHub-Delivery", delivery.deliveryId())
-                .header(GitHubSignature.HEADER, GitHubSignature.sign(SECRET, delivery.body()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body())).build();
+        HttpRequest request = delivery.request(URI.create("http://127.0.0.1:" + httpPort + "/webhooks/github"),
+                SECRET);
         assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
         // Webhooks are accepted from the banner on; every service is ready once policy-stream has its partitions.
         HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
