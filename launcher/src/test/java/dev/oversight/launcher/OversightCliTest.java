@@ -28,6 +28,12 @@ class OversightCliTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    /** {@code oversight policy check} of a file holding this policy. */
+    private int checkPolicy(Path dir, String yaml) throws Exception {
+        Path file = Files.writeString(dir.resolve("policy.yaml"), yaml);
+        return run("policy", "check", file.toString());
+    }
+
     private String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -69,8 +75,7 @@ class OversightCliTest {
 
     @Test
     void policyCheckSummarisesAValidPolicy(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("policy.yaml");
-        Files.writeString(file, """
+        assertThat(checkPolicy(dir, """
                 name: acme
                 environments:
                   production: { protected: true, action: alert+rollback, grace: 30s }
@@ -80,8 +85,7 @@ class OversightCliTest {
                     approvals: { count: 1 }
                 services:
                   - { name: payments, repository: "github:acme/payments", rollback: { executor: github } }
-                """);
-        assertThat(run("policy", "check", file.toString())).isZero();
+                """)).isZero();
         assertThat(out()).contains("policy 'acme' is valid (sha256:")
                 .contains("protected environments: [production (alert+rollback, grace 30s)]")
                 .contains("rules: 1, services: 1");
@@ -89,16 +93,14 @@ class OversightCliTest {
 
     @Test
     void policyCheckReportsEveryProblem(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("policy.yaml");
-        Files.writeString(file, """
+        assertThat(checkPolicy(dir, """
                 name: broken
                 environments:
                   production: { protected: true, action: page-everyone }
                 rules:
                   - match: {}
                     approvals: { count: -1 }
-                """);
-        assertThat(run("policy", "check", file.toString())).isEqualTo(1);
+                """)).isEqualTo(1);
         assertThat(err()).contains("page-everyone").contains("count");
         assertThat(run("policy", "check")).isEqualTo(2);
         assertThat(err()).contains("usage: oversight policy check FILE");
@@ -164,32 +166,28 @@ class OversightCliTest {
 
     @Test
     void policyCheckRefusesARuleForAnUndeclaredEnvironmentNamingTheOneMeant(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("policy.yaml");
-        Files.writeString(file, """
+        assertThat(checkPolicy(dir, """
                 name: typo
                 environments:
                   production: { protected: true, action: alert }
                 rules:
                   - match: { environment: prodution }
                     approvals: { count: 2 }
-                """);
-        assertThat(run("policy", "check", file.toString())).isEqualTo(1);
+                """)).isEqualTo(1);
         assertThat(err()).contains("rules[0].match.environment: no environment 'prodution' is declared under "
                 + "environments (did you mean 'production'?)");
     }
 
     @Test
     void policyCheckWarnsOfWhatMatchesNothing(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("policy.yaml");
-        Files.writeString(file, """
+        assertThat(checkPolicy(dir, """
                 name: patterns
                 environments:
                   production: { protected: true, action: alert }
                 rules:
                   - match: { environment: "stag*" }
                     approvals: { count: 0 }
-                """);
-        assertThat(run("policy", "check", file.toString())).isZero();
+                """)).isZero();
         assertThat(out()).contains("policy 'patterns' is valid");
         assertThat(err()).contains("warning: rules[0].match.environment: 'stag*' matches no environment declared");
     }
