@@ -52,8 +52,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(directory);
             int brokerPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
-            ensureFree(brokerPort);
-            String dir = directory.toAbsolutePath().toString();
+            Preflight.kafkaPortFree(brokerPort);
+            String dir = directory.toAbsolutePath().normalize().toString();
             Map<String, Object> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -159,16 +159,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
             return socket.getLocalPort();
-        }
-    }
-
-    private static void ensureFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " is in use: the embedded Kafka broker cannot listen "
-                    + "there (set OVERSIGHT_KAFKA_PORT, or point KAFKA_BOOTSTRAP_SERVERS at a running cluster)");
         }
     }
 }

@@ -3,9 +3,12 @@ package dev.oversight.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.events.json.Json;
+import dev.oversight.ingest.github.GitHubSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -16,7 +19,20 @@ import java.util.UUID;
 public final class GitHubPayloads {
 
     /** One webhook delivery: its event type, delivery id and body. */
-    public record Delivery(String event, String deliveryId, byte[] body, String description) {}
+    public record Delivery(String event, String deliveryId, byte[] body, String description) {
+
+        /** The delivery as GitHub posts it to a webhook URL: JSON, its event and id, signed with the secret. */
+        public HttpRequest request(URI url, String secret) {
+            return HttpRequest.newBuilder(url)
+                    .header("Content-Type", "application/json")
+                    .header("X-GitHub-Event", event)
+                    .header("X-GitHub-Delivery", deliveryId)
+                    .header(GitHubSignature.HEADER, GitHubSignature.sign(secret, body))
+                    .header("User-Agent", "GitHub-Hookshot/oversight")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+        }
+    }
 
     private final String owner;
     private final String name;

@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The whole platform in one JVM: the embedded broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster), ingest,
@@ -45,9 +47,11 @@ public final class Platform implements AutoCloseable {
     private final String bootstrapServers;
     private final KafkaConnection kafka;
     private final Path dataDir;
+    private final DataDirectoryLock lock;
 
-    private Platform(EmbeddedKafka broker, ServiceRunner runner, List<ManagedService> services, String bootstrapServers,
-                     KafkaConnection kafka, Path dataDir) {
+    private Platform(DataDirectoryLock lock, EmbeddedKafka broker, ServiceRunner runner, List<ManagedService> services,
+                     String bootstrapServers, KafkaConnection kafka, Path dataDir) {
+        this.lock = lock;
         this.broker = broker;
         this.runner = runner;
         this.services = services;
@@ -73,9 +77,25 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Reads every service's configuration, so that all problems are reported together, before anything starts. */
+    /**
+     * Reads every service's configuration, so that all problems are reported together, before anything starts.
+     * On the embedded broker, policy-stream keeps no standby replicas unless told to: the data directory's lock
+     * makes it the only instance, so a standby could never be placed (Kafka Streams would warn at every start).
+     */
     public static Config read(Settings settings) {
+        if (!isSet(settings, KafkaConnection.BOOTSTRAP) && !isSet(settings, PolicyStreamConfig.STANDBY_REPLICAS)) {
+            settings = settings.with(Map.of(PolicyStreamConfig.STANDBY_REPLICAS.name(), "0"));
+        }
         return ConfigReader.read(settings, Platform::read);
+    }
+
+    /** Whether a setting is given; one given as an unreadable file counts as given (its reader reports it). */
+    private static boolean isSet(Settings settings, Setting<?> setting) {
+        try {
+            return settings.get(setting.name()).isPresent();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
     static Config read(ConfigReader config) {
@@ -91,14 +111,38 @@ public final class Platform implements AutoCloseable {
         return start(read(settings));
     }
 
-    /** Starts the embedded broker (unless Kafka is elsewhere) and the services, with the configuration given. */
+    /** Starts with the configuration given, saying nothing of its progress. */
     public static Platform start(Config config) throws Exception {
+        return start(config, "oversight", line -> {});
+    }
+
+    /**
+     * Starts the embedded broker (unless Kafka is elsewhere) and the services, with the configuration given. First
+     * what can fail at once: the data directory is locked (before anything touches it), the ports are free, an
+     * external Kafka answers.
+     *
+     * @param command  what runs the platform, as a second process refused the data directory is told
+     * @param progress told, one line at a time, what is being started or waited for
+     * @throws DataDirectoryLock.InUse when another process uses the data directory
+     * @throws Preflight.Failure       when a port is taken or Kafka cannot be reached
+     */
+    public static Platform start(Config config, String command, Consumer<String> progress) throws Exception {
+        DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDir(), command);
         EmbeddedKafka broker = null;
-        if (config.embedded()) {
-            broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort());
-            config = config.withBootstrapServers(broker.bootstrapServers());
-        }
         try {
+            IngestConfig http = config.ingest();
+            Preflight.httpPortFree(http.httpHost(), http.httpPort());
+            if (config.embedded()) {
+                Preflight.kafkaPortFree(config.kafkaPort());
+                progress.accept("Starting the embedded Kafka broker (data in " + config.dataDir().resolve("kafka")
+                        + ") ...");
+                broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort());
+                config = config.withBootstrapServers(broker.bootstrapServers());
+            } else {
+                Preflight.awaitKafka(config.ingest().kafka(), Preflight.KAFKA_WAIT, progress);
+            }
+            progress.accept("Starting policy-stream, rollback-worker and ingest on Kafka at "
+                    + config.ingest().kafka().bootstrapServers() + " ...");
             KafkaConnection kafka = config.ingest().kafka();
             TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
             PrometheusMeterRegistry registry = MetricsSetup.prometheus();
@@ -111,11 +155,12 @@ public final class Platform implements AutoCloseable {
                     new IngestService(ingest, registry, clock));
             ServiceRunner runner = ServiceRunner.start(ingest.httpHost(), ingest.httpPort(), ingest.idleTimeout(),
                     registry, services);
-            return new Platform(broker, runner, services, kafka.bootstrapServers(), kafka, config.dataDir());
+            return new Platform(lock, broker, runner, services, kafka.bootstrapServers(), kafka, config.dataDir());
         } catch (Exception | Error e) {
             if (broker != null) {
                 broker.close();
             }
+            lock.close();
             throw e;
         }
     }
@@ -169,11 +214,21 @@ public final class Platform implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * Stops the services, then the broker; the data directory is released last. A deliberate stop: Kafka's warnings
+     * of it are not shown ({@link KafkaLogging}).
+     */
     @Override
     public void close() {
-        runner.close();
-        if (broker != null) {
-            broker.close();
+        KafkaLogging.Restore levels = KafkaLogging.quietWhileStopping();
+        try {
+            runner.close();
+            if (broker != null) {
+                broker.close();
+            }
+        } finally {
+            levels.close();
+            lock.close();
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.oversight.events.Action;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.events.kafka.Topics;
-import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.http.RecordingHttpServer;
 import dev.oversight.testing.kafka.TopicProbe;
@@ -49,13 +48,8 @@ class EmbeddedPlatformRestartIT {
     private void deployUnknownCommit(Platform platform, long id, String sha) throws Exception {
         GitHubPayloads.Delivery delivery = github.deploymentStatus(id, sha, "production", "dave", "success",
                 Instant.now());
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.httpPort()
-                        + "/webhooks/github"))
-                .header("Content-Type", "application/json")
-                .header("X-GitHub-Event", delivery.event())
-                .header("X-GitHub-Delivery", delivery.deliveryId())
-                .header(GitHubSignature.HEADER, GitHubSignature.sign(SECRET, delivery.body()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body())).build();
+        HttpRequest request = delivery.request(URI.create("http://127.0.0.1:" + platform.httpPort()
+                + "/webhooks/github"), SECRET);
         assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
     }
 

@@ -9,7 +9,6 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.Topics;
-import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.rollback.alert.WebhookSink;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.http.RecordingHttpServer;
@@ -89,14 +88,8 @@ class EndToEndIT {
     }
 
     private static void send(GitHubPayloads.Delivery delivery) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + platform.httpPort() + "/webhooks/github"))
-                .header("Content-Type", "application/json")
-                .header("X-GitHub-Event", delivery.event())
-                .header("X-GitHub-Delivery", delivery.deliveryId())
-                .header(GitHubSignature.HEADER, GitHubSignature.sign(SECRET, delivery.body()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
-                .build();
+        HttpRequest request = delivery.request(URI.create("http://127.0.0.1:" + platform.httpPort()
+                + "/webhooks/github"), SECRET);
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(delivery.description() + ": " + response.body()).isEqualTo(202);
     }

@@ -3,6 +3,7 @@ package dev.oversight.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.oversight.policy.PolicyStreamConfig;
 import dev.oversight.runtime.config.ConfigException;
 import dev.oversight.runtime.config.Settings;
 import java.nio.file.Files;
@@ -53,5 +54,14 @@ class PlatformConfigTest {
         assertThat(config.policyStream().kafka().bootstrapServers()).isEqualTo("127.0.0.1:19092");
         assertThat(config.worker().kafka().bootstrapServers()).isEqualTo("127.0.0.1:19092");
         assertThat(config.worker().kafka().topicPrefix()).isEqualTo("acme.");
+    }
+
+    @Test
+    void onTheEmbeddedBrokerPolicyStreamKeepsNoStandbyUnlessAskedTo() {
+        assertThat(Platform.read(Settings.of(Map.of())).policyStream().standbyReplicas()).isZero();
+        assertThat(Platform.read(Settings.of(Map.of("OVERSIGHT_POLICY_STANDBY_REPLICAS", "2"))).policyStream()
+                .standbyReplicas()).isEqualTo(2);
+        assertThat(Platform.read(Settings.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"))).policyStream()
+                .standbyReplicas()).isEqualTo(PolicyStreamConfig.STANDBY_REPLICAS.defaultValue());
     }
 }

@@ -168,17 +168,7 @@ public record WorkerConfig(
                 config.get(PAGERDUTY_MAX_PER_MINUTE),
                 config.get(SLACK_WEBHOOK_URL).orElse(null),
                 Objects.requireNonNullElse(config.get(RUNBOOK_URL), Runbook.NONE));
-        Rollbacks rollbacks = new Rollbacks(
-                config.get(GITHUB_TOKEN).orElse(null),
-                config.get(GITHUB_API_URL),
-                config.get(ARGOCD_URL),
-                config.get(ARGOCD_TOKEN).orElse(null),
-                config.get(ROLLBACK_WEBHOOK_SECRET).orElse(null),
-                config.get(COMMAND_TIMEOUT),
-                config.get(STORM_LIMIT),
-                config.get(BREAKER_FAILURES),
-                config.get(BREAKER_COOLDOWN),
-                config.get(MAX_AGE));
+        Rollbacks rollbacks = readRollbacks(config);
         Duration backoff = config.get(RETRY_BACKOFF);
         Duration maxBackoff = config.get(RETRY_MAX_BACKOFF);
         if (maxBackoff.compareTo(backoff) < 0) {
@@ -198,6 +188,21 @@ public record WorkerConfig(
                 config.get(CommonSettings.HTTP_HOST),
                 config.get(CommonSettings.HTTP_PORT),
                 KafkaConnection.read(config, bootstrapWhenUnset));
+    }
+
+    /** The executors' credentials and the limits on rollbacks, alone: what {@code oversight policy check} asks. */
+    public static Rollbacks readRollbacks(ConfigReader config) {
+        return new Rollbacks(
+                config.get(GITHUB_TOKEN).orElse(null),
+                config.get(GITHUB_API_URL),
+                config.get(ARGOCD_URL),
+                config.get(ARGOCD_TOKEN).orElse(null),
+                config.get(ROLLBACK_WEBHOOK_SECRET).orElse(null),
+                config.get(COMMAND_TIMEOUT),
+                config.get(STORM_LIMIT),
+                config.get(BREAKER_FAILURES),
+                config.get(BREAKER_COOLDOWN),
+                config.get(MAX_AGE));
     }
 
     /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
@@ -220,6 +225,17 @@ public record WorkerConfig(
         for (Policy.ServiceDef service : policy.services()) {
             services.put(service.name(), service.rollback());
         }
+        executorProblems(policy, rollbacks).forEach(config::problem);
+        return services;
+    }
+
+    /**
+     * What the executors of the policy's services lack, one sentence per service naming the variable it needs;
+     * nothing when no protected environment rolls back. A worker refuses to start with any of these;
+     * {@code oversight policy check} warns of them.
+     */
+    public static List<String> executorProblems(Policy policy, Rollbacks rollbacks) {
+        List<String> problems = new java.util.ArrayList<>();
         TreeSet<String> rollingBack = new TreeSet<>();
         policy.environments().forEach((name, env) -> {
             if (env.isProtected() && env.action().rollsBack()) {
@@ -227,26 +243,28 @@ public record WorkerConfig(
             }
         });
         if (rollingBack.isEmpty()) {
-            return services;
+            return problems;
         }
         String because = " (policy rolls back in " + String.join(", ", rollingBack) + ")";
-        services.forEach((name, settings) -> {
-            String who = "policy services[" + name + "] rolls back with executor " + settings.executor() + ", ";
+        for (Policy.ServiceDef service : policy.services()) {
+            RollbackTarget settings = service.rollback();
+            String who = "policy services[" + service.name() + "] rolls back with executor " + settings.executor()
+                    + ", ";
             if (settings instanceof RollbackTarget.GitHub && rollbacks.githubToken() == null) {
-                config.problem(who + "which needs " + GITHUB_TOKEN + because);
+                problems.add(who + "which needs " + GITHUB_TOKEN + because);
             } else if (settings instanceof RollbackTarget.ArgoCd
                     && (rollbacks.argoCdUrl().isEmpty() || rollbacks.argoCdToken() == null)) {
-                config.problem(who + "which needs " + ARGOCD_URL + " and " + ARGOCD_TOKEN + because);
+                problems.add(who + "which needs " + ARGOCD_URL + " and " + ARGOCD_TOKEN + because);
             } else if (settings instanceof RollbackTarget.Webhook && rollbacks.webhookSecret() == null) {
-                config.problem(who + "which needs " + ROLLBACK_WEBHOOK_SECRET + " to sign its requests" + because);
+                problems.add(who + "which needs " + ROLLBACK_WEBHOOK_SECRET + " to sign its requests" + because);
             } else if (settings instanceof RollbackTarget.Command command) {
                 Path program = Path.of(command.argv().get(0));
                 if (program.isAbsolute() && !Files.isExecutable(program)) {
-                    config.problem(who + "whose program " + program + " is not an executable file");
+                    problems.add(who + "whose program " + program + " is not an executable file");
                 }
             }
-        });
-        return services;
+        }
+        return problems;
     }
 
     /** A duration that must be longer than zero. */

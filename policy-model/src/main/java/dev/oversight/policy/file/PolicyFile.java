@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oversight.events.Durations;
 import dev.oversight.policy.rules.FreezeCalendar;
+import dev.oversight.policy.rules.Glob;
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.policy.rules.RollbackTarget;
 import java.io.IOException;
@@ -37,7 +38,10 @@ import java.util.Set;
 /**
  * Reads a policy file (YAML) into a {@link Policy}, checking everything and reporting every problem at once with
  * where it is ({@code rules[1].approvals.count: …}). Unknown keys are problems too: a misspelt key must not
- * silently weaken a policy. The policy's version is the SHA-256 of the file's bytes. Keys: module README.
+ * silently weaken a policy, and so is a name that refers to nothing declared (a rule's environment, a group).
+ * What is valid but may not do what was meant (a rule's environment pattern that matches no declared environment)
+ * is a warning, given by {@link #check}. The policy's version is the SHA-256 of the file's bytes. Keys: module
+ * README.
  */
 public final class PolicyFile {
 
@@ -47,8 +51,25 @@ public final class PolicyFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private PolicyFile() {}
+
+    /** A valid policy, and what in it is valid but may not do what was meant. */
+    public record Checked(Policy policy, List<String> warnings) {
+        public Checked {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Reads a policy file as {@link #load} does, with the warnings too: what {@code oversight policy check} reports.
+     *
+     * @throws PolicyException with every problem, when there is any
+     */
+    public static Checked check(Path file) {
+        return check(read(file), file.toString());
+    }
 
     /** The built-in default policy. */
     public static Policy defaultPolicy() {
@@ -68,13 +89,15 @@ public final class PolicyFile {
     }
 
     public static Policy load(Path file) {
-        byte[] bytes;
+        return parse(read(file), file.toString());
+    }
+
+    private static byte[] read(Path file) {
         try {
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new PolicyException(file.toString(), List.of("cannot read the file: " + e.getMessage()));
         }
-        return parse(bytes, file.toString());
     }
 
     public static Policy parse(String yaml, String source) {
@@ -82,6 +105,15 @@ public final class PolicyFile {
     }
 
     public static Policy parse(byte[] bytes, String source) {
+        return check(bytes, source).policy();
+    }
+
+    public static Checked check(String yaml, String source) {
+        return check(yaml.getBytes(StandardCharsets.UTF_8), source);
+    }
+
+    /** Reads a policy with its warnings; {@link PolicyException} with every problem when there is any. */
+    public static Checked check(byte[] bytes, String source) {
         JsonNode root;
         try {
             root = YAML.readTree(bytes);
@@ -96,7 +128,7 @@ public final class PolicyFile {
         if (!reader.problems.isEmpty()) {
             throw new PolicyException(source, reader.problems);
         }
-        return policy;
+        return new Checked(policy, reader.warnings);
     }
 
     private Policy read(JsonNode root, String version) {
@@ -154,7 +186,7 @@ public final class PolicyFile {
                 problems.add("rules: must be a list");
             } else {
                 for (int i = 0; i < ruleNodes.size(); i++) {
-                    rules.add(rule(ruleNodes.get(i), "rules[" + i + "]", groups));
+                    rules.add(rule(ruleNodes.get(i), "rules[" + i + "]", groups, environments.keySet()));
                 }
             }
         }
@@ -183,6 +215,64 @@ public final class PolicyFile {
         return new Policy(name, version, environments, rules, groups, bots, services);
     }
 
+    /**
+     * A rule's environment names a declared environment (in any case, as deploys' environments match): a name that
+     * names none is a typo that would make the rule apply to no deploy of a protected environment, so it is a
+     * problem. A pattern ({@code *}, {@code ?}) that matches no declared environment is a warning: it can only match
+     * environments the policy does not declare, which are never flagged.
+     */
+    private void environmentPattern(String pattern, Set<String> declared, String path) {
+        if (pattern == null || pattern.equals("*") || pattern.equals("**")) {
+            return;
+        }
+        String known = declared.isEmpty() ? " (none is declared)" : " (declared: " + String.join(", ", declared) + ")";
+        if (!pattern.contains("*") && !pattern.contains("?")) {
+            if (declared.stream().noneMatch(name -> name.equalsIgnoreCase(pattern))) {
+                String suggestion = didYouMean(pattern, declared);
+                problems.add(path + ": no environment '" + pattern + "' is declared under environments"
+                        + (suggestion.isEmpty() ? known : suggestion));
+            }
+        } else if (declared.stream().noneMatch(name -> Glob.matches(pattern, name))) {
+            warnings.add(path + ": '" + pattern + "' matches no environment declared under environments" + known
+                    + ", so the rule applies only to environments that are never flagged");
+        }
+    }
+
+    /** {@code " (did you mean 'production'?)"} when one of the names is close to the one given, else nothing. */
+    static String didYouMean(String given, Set<String> names) {
+        String lower = given.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String name : names) {
+            int distance = distance(lower, name.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = name;
+                bestDistance = distance;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, given.length() / 4) ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    /** Edit distance (Levenshtein): insertions, deletions and substitutions of one character. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     private Policy.EnvironmentPolicy environment(JsonNode node, String path, Duration defaultGrace) {
         if (node == null || !node.isObject()) {
             problems.add(path + ": must be a mapping such as { protected: true, action: alert }");
@@ -204,7 +294,7 @@ public final class PolicyFile {
                 duration(node.get("grace"), path + ".grace", defaultGrace));
     }
 
-    private Policy.Rule rule(JsonNode node, String path, Map<String, Set<String>> groups) {
+    private Policy.Rule rule(JsonNode node, String path, Map<String, Set<String>> groups, Set<String> environments) {
         if (node == null || !node.isObject()) {
             problems.add(path + ": must be a mapping with a match and what it asks");
             return new Policy.Rule(Policy.Match.ALL, null, null, null, null, null, null, null);
@@ -218,6 +308,7 @@ public final class PolicyFile {
             match = new Policy.Match(text(matchNode, "repository", path + ".match.repository"),
                     text(matchNode, "service", path + ".match.service"),
                     text(matchNode, "environment", path + ".match.environment"));
+            environmentPattern(match.environment(), environments, path + ".match.environment");
         }
 
         Policy.Approvals approvals = null;
@@ -258,7 +349,8 @@ public final class PolicyFile {
                     if (group == null) {
                         problems.add(p + ".group: names the group whose approval the paths need");
                     } else if (!groups.containsKey(group)) {
-                        problems.add(p + ".group: no group '" + group + "' is defined under groups");
+                        problems.add(p + ".group: no group '" + group + "' is defined under groups"
+                                + didYouMean(group, groups.keySet()));
                     }
                     if (paths.isEmpty()) {
                         problems.add(p + ".paths: at least one path pattern");
@@ -274,7 +366,8 @@ public final class PolicyFile {
             requiredGroups = strings(requiredNode, path + ".requireGroups");
             for (String group : requiredGroups) {
                 if (!groups.containsKey(group)) {
-                    problems.add(path + ".requireGroups: no group '" + group + "' is defined under groups");
+                    problems.add(path + ".requireGroups: no group '" + group + "' is defined under groups"
+                            + didYouMean(group, groups.keySet()));
                 }
             }
         }

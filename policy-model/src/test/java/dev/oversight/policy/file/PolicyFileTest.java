@@ -106,4 +106,80 @@ class PolicyFileTest {
         assertThat(a.version()).isNotEqualTo(b.version());
     }
 
+    @Test
+    void aRuleForAnEnvironmentThatIsNotDeclaredIsAProblemNamingTheOneMeant() {
+        assertThatThrownBy(() -> PolicyFile.parse("""
+                name: typo
+                environments:
+                  production: { protected: true, action: alert }
+                  staging: { protected: false }
+                rules:
+                  - match: { environment: prodution }
+                    approvals: { count: 2 }
+                  - match: { environment: qa }
+                    checks: all-reported
+                """, "typo.yaml"))
+                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).containsExactly(
+                        "rules[0].match.environment: no environment 'prodution' is declared under environments "
+                                + "(did you mean 'production'?)",
+                        "rules[1].match.environment: no environment 'qa' is declared under environments "
+                                + "(declared: production, staging)"));
+    }
+
+    @Test
+    void aRuleEnvironmentMatchesTheDeclaredOneInAnyCase() {
+        PolicyFile.Checked checked = PolicyFile.check("""
+                name: cases
+                environments:
+                  Production: { protected: true, action: alert }
+                rules:
+                  - match: { environment: production }
+                    approvals: { count: 2 }
+                  - match: { environment: "prod*" }
+                    checks: all-reported
+                """, "cases.yaml");
+        assertThat(checked.warnings()).isEmpty();
+        assertThat(checked.policy().resolve("github:acme/a", "a", "PRODUCTION").approvals().count()).isEqualTo(2);
+    }
+
+    @Test
+    void anEnvironmentPatternThatMatchesNoDeclaredEnvironmentIsAWarning() {
+        PolicyFile.Checked checked = PolicyFile.check("""
+                name: patterns
+                environments:
+                  production: { protected: true, action: alert }
+                rules:
+                  - match: { environment: "stag*" }
+                    approvals: { count: 0 }
+                  - match: { environment: "*" }
+                    checks: all-reported
+                """, "patterns.yaml");
+        assertThat(checked.warnings()).containsExactly("rules[0].match.environment: 'stag*' matches no environment "
+                + "declared under environments (declared: production), so the rule applies only to environments that "
+                + "are never flagged");
+    }
+
+    @Test
+    void withNoEnvironmentDeclaredARuleForOneIsAProblem() {
+        assertThatThrownBy(() -> PolicyFile.parse("name: none\nrules:\n  - match: { environment: production }\n",
+                "none.yaml")).isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems())
+                .containsExactly("rules[0].match.environment: no environment 'production' is declared under "
+                        + "environments (none is declared)"));
+    }
+
+    @Test
+    void aGroupARuleRequiresOrMakesOwnerMustBeDefined() {
+        assertThatThrownBy(() -> PolicyFile.parse("""
+                name: groups
+                groups: { tech-leads: [alice], dbas: [dora] }
+                rules:
+                  - match: {}
+                    requireGroups: [tech-lead]
+                    owners: [ { paths: ["db/**"], group: security } ]
+                """, "groups.yaml"))
+                .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).containsExactly(
+                        "rules[0].owners[0].group: no group 'security' is defined under groups",
+                        "rules[0].requireGroups: no group 'tech-lead' is defined under groups "
+                                + "(did you mean 'tech-leads'?)"));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.oversight.runtime.http;
 
 import dev.oversight.runtime.ManagedService;
+import dev.oversight.runtime.config.CommonSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -55,7 +56,8 @@ public final class ServiceHttpServer extends VerticleBase {
         return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
             server = s;
             LOG.debug("HTTP server listening on {}:{}", host, s.actualPort());
-        });
+        }).recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + host + ":" + port
+                + " (" + e.getMessage() + "); choose another port with " + CommonSettings.HTTP_PORT.name(), e)));
     }
 
     /** Drains in-flight requests for up to the given time, then closes. */
