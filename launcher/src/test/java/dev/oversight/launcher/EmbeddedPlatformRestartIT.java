@@ -67,6 +67,13 @@ class EmbeddedPlatformRestartIT {
             try (Platform first = Platform.start(settings(dataDir, receiver))) {
                 assertThat(first.embedded()).isTrue();
                 assertThat(first.awaitReady(Duration.ofSeconds(60))).isTrue();
+                // The service's first deploy is the baseline; the unknown commits after it are violations.
+                deployUnknownCommit(first, 0, "0000000000000000000000000000000000000abc");
+                try (TopicProbe<Verdict> probe = new TopicProbe<>(first.bootstrapServers(), "oversight.verdicts",
+                        Topics.VERDICTS.valueSerde().deserializer())) {
+                    probe.await(list -> list.stream().anyMatch(v -> v.status() == VerdictStatus.BASELINE),
+                            Duration.ofSeconds(60));
+                }
                 deployUnknownCommit(first, 1, "1111111111111111111111111111111111111111");
                 awaitFinal(first, 1);
                 receiver.await(list -> list.size() >= 1, Duration.ofSeconds(30));

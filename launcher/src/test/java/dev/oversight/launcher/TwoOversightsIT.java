@@ -71,6 +71,19 @@ class TwoOversightsIT {
                 "OVERSIGHT_GITHUB_WEBHOOK_SECRET", SECRET, "OVERSIGHT_POLICY_FILE", policy.toString());
         first = OversightProcess.start(checkout, env, "up", "--port", Integer.toString(httpPort));
         first.await(line -> line.startsWith("Press Ctrl-C to stop."), START);
+        // The service's first deploy is the baseline Oversight starts from; the unknown commits after it are violations.
+        deploy(1000);
+        first.await(line -> line.contains("BASELINE") && line.contains("github:acme/two/deployments/1000"),
+                Duration.ofSeconds(90));
+    }
+
+    private static void deploy(long deployment) throws Exception {
+        String sha = String.format("%040d", deployment);
+        GitHubPayloads.Delivery delivery = new GitHubPayloads("acme/two").deploymentStatus(deployment, sha,
+                "production", "dave", "success", Instant.now());
+        HttpRequest request = delivery.request(URI.create("http://127.0.0.1:" + httpPort + "/webhooks/github"),
+                SECRET);
+        assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
     }
 
     @AfterAll
@@ -147,11 +160,7 @@ class TwoOversightsIT {
     /** Webhooks are accepted, it is ready, and a violation is printed on its console. */
     private static void assertTheFirstStillWorks(long deployment) throws Exception {
         String sha = String.format("%040d", deployment);
-        GitHubPayloads.Delivery delivery = new GitHubPayloads("acme/two").deploymentStatus(deployment, sha,
-                "production", "dave", "success", Instant.now());
-        HttpRequest request = delivery.request(URI.create("http://127.0.0.1:" + httpPort + "/webhooks/github"),
-                SECRET);
-        assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        deploy(deployment);
         // Webhooks are accepted from the banner on; every service is ready once policy-stream has its partitions.
         HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
                 .build();
