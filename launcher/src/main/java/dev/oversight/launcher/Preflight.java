@@ -1,5 +1,6 @@
 package dev.oversight.launcher;
 
+import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -42,11 +43,24 @@ final class Preflight {
         }
     }
 
-    /** The HTTP port is free on the address the server binds to (0 picks a free one, always free). */
+    /**
+     * The HTTP server can listen where it is told: the address is one of this machine's, and the port is free on
+     * it (0 picks a free one, always free).
+     */
     static void httpPortFree(String host, int port) {
-        if (port != 0 && !free(host, port)) {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new Failure("cannot listen on " + host + ": no such host; set " + CommonSettings.HTTP_HOST.name()
+                    + " to an address of this machine, or 0.0.0.0 for all of them");
+        }
+        String why = bind(address);
+        if (why != null && port != 0 && free(host, 0)) {
             throw new Failure("port " + port + " on " + host + " is in use, so webhooks cannot be received there; "
                     + "stop what uses it, or choose another port with --port N");
+        }
+        if (why != null) {
+            throw new Failure("cannot listen on " + host + " (" + why + "); set " + CommonSettings.HTTP_HOST.name()
+                    + " to an address of this machine, or 0.0.0.0 for all of them");
         }
     }
 
@@ -61,12 +75,17 @@ final class Preflight {
 
     /** Whether a server can listen on the address now (as Vert.x and Kafka bind: with SO_REUSEADDR). */
     static boolean free(String host, int port) {
+        return bind(new InetSocketAddress(host, port)) == null;
+    }
+
+    /** @return null when a server could listen on the address now, else why not */
+    private static String bind(InetSocketAddress address) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, port));
-            return true;
+            socket.bind(address);
+            return null;
         } catch (IOException e) {
-            return false;
+            return e.getMessage() == null ? e.toString() : e.getMessage();
         }
     }
 
