@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oversight.events.Verdict;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.testing.Await;
 import dev.oversight.testing.kafka.TopicProbe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -164,12 +165,13 @@ class TwoOversightsIT {
         // Webhooks are accepted from the banner on; every service is ready once policy-stream has its partitions.
         HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
                 .build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        HttpResponse<String> ready = HTTP.send(readiness, HttpResponse.BodyHandlers.ofString());
-        while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            ready = HTTP.send(readiness, HttpResponse.BodyHandlers.ofString());
-        }
+        HttpResponse<String> ready = Await.until("/health/ready", () -> {
+            try {
+                return HTTP.send(readiness, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> r.statusCode() == 200, Duration.ofSeconds(90));
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         OversightProcess.Line printed = first.await(line -> line.contains("VIOLATION") && line.contains(
                 "github:acme/two/deployments/" + deployment), Duration.ofSeconds(90));

@@ -16,6 +16,7 @@ import dev.oversight.events.LastGood;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.json.Json;
 import dev.oversight.runtime.http.RecordingHttpServer;
+import dev.oversight.testing.Await;
 import dev.oversight.testing.kafka.RealKafka;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;

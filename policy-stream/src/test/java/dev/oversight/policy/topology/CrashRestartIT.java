@@ -9,6 +9,7 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.testing.Await;
 import dev.oversight.testing.kafka.RealKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,10 +113,8 @@ class CrashRestartIT {
              KafkaConsumer<String, byte[]> verdicts = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                      new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             // Topics are created by the service; wait for them, then for a first verdict.
-            long until = System.nanoTime() + WAIT.toNanos();
-            while (producer.partitionsFor(prefix + Topics.VERDICTS.suffix()).isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(200);
-            }
+            Await.until("the verdicts topic", () -> producer.partitionsFor(prefix + Topics.VERDICTS.suffix()),
+                    partitions -> !partitions.isEmpty(), WAIT);
             verdicts.subscribe(List.of(prefix + Topics.VERDICTS.suffix()));
             reviewedDeploy(producer, 1);
             await(verdicts, acme.deployId(1));

@@ -1,16 +1,16 @@
-package dev.oversight.rollback;
+package dev.oversight.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a timeout, checking it every 100 ms: for state that announces no change (a gauge). */
-final class Await {
+public final class Await {
 
     private Await() {}
 
     /** Returns the first value that satisfies the condition; fails with the last value seen when time is up. */
-    static <T> T until(String what, Supplier<T> value, java.util.function.Predicate<T> condition, Duration timeout) {
+    public static <T> T until(String what, Supplier<T> value, java.util.function.Predicate<T> condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             T seen = value.get();
