@@ -1,15 +1,10 @@
 package dev.oversight.policy;
 
+import dev.oversight.runtime.files.LockedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -39,15 +34,13 @@ final class UncleanStop implements AutoCloseable {
     /** Kafka Streams' task directories: {@code <subtopology>_<partition>}, with a named-topology prefix in old versions. */
     private static final Pattern TASK_DIRECTORY = Pattern.compile("(?:.+__)?\\d+_\\d+");
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final LockedFile file;
     private final boolean previousRunCrashed;
     private final Path directory;
 
-    private UncleanStop(Path directory, FileChannel channel, FileLock lock, boolean previousRunCrashed) {
+    private UncleanStop(Path directory, LockedFile file, boolean previousRunCrashed) {
         this.directory = directory;
-        this.channel = channel;
-        this.lock = lock;
+        this.file = file;
         this.previousRunCrashed = previousRunCrashed;
     }
 
@@ -57,34 +50,21 @@ final class UncleanStop implements AutoCloseable {
      * @throws IllegalStateException when another process (or another service in this JVM) runs on it
      */
     static UncleanStop acquire(Path applicationStateDir) {
-        Path file = applicationStateDir.resolve(FILE);
-        FileChannel channel = null;
         try {
-            Files.createDirectories(applicationStateDir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
+            LockedFile file = LockedFile.tryLock(applicationStateDir.resolve(FILE)).file()
+                    .orElseThrow(() -> new IllegalStateException("another policy-stream is running on the state"
+                            + " directory " + applicationStateDir + "; each instance needs a state directory of its"
+                            + " own (OVERSIGHT_DATA_DIR)"));
             try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+                boolean crashed = file.read().strip().equals(RUNNING);
+                file.write(RUNNING + "\n");
+                return new UncleanStop(applicationStateDir, file, crashed);
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                throw e;
             }
-            if (lock == null) {
-                throw new IllegalStateException("another policy-stream is running on the state directory "
-                        + applicationStateDir + "; each instance needs a state directory of its own"
-                        + " (OVERSIGHT_DATA_DIR)");
-            }
-            ByteBuffer content = ByteBuffer.allocate(64);
-            channel.read(content, 0);
-            String before = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8).strip();
-            write(channel, RUNNING);
-            return new UncleanStop(applicationStateDir, channel, lock, before.equals(RUNNING));
         } catch (IOException e) {
-            closeQuietly(channel);
             throw new UncheckedIOException("cannot mark the state directory " + applicationStateDir + " in use", e);
-        } catch (RuntimeException e) {
-            closeQuietly(channel);
-            throw e;
         }
     }
 
@@ -111,7 +91,7 @@ final class UncleanStop implements AutoCloseable {
     /** Marks the state directory as cleanly stopped: the next start keeps its stores. */
     void markStopped() {
         try {
-            write(channel, STOPPED);
+            file.write(STOPPED + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot mark the state directory " + directory + " stopped", e);
         }
@@ -119,34 +99,13 @@ final class UncleanStop implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // The channel's close below releases it too.
-        }
-        closeQuietly(channel);
-    }
-
-    private static void write(FileChannel channel, String state) throws IOException {
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap((state + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-        channel.force(true);
+        file.close();
     }
 
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing more to release
             }
         }
     }
