@@ -8,10 +8,10 @@ import dev.oversight.events.Source;
 import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.CloudEventHeaders;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.ingest.Payloads;
 import dev.oversight.ingest.github.RawSignatureCheck.Outcome;
 import dev.oversight.ingest.github.RawSignatureCheck.Result;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +34,13 @@ class RawSignatureCheckTest {
 
     private record Signed(String file, byte[] body, String sha256, String sha1) {}
 
-    private static final JsonNode SIGNATURES = json("github/signed/octokit-signatures.json");
+    private static final JsonNode SIGNATURES = Payloads.json("github/signed/octokit-signatures.json");
     private static final byte[] SECRET = SIGNATURES.get("secret").asText().getBytes(StandardCharsets.UTF_8);
 
     private static List<Signed> signed() {
         List<Signed> all = new ArrayList<>();
         SIGNATURES.get("deliveries").forEach(d -> all.add(new Signed(d.get("file").asText(),
-                bytes(d.get("file").asText()), d.get("sha256").asText(), d.get("sha1").asText())));
+                Payloads.bytes(d.get("file").asText()), d.get("sha256").asText(), d.get("sha1").asText())));
         assertThat(all).hasSize(4);
         return all;
     }
@@ -168,22 +168,5 @@ class RawSignatureCheckTest {
         assertThat(RawSignatureCheck.check(record(Source.GITHUB, body, kept), List.of(secret)).signed()).isTrue();
         assertThat(RawSignatureCheck.check(record(Source.GITHUB, Arrays.copyOf(body, 12), kept), List.of(secret))
                 .signed()).isFalse();
-    }
-
-    private static byte[] bytes(String resource) {
-        try (InputStream in = RawSignatureCheckTest.class.getResourceAsStream("/" + resource)) {
-            assertThat(in).as(resource).isNotNull();
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(String resource) {
-        try {
-            return Json.mapper().readTree(bytes(resource));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
