@@ -57,7 +57,9 @@ import org.apache.kafka.common.test.TestKitNodes;
  *
  * <p>Arguments: {@code --payloads=DIR} (ingest's test resources), {@code --seconds=N} measured per side,
  * {@code --warmup=N} seconds before that, {@code --concurrency=N} requests in flight. KAFKA_BOOTSTRAP_SERVERS
- * names a cluster to use; without it a single in-process broker is started.
+ * names a cluster to use; without it a single in-process broker is started. {@code --against=octokit} measures
+ * ingest against octokit's Node.js receiver instead ({@link OctokitComparison}; {@code --rounds=N},
+ * {@code --octokit=DIR} the receiver's directory).
  */
 public final class IngestBench {
 
