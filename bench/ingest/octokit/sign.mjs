@@ -1,3 +1,6 @@
+// Signs real GitHub payloads of ingest's test resources the way GitHub does, with GitHub's own Node library, for
+// RawSignatureCheckTest (ingest/src/test/resources/github/signed/ORIGIN.md). Usage, here after npm ci:
+//   node sign.mjs ../../../ingest/src/test/resources > ../../../ingest/src/test/resources/github/signed/octokit-signatures.json
 import { sign, verify } from "@octokit/webhooks-methods";
 import { readFileSync } from "node:fs";
 import { createHmac } from "node:crypto";
