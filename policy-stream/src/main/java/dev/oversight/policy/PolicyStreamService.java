@@ -129,6 +129,7 @@ public final class PolicyStreamService implements ManagedService {
         }
         if (runState != null) {
             runState.close();
+            runState = null;
         }
     }
 }
