@@ -32,16 +32,20 @@ public record LedgerKey(PrivateKey privateKey, PublicKey publicKey) {
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
 
-    /** The key in {@code file}; a new one written there (owner-only permissions where the file system has them) if none is. */
-    public static LedgerKey loadOrCreate(Path file) {
+    /**
+     * The key in {@code file}; a new one written there (owner-only permissions where the file system has them) if none
+     * is. Two writers starting at once (policy-stream and the worker in one `oversight up`) end with the same key: the
+     * file is created only if absent, and whoever lost reads the winner's.
+     */
+    public static synchronized LedgerKey loadOrCreate(Path file) {
         if (Files.exists(file)) {
             return read(file);
         }
+        Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".new");
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             LedgerKey key = new LedgerKey(pair.getPrivate(), pair.getPublic());
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".new");
             Files.deleteIfExists(temp);
             Files.writeString(temp, "", StandardOpenOption.CREATE_NEW);
             try {
@@ -50,13 +54,25 @@ public record LedgerKey(PrivateKey privateKey, PublicKey publicKey) {
                 // not a POSIX file system: its own permissions apply
             }
             Files.writeString(temp, pem("PRIVATE KEY", key.privateKey.getEncoded()) + key.publicPem());
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return key;
+            try {
+                Files.createLink(file, temp); // fails if the file exists: never replaces a key
+            } catch (UnsupportedOperationException e) {
+                Files.move(temp, file); // no hard links here: fails if the file exists
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another writer made it first: use theirs
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the ledger key " + file + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no Ed25519", e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // left behind: harmless
+            }
         }
+        return read(file);
     }
 
     public static LedgerKey read(Path file) {
