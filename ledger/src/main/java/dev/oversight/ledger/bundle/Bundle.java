@@ -72,11 +72,49 @@ public final class Bundle {
         });
         List<Verifier.Entry> records = new ArrayList<>(lines(dir, VERDICTS));
         records.addAll(lines(dir, ACTIONS));
-        Report report = new Verifier(keys, false).verify(records, lines(dir, CHECKPOINTS)).withProblems(problems);
+        Report report = new Verifier(keys, false).verify(records, lines(dir, CHECKPOINTS));
+        if (manifest != null) {
+            problems.addAll(ranges(manifest, report));
+        }
+        report = report.withProblems(problems);
         List<String> allNotes = new ArrayList<>(notes);
         allNotes.addAll(report.notes());
         return new Report(report.ok(), report.records(), report.checkpoints(), report.chains(), report.problems(),
                 allNotes);
+    }
+
+    /**
+     * Each chain's records must span what the manifest says was exported: records deleted at the beginning or the end
+     * of a chain leave no broken link, but a range shorter than the manifest's.
+     */
+    private static List<Report.Problem> ranges(JsonNode manifest, Report report) {
+        List<Report.Problem> problems = new ArrayList<>();
+        for (String kind : List.of("verdicts", "actions")) {
+            String file = kind.equals("verdicts") ? VERDICTS : ACTIONS;
+            manifest.path("rows").path(kind).path("chains").fields().forEachRemaining(entry -> {
+                String chain = entry.getKey();
+                long from = entry.getValue().path("fromSeq").asLong();
+                long to = entry.getValue().path("toSeq").asLong();
+                Report.Chain found = report.chains().stream().filter(c -> c.chain().equals(chain)).findFirst()
+                        .orElse(null);
+                if (found == null || found.records() == 0) {
+                    problems.add(new Report.Problem(Report.Kind.GAP, chain, from, file, "the manifest says seq " + from
+                            + " to " + to + " were exported; none is here"));
+                    return;
+                }
+                if (found.firstSeq() > from) {
+                    problems.add(new Report.Problem(Report.Kind.GAP, chain, from, file, "seq " + from + " to "
+                            + (found.firstSeq() - 1) + " missing: the manifest says the chain was exported from seq "
+                            + from));
+                }
+                if (found.lastSeq() < to) {
+                    problems.add(new Report.Problem(Report.Kind.TRUNCATED, chain, found.lastSeq() + 1, file, "seq "
+                            + (found.lastSeq() + 1) + " to " + to + " missing: the manifest says the chain was exported"
+                            + " to seq " + to));
+                }
+            });
+        }
+        return problems;
     }
 
     static List<Verifier.Entry> lines(Path dir, String name) {
