@@ -3,7 +3,6 @@ package dev.oversight.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.events.LedgerLink;
-import dev.oversight.events.json.Json;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -61,9 +60,13 @@ public final class Ledger {
         return sha256Hex(CanonicalJson.bytes(record));
     }
 
-    /** The hash a value would have with the given link (its hash ignored): the value as the topic's JSON mapping writes it. */
+    /**
+     * The hash a record (a value of the topics' JSON mapping) has with its link, the link's hash ignored. Written
+     * straight in the canonical form ({@link CanonicalWriter}) rather than through a tree: the same bytes, several
+     * times cheaper ({@code CanonicalWriterTest} holds the two to the same result).
+     */
     public static String hashOf(Object value) {
-        return hashOf((ObjectNode) Json.mapper().valueToTree(value));
+        return sha256Hex(CanonicalWriter.bytes(value));
     }
 
     /**
@@ -83,11 +86,15 @@ public final class Ledger {
         return HexFormat.of().formatHex(sha256(bytes));
     }
 
-    static byte[] sha256(byte[] bytes) {
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
+    });
+
+    static byte[] sha256(byte[] bytes) {
+        return SHA_256.get().digest(bytes);
     }
 }
