@@ -140,8 +140,9 @@ public final class PolicyStreamService implements ManagedService {
                     .withTimeout(Duration.ofSeconds(30)));
         }
         if (checkpointer != null) {
-            // Everything this instance wrote is committed now: vouch for it before going.
+            // Everything this instance wrote is committed now: vouch for it before going (once).
             checkpointer.shutdown(owned);
+            checkpointer = null;
         }
     }
 }

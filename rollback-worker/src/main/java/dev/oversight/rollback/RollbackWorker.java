@@ -376,6 +376,7 @@ public final class RollbackWorker implements ManagedService {
         if (checkpointer != null) {
             // Every action this instance wrote is acknowledged now: vouch for them before going.
             checkpointer.shutdown(writing);
+            checkpointer = null;
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
