@@ -17,6 +17,8 @@ import java.time.Instant;
  *                      {@code OUTCOME_UNKNOWN}, … (rollback-worker README); null when there is nothing to explain
  * @param request       the request sent, or for a dry-run the one that would have been sent, without credentials
  * @param rollbackTo    for a ROLLBACK: the last compliant deploy it goes (or would have gone) back to; null otherwise
+ * @param ledger        the action's link in the chain of its partition (ledger/README.md); null on actions written
+ *                      before the ledger, and on an action not yet chained
  */
 public record Action(
         int schema,
@@ -36,9 +38,24 @@ public record Action(
         VerdictStatus verdictStatus,
         String reason,
         Request request,
-        LastGood rollbackTo) {
+        LastGood rollbackTo,
+        LedgerLink ledger) {
 
     public static final int SCHEMA = 1;
+
+    /** An action not chained (yet): what the worker decides, before its link is added when it is written. */
+    public Action(int schema, String actionId, String verdictId, String deployId, String repository, String service,
+                  String environment, ActionType type, String target, ActionPhase phase, boolean dryRun, int attempt,
+                  String detail, Instant at, VerdictStatus verdictStatus, String reason, Request request,
+                  LastGood rollbackTo) {
+        this(schema, actionId, verdictId, deployId, repository, service, environment, type, target, phase, dryRun,
+                attempt, detail, at, verdictStatus, reason, request, rollbackTo, null);
+    }
+
+    public Action withLedger(LedgerLink link) {
+        return new Action(schema, actionId, verdictId, deployId, repository, service, environment, type, target,
+                phase, dryRun, attempt, detail, at, verdictStatus, reason, request, rollbackTo, link);
+    }
 
     public static String actionId(String verdictId, ActionType type, String target) {
         return verdictId + ":" + type.name().toLowerCase(java.util.Locale.ROOT) + ":" + target;

@@ -17,6 +17,8 @@ import java.util.List;
  * @param evidence   ids of the deliveries on {@code oversight.raw} this verdict rests on
  * @param decision   what the verdict asks of the worker, decided by policy-stream under the policy the verdict
  *                   names (schema 2); null on verdicts of schema 1, written before verdicts carried it
+ * @param ledger     the verdict's link in the chain of its partition (ledger/README.md); null on verdicts written
+ *                   before the ledger, and on a verdict not yet chained
  */
 public record Verdict(
         int schema,
@@ -40,7 +42,8 @@ public record Verdict(
         String url,
         Instant deadline,
         List<String> evidence,
-        Decision decision) {
+        Decision decision,
+        LedgerLink ledger) {
 
     /** 2: verdicts carry their {@link Decision}. Verdicts of schema 1 are still read. */
     public static final int SCHEMA = 2;
@@ -53,6 +56,23 @@ public record Verdict(
                    List<String> evidence) {
         this(schema, verdictId, revision, deployId, repository, service, environment, sha, previousSha, status,
                 reasons, changes, ci, policy, decidedAt, deployedAt, deployer, team, url, deadline, evidence, null);
+    }
+
+    /** A verdict not chained (yet): what policy-stream decides, before its link is added. */
+    public Verdict(int schema, String verdictId, int revision, String deployId, String repository, String service,
+                   String environment, String sha, String previousSha, VerdictStatus status, List<Reason> reasons,
+                   List<ChangeSummary> changes, List<CheckSummary> ci, PolicyRef policy, Instant decidedAt,
+                   Instant deployedAt, String deployer, String team, String url, Instant deadline,
+                   List<String> evidence, Decision decision) {
+        this(schema, verdictId, revision, deployId, repository, service, environment, sha, previousSha, status,
+                reasons, changes, ci, policy, decidedAt, deployedAt, deployer, team, url, deadline, evidence, decision,
+                null);
+    }
+
+    public Verdict withLedger(LedgerLink link) {
+        return new Verdict(schema, verdictId, revision, deployId, repository, service, environment, sha, previousSha,
+                status, reasons, changes, ci, policy, decidedAt, deployedAt, deployer, team, url, deadline, evidence,
+                decision, link);
     }
 
     public Verdict {

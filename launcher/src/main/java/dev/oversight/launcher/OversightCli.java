@@ -10,6 +10,7 @@ import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigException;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.LedgerSettings;
 import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
@@ -65,6 +66,11 @@ public final class OversightCli {
               policy check FILE   Validate a policy file: every problem in it (exit 1 when there is any), and
                                   warnings of what would silently do nothing.
               config              List every configuration variable with its default.
+              export              Write an evidence bundle for auditors: verdicts and actions of a period as
+                                  stored, the signed checkpoints that vouch for them, a manifest.
+              verify DIR          Check a bundle offline (or the live topics, --bootstrap-servers): every hash,
+                                  link and signed checkpoint of the ledger.
+              ledger public-key   Print the public key that signs the ledger's checkpoints.
               help, --help        This text; `oversight COMMAND --help` explains one command.
               --version           The version of Oversight.
 
@@ -160,6 +166,12 @@ public final class OversightCli {
                 case "demo" -> help ? help(out, DEMO_HELP) : demo(rest, out, err);
                 case "policy" -> help ? help(out, POLICY_HELP) : policy(rest, out, err);
                 case "config" -> help ? help(out, CONFIG_HELP) : config(rest, out);
+                case "export" -> help ? help(out, LedgerCommands.EXPORT_HELP)
+                        : LedgerCommands.export(rest, Settings.fromEnvironment(), out, err);
+                case "verify" -> help ? help(out, LedgerCommands.VERIFY_HELP)
+                        : LedgerCommands.verify(rest, Settings.fromEnvironment(), out, err);
+                case "ledger" -> help ? help(out, LedgerCommands.LEDGER_HELP)
+                        : LedgerCommands.ledger(rest, Settings.fromEnvironment(), out, err);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
                     yield 2;
@@ -402,7 +414,7 @@ public final class OversightCli {
 
     /** Every setting of the platform, as {@code oversight config} lists them: each read by some configuration. */
     static final List<Setting<?>> SETTINGS = Stream.<List<Setting<?>>>of(KafkaConnection.KEYS, Platform.KEYS,
-            CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS,
+            CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS, LedgerSettings.KEYS,
             List.of(Settings.CONFIG_FILE)).flatMap(List::stream).toList();
 
     private static int config(String[] args, PrintStream out) {

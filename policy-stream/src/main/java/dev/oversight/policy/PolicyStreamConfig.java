@@ -2,7 +2,9 @@ package dev.oversight.policy;
 
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.runtime.config.CommonSettings;
+import dev.oversight.ledger.LedgerConfig;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.LedgerSettings;
 import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
@@ -18,6 +20,7 @@ import java.util.Optional;
  *                       stays open to remediation)
  * @param commitInterval how often results are committed (exactly once): verdicts are visible at most this long after
  *                       they are decided; longer intervals write fewer transactions
+ * @param ledger         the key and checkpoints of the verdicts' chains
  */
 public record PolicyStreamConfig(
         String applicationId,
@@ -32,7 +35,8 @@ public record PolicyStreamConfig(
         int httpPort,
         KafkaConnection kafka,
         Optional<String> instanceId,
-        int standbyReplicas) {
+        int standbyReplicas,
+        LedgerConfig ledger) {
 
     public static final Setting<String> APPLICATION_ID = Setting.string("OVERSIGHT_POLICY_APPLICATION_ID",
             "oversight-policy-stream", "Kafka Streams application id (consumer group)");
@@ -54,7 +58,7 @@ public record PolicyStreamConfig(
 
     /**
      * policy-stream's own keys; it also reads {@link CommonSettings#POLICY_FILE}, {@link CommonSettings#DATA_DIR},
-     * the HTTP ones and Kafka's.
+     * the HTTP ones, Kafka's and the ledger's ({@link LedgerSettings}).
      */
     public static final List<Setting<?>> KEYS = List.of(APPLICATION_ID, THREADS, RETENTION, COMMIT_INTERVAL,
             INSTANCE_ID, STANDBY_REPLICAS);
@@ -79,12 +83,13 @@ public record PolicyStreamConfig(
                 config.get(CommonSettings.HTTP_PORT),
                 KafkaConnection.read(config, bootstrapWhenUnset),
                 config.get(INSTANCE_ID),
-                config.get(STANDBY_REPLICAS));
+                config.get(STANDBY_REPLICAS),
+                LedgerSettings.read(config));
     }
 
     /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
     public PolicyStreamConfig withKafka(KafkaConnection kafka) {
         return new PolicyStreamConfig(applicationId, stateDir, threads, retention, commitInterval, punctuateEvery,
-                policy, policySource, httpHost, httpPort, kafka, instanceId, standbyReplicas);
+                policy, policySource, httpHost, httpPort, kafka, instanceId, standbyReplicas, ledger);
     }
 }

@@ -2,11 +2,17 @@ package dev.oversight.policy;
 
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.ledger.LedgerKey;
+import dev.oversight.ledger.kafka.Checkpointer;
 import dev.oversight.policy.topology.OversightTopology;
 import dev.oversight.runtime.ManagedService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +37,7 @@ public final class PolicyStreamService implements ManagedService {
     private KafkaStreams streams;
     private UncleanStop runState;
     private KafkaStreamsMetrics streamsMetrics;
+    private Checkpointer checkpointer;
 
     public PolicyStreamService(PolicyStreamConfig config, MeterRegistry registry) {
         this.config = config;
@@ -100,8 +107,23 @@ public final class PolicyStreamService implements ManagedService {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters.registry());
         streams.start();
+        checkpointer = new Checkpointer(config.ledger(), LedgerKey.loadOrCreate(config.ledger().keyFile()),
+                "policy-stream/" + config.instanceId().orElseGet(() -> InstanceId.of(config.stateDir())), config.kafka().common("oversight-policy-stream-ledger"),
+                verdicts.name(), config.kafka().topic(Topics.CHECKPOINTS), this::ownedPartitions,
+                () -> List.of(config.policy().version()), Clock.systemUTC());
+        checkpointer.start();
         LOG.info("policy-stream started: policy '{}' ({}), verdicts to {}", config.policy().name(),
                 config.policySource(), verdicts.name());
+    }
+
+    /** The verdicts partitions this instance writes: those of its active tasks (OversightTopology.chainPartition). */
+    private Set<Integer> ownedPartitions() {
+        KafkaStreams running = streams;
+        if (running == null) {
+            return Set.of();
+        }
+        return running.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
+                .map(t -> t.taskId().partition()).collect(Collectors.toSet());
     }
 
     @Override
@@ -119,6 +141,7 @@ public final class PolicyStreamService implements ManagedService {
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }
+        Set<Integer> owned = ownedPartitions();
         if (streams != null) {
             // Leave the group on a clean stop, so a restart does not wait out the session timeout of the old member.
             boolean clean = streams.close(CloseOptions.groupMembershipOperation(
@@ -130,6 +153,11 @@ public final class PolicyStreamService implements ManagedService {
         if (runState != null) {
             runState.close();
             runState = null;
+        }
+        if (checkpointer != null) {
+            // Everything this instance wrote is committed now: vouch for it before going (once).
+            checkpointer.shutdown(owned);
+            checkpointer = null;
         }
     }
 }

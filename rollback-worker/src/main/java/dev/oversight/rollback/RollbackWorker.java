@@ -3,6 +3,9 @@ package dev.oversight.rollback;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.ledger.LedgerKey;
+import dev.oversight.ledger.kafka.ChainHeads;
+import dev.oversight.ledger.kafka.Checkpointer;
 import dev.oversight.rollback.alert.AlertSink;
 import dev.oversight.rollback.alert.AlertmanagerSink;
 import dev.oversight.rollback.delivery.Backoff;
@@ -85,6 +88,8 @@ public final class RollbackWorker implements ManagedService {
     private DeployWatch deploys;
     private VerdictHandler handler;
     private ActionLog log;
+    private ChainHeads chainHeads;
+    private Checkpointer checkpointer;
     private WorkerMeters meters;
     private KafkaHealth kafkaHealth;
     private Thread thread;
@@ -140,8 +145,13 @@ public final class RollbackWorker implements ManagedService {
         LastGoods lastGoods = new LastGoods();
         deploys = new DeployWatch();
         state = new StateReader(config.kafka(), "oversight-rollback-worker-state", journal, lastGoods, deploys);
+        String actionsTopic = config.kafka().topic(Topics.ACTIONS).name();
+        chainHeads = new ChainHeads(config.kafka().common("oversight-rollback-worker-ledger"));
         log = new ActionLog(producer, config.kafka().topic(Topics.ACTIONS), config.kafka().topic(Topics.DLQ), journal,
-                meters, clock);
+                meters, clock, partition -> chainHeads.head(new TopicPartition(actionsTopic, partition)));
+        checkpointer = new Checkpointer(config.ledger(), LedgerKey.loadOrCreate(config.ledger().keyFile()),
+                "rollback-worker/" + config.groupId(), config.kafka().common("oversight-rollback-worker-checkpoints"),
+                actionsTopic, config.kafka().topic(Topics.CHECKPOINTS), () -> Set.copyOf(owned), List::of, clock);
         WorkerConfig.Retries retries = config.retries();
         Retrier retrier = new Retrier(retries.retries(), Backoff.of(retries.backoff(), retries.maxBackoff()), sleeper);
         handler = new VerdictHandler(config, sinks, executors, journal, lastGoods, deploys, log, retrier, clock, meters);
@@ -150,6 +160,7 @@ public final class RollbackWorker implements ManagedService {
         kafkaHealth = new KafkaHealth(config.kafka(), Duration.ofSeconds(2));
         thread = new Thread(() -> run(verdicts.name()), "oversight-rollback-worker");
         thread.start();
+        checkpointer.start();
     }
 
     private void run(String topic) {
@@ -161,6 +172,7 @@ public final class RollbackWorker implements ManagedService {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     partitions.forEach(p -> owned.remove(p.partition()));
+                    log.forget(partitions.stream().map(TopicPartition::partition).toList());
                 }
 
                 @Override
@@ -199,6 +211,7 @@ public final class RollbackWorker implements ManagedService {
         } finally {
             consumer.close(Duration.ofSeconds(5));
             state.close();
+            chainHeads.close();
         }
     }
 
@@ -341,6 +354,7 @@ public final class RollbackWorker implements ManagedService {
 
     @Override
     public void close() {
+        Set<Integer> writing = Set.copyOf(owned);
         running.set(false);
         if (consumer != null) {
             consumer.wakeup();
@@ -359,6 +373,11 @@ public final class RollbackWorker implements ManagedService {
             }
         }
         clientMetrics.forEach(KafkaClientMetrics::close);
+        if (checkpointer != null) {
+            // Every action this instance wrote is acknowledged now: vouch for them before going.
+            checkpointer.shutdown(writing);
+            checkpointer = null;
+        }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

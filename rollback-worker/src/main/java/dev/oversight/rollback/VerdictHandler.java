@@ -376,7 +376,7 @@ final class VerdictHandler {
         Action action = new Action(Action.SCHEMA, Action.actionId(v.verdictId(), type, target), v.verdictId(),
                 v.deployId(), v.repository(), v.service(), v.environment(), type, target, phase, c.dryRun(), attempt,
                 detail, clock.instant(), v.status(), reason == null ? null : reason.name(), request, rollbackTo);
-        log.record(v, action);
+        log.record(c.source(), v, action);
         return action;
     }
 

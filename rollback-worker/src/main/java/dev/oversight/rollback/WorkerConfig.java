@@ -5,7 +5,9 @@ import dev.oversight.policy.rules.RollbackTarget;
 import dev.oversight.rollback.alert.AlertLinks;
 import dev.oversight.rollback.alert.Runbook;
 import dev.oversight.runtime.config.CommonSettings;
+import dev.oversight.ledger.LedgerConfig;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.LedgerSettings;
 import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
@@ -36,7 +38,8 @@ public record WorkerConfig(
         Map<String, RollbackTarget> services,
         String httpHost,
         int httpPort,
-        KafkaConnection kafka) {
+        KafkaConnection kafka,
+        LedgerConfig ledger) {
 
     /**
      * The alert sinks; each one configured is used. Secrets are null when unset.
@@ -188,7 +191,8 @@ public record WorkerConfig(
                 services,
                 config.get(CommonSettings.HTTP_HOST),
                 config.get(CommonSettings.HTTP_PORT),
-                KafkaConnection.read(config, bootstrapWhenUnset));
+                KafkaConnection.read(config, bootstrapWhenUnset),
+                LedgerSettings.read(config));
     }
 
     /** The executors' credentials and the limits on rollbacks, alone: what {@code oversight policy check} asks. */
@@ -209,7 +213,7 @@ public record WorkerConfig(
     /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
     public WorkerConfig withKafka(KafkaConnection kafka) {
         return new WorkerConfig(groupId, alerting, rollbacks, retries, httpTimeout, policy, services, httpHost,
-                httpPort, kafka);
+                httpPort, kafka, ledger);
     }
 
     /** The rollback settings of a service; a service policy does not name is never rolled back. */

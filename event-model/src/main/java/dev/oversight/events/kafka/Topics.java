@@ -3,6 +3,7 @@ package dev.oversight.events.kafka;
 import dev.oversight.events.Action;
 import dev.oversight.events.ArtifactEvent;
 import dev.oversight.events.ChangeEvent;
+import dev.oversight.events.Checkpoint;
 import dev.oversight.events.CiResult;
 import dev.oversight.events.DeadLetter;
 import dev.oversight.events.DeliveryReceipt;
@@ -56,6 +57,13 @@ public final class Topics {
     public static final Topic<String, DeliveryReceipt> INGEST_DEDUP = topic("ingest-dedup", DeliveryReceipt.class,
             Topic.Spec.retained(Duration.ofDays(7)));
 
+    /**
+     * Signed ledger checkpoints (key: the chain), kept as long as the records they vouch for. A checkpoint kept only
+     * beside its data proves little: each is also written to a second place the operator chooses (ledger/README.md).
+     */
+    public static final Topic<String, Checkpoint> CHECKPOINTS = topic("checkpoints", Checkpoint.class,
+            Topic.Spec.retained(EVIDENCE_OF_RECORD));
+
     private Topics() {}
 
     private static <V> Topic<String, V> topic(String suffix, Class<V> type, Topic.Spec spec) {
@@ -64,7 +72,7 @@ public final class Topics {
 
     /** Every topic Oversight creates on start. */
     public static List<Topic<String, ?>> all() {
-        return List.of(RAW, REVIEWS, CI, DEPLOYS, VERDICTS, LAST_GOOD, ACTIONS, DLQ, INGEST_DEDUP);
+        return List.of(RAW, REVIEWS, CI, DEPLOYS, VERDICTS, LAST_GOOD, ACTIONS, DLQ, INGEST_DEDUP, CHECKPOINTS);
     }
 
     /** The evidence topic a record belongs on: reviews (changes, reviews, pushes), ci (results, artifacts), deploys. */

@@ -10,6 +10,7 @@ import dev.oversight.events.PushEvent;
 import dev.oversight.events.ReviewEvent;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
+import dev.oversight.ledger.Ledger;
 import dev.oversight.policy.PolicyMeters;
 import dev.oversight.policy.rules.Assessment;
 import dev.oversight.policy.rules.DeployFacts;
@@ -51,6 +52,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private final Duration retention;
     private final Duration punctuateEvery;
     private final PolicyMeters meters;
+    private final String verdictsTopic;
 
     private ProcessorContext<String, Object> context;
     private StoreView stores;
@@ -61,8 +63,12 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private KeyValueStore<String, String> open;
     private KeyValueStore<String, LastGood> lastGood;
     private Map<String, Integer> openByRepository;
+    private KeyValueStore<String, Ledger.Head> heads;
+    private String chain;
 
-    EvidenceProcessor(Policy policy, Duration retention, Duration punctuateEvery, PolicyMeters meters) {
+    EvidenceProcessor(Policy policy, Duration retention, Duration punctuateEvery, PolicyMeters meters,
+                      String verdictsTopic) {
+        this.verdictsTopic = verdictsTopic;
         this.policy = policy;
         this.retention = retention;
         this.punctuateEvery = punctuateEvery;
@@ -78,6 +84,10 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         deploys = Stores.get(context, Stores.DEPLOYS);
         open = Stores.get(context, Stores.OPEN);
         lastGood = Stores.get(context, Stores.LAST_GOOD);
+        heads = Stores.get(context, Stores.LEDGER);
+        // This task's verdicts go to the verdicts partition of its number (OversightTopology.chainPartition): one
+        // chain, one writer, its head in this task's state.
+        chain = Ledger.chainId(verdictsTopic, context.taskId().partition());
         StateSweeper sweeper = new StateSweeper(retention)
                 .add(stores.changes, (c, cutoff) -> StateSweeper.changeExpired(c, cutoff, retention))
                 .add(stores.commits, (c, cutoff) -> StateSweeper.before(c.at(), cutoff))
@@ -256,8 +266,8 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     private void emit(DeployState deploy, VerdictStatus before, Assessment assessment, EffectivePolicy effective,
                       List<String> evidence, boolean counted, Instant now) {
         String team = policy.team(deploy.service).orElse(null);
-        Verdict verdict = VerdictRecords.verdict(deploy, assessment, effective, policy.decision(deploy.environment),
-                team, evidence, now);
+        Verdict verdict = chained(VerdictRecords.verdict(deploy, assessment, effective,
+                policy.decision(deploy.environment), team, evidence, now));
         context.forward(VerdictRecords.record(deploy.repository, verdict, now), VERDICTS_SINK);
         String teamTag = team == null ? "none" : team;
         if (counted) {
@@ -279,6 +289,14 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         } else if (before == VerdictStatus.COMPLIANT && verdict.status() != VerdictStatus.COMPLIANT) {
             withdrawLastGood(deploy, verdict.verdictId(), now);
         }
+    }
+
+    /** The verdict linked to the head of this task's chain, which it becomes (in the same transaction). */
+    private Verdict chained(Verdict verdict) {
+        Ledger.Head head = heads.get(chain);
+        Verdict linked = Ledger.link(verdict::withLedger, chain, head == null ? Ledger.Head.EMPTY : head);
+        heads.put(chain, Ledger.headOf(linked.ledger()));
+        return linked;
     }
 
     /**

@@ -5,9 +5,12 @@ import dev.oversight.events.LastGood;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.ledger.Ledger;
 import dev.oversight.policy.PolicyMeters;
 import dev.oversight.policy.rules.Policy;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -20,8 +23,9 @@ import org.apache.kafka.streams.Topology;
  *  oversight.reviews ─┐
  *  oversight.ci ──────┼─► oversight-evidence (stores: changes, commits, checks, pushes, artifacts,
  *  oversight.deploys ─┘                        deploys, open-deploys, due, latest-deploys, deployed-commits,
- *                                              last-good)
- *                              ├─► oversight.verdicts   (key: repository)
+ *                                              last-good, ledger-heads)
+ *                              ├─► oversight.verdicts   (key: repository; partition: the task's, each verdict
+ *                              │                         chained in its partition's ledger)
  *                              └─► oversight.last-good  (key: service/environment)
  * </pre>
  */
@@ -48,7 +52,8 @@ public final class OversightTopology {
                         topics.apply(Topics.CI))
                 .addSource("deploys-source", reviews.keySerde().deserializer(), reviews.valueSerde().deserializer(),
                         topics.apply(Topics.DEPLOYS))
-                .addProcessor(PROCESSOR, () -> new EvidenceProcessor(policy, retention, punctuateEvery, meters),
+                .addProcessor(PROCESSOR, () -> new EvidenceProcessor(policy, retention, punctuateEvery, meters,
+                                topics.apply(Topics.VERDICTS)),
                         "reviews-source", "ci-source", "deploys-source")
                 .addStateStore(Stores.persistentCached(Stores.CHANGES, ChangeState.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.COMMITS, CommitLink.class), PROCESSOR)
@@ -61,10 +66,26 @@ public final class OversightTopology {
                 .addStateStore(Stores.persistent(Stores.LATEST, DeployHistory.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.DEPLOYED, DeployedCommit.class), PROCESSOR)
                 .addStateStore(Stores.persistent(Stores.LAST_GOOD, LastGood.class), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LEDGER, Ledger.Head.class), PROCESSOR)
                 .addSink(EvidenceProcessor.VERDICTS_SINK, topics.apply(Topics.VERDICTS),
-                        verdicts.keySerde().serializer(), anyValue(verdicts.valueSerde().serializer()), PROCESSOR)
+                        verdicts.keySerde().serializer(), anyValue(verdicts.valueSerde().serializer()),
+                        OversightTopology::chainPartition, PROCESSOR)
                 .addSink(EvidenceProcessor.LAST_GOOD_SINK, topics.apply(Topics.LAST_GOOD),
                         lastGood.keySerde().serializer(), anyValue(lastGood.valueSerde().serializer()), PROCESSOR);
+    }
+
+    /**
+     * A verdict goes to the partition of its chain, which is its task's partition: one task, and so one writer, per
+     * verdicts partition, and the chain's head in that task's state. This asks the verdicts topic to have at least as
+     * many partitions as the evidence topics (Oversight creates them all with OVERSIGHT_TOPIC_PARTITIONS).
+     */
+    static Optional<Set<Integer>> chainPartition(String topic, String key, Object value, int partitions) {
+        int partition = Ledger.partitionOf(((Verdict) value).ledger().chain());
+        if (partition >= partitions) {
+            throw new IllegalStateException(topic + " has " + partitions + " partitions, fewer than the evidence topics"
+                    + " (a verdict of partition " + partition + "): give it as many as they have");
+        }
+        return Optional.of(Set.of(partition));
     }
 
     /** The processor forwards Object; each sink gets only the type it writes. */

@@ -36,6 +36,9 @@ final class Stores {
     /** service + environment → {@link dev.oversight.events.LastGood}: the newest compliant successful deploy */
     static final String LAST_GOOD = "last-good";
 
+    /** chain id ({@code <verdicts topic>/<partition>}) → {@link dev.oversight.ledger.Ledger.Head}: the last verdict chained */
+    static final String LEDGER = "ledger-heads";
+
     private Stores() {}
 
     /** A store written once per key, mostly: no record cache (it would only cost). */

@@ -133,6 +133,17 @@ class CrashRestartIT {
                     seconds);
             Files.writeString(dir.resolve("restart-seconds.txt"), String.valueOf(seconds));
             assertThat(next.status()).isEqualTo(VerdictStatus.COMPLIANT);
+            // The verdicts' chains: the transaction the kill aborted left nothing behind, the restart continued each
+            // chain from its committed head — one unbroken chain per partition, from seq 1, no gap, no fork.
+            dev.oversight.ledger.Report report = LedgerChecks.verdicts(RealKafka.bootstrapServers(), prefix, true,
+                    dir.resolve("data").resolve("ledger").resolve("ledger-key.pem"));
+            assertThat(report.problems()).as(report.toJson()).isEmpty();
+            assertThat(report.chains()).isNotEmpty().allSatisfy(chain -> {
+                assertThat(chain.firstSeq()).isEqualTo(1);
+                assertThat(chain.records()).isEqualTo((int) chain.lastSeq());
+            });
+            assertThat(report.chains().stream().mapToInt(dev.oversight.ledger.Report.Chain::records).sum())
+                    .as("every verdict chained").isEqualTo(report.records());
             // Loosely: well before a dead member's session would time out (45 s), which is what it waited for before.
             assertThat(seconds).as("seconds from restart to the next verdict").isLessThan(30);
         } finally {
