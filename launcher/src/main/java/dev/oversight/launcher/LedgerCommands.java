@@ -61,6 +61,7 @@ final class LedgerCommands {
     static final String VERIFY_HELP = """
             Usage: oversight verify DIR [--public-key FILE] [--json]
                    oversight verify --bootstrap-servers HOST:PORT [--public-key FILE] [--json]
+                   oversight verify --raw --github-secret-file FILE --bootstrap-servers HOST:PORT [--json]
 
             Checks the tamper-evident ledger: recomputes every record's hash, checks every link of every chain and
             that signed checkpoints vouch for the records. It names the first broken seq of each chain and each
@@ -73,7 +74,16 @@ final class LedgerCommands {
             --bootstrap-servers the live topics are checked instead (records written since the last checkpoint are
             then listed, not failed: they wait for the next checkpoint).
 
+            With --raw, the evidence itself is checked instead: every GitHub delivery kept on oversight.raw (the body
+            byte for byte as received, with GitHub's X-Hub-Signature-256 header) must be signed by GitHub under the
+            webhook secret; a delivery whose body or signature was changed, or that carries no signature, is named
+            by its partition, offset and delivery id. Deliveries from other sources carry no GitHub signature and are
+            counted, not checked.
+
             Options:
+              --raw               check the raw GitHub deliveries' signatures (needs --bootstrap-servers)
+              --github-secret-file FILE
+                                  the GitHub webhook secret, one per line (several when it was rotated)
               --public-key FILE   the public key(s) to trust (PEM; `oversight ledger public-key` prints Oversight's).
                                   Without it: the bundle's public-keys.pem, or on live topics this machine's ledger key
               --json              the whole report as JSON on stdout, instead of the summary and problem lines
@@ -186,8 +196,15 @@ final class LedgerCommands {
     }
 
     static int verify(String[] raw, Settings settings, PrintStream out, PrintStream err) {
-        Args args = Args.parse(raw, Set.of("--bootstrap-servers", "--public-key"), Set.of("--json"));
+        Args args = Args.parse(raw, Set.of("--bootstrap-servers", "--public-key", "--github-secret-file"),
+                Set.of("--json", "--raw"));
         String bootstrap = args.options().get("--bootstrap-servers");
+        if (args.options().containsKey("--raw")) {
+            return verifyRaw(args, settings, out, err);
+        }
+        if (args.options().containsKey("--github-secret-file")) {
+            throw new OversightCli.UsageException("--github-secret-file goes with --raw");
+        }
         if (args.positional().size() > 1 || (bootstrap == null) == args.positional().isEmpty()) {
             throw new OversightCli.UsageException("give either a bundle directory or --bootstrap-servers HOST:PORT");
         }
@@ -211,6 +228,29 @@ final class LedgerCommands {
             report.notes().forEach(n -> out.println("  note: " + n));
         }
         return report.ok() ? 0 : 1;
+    }
+
+    private static int verifyRaw(Args args, Settings settings, PrintStream out, PrintStream err) {
+        String bootstrap = args.options().get("--bootstrap-servers");
+        if (bootstrap == null || !args.positional().isEmpty()) {
+            throw new OversightCli.UsageException("--raw checks the live raw topic: give --bootstrap-servers HOST:PORT"
+                    + " (an export bundle holds no raw deliveries)");
+        }
+        String secretFile = args.options().get("--github-secret-file");
+        if (secretFile == null) {
+            throw new OversightCli.UsageException("--raw needs --github-secret-file FILE (the webhook secret)");
+        }
+        List<byte[]> secrets = RawVerification.secrets(Path.of(secretFile));
+        KafkaConnection kafka = kafka(settings, bootstrap);
+        RawVerification result = RawVerification.run(kafka.common("oversight-verify"),
+                kafka.topic(dev.oversight.events.kafka.Topics.RAW).name(), secrets, err);
+        if (args.options().containsKey("--json")) {
+            out.println(result.toJson());
+        } else {
+            out.println(result.summary());
+            result.problems().forEach(p -> out.println("  " + p));
+        }
+        return result.ok() ? 0 : 1;
     }
 
     private static List<PublicKey> localKeys(Settings settings) {

@@ -16,6 +16,7 @@ import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.http.RecordingHttpServer;
 import dev.oversight.testing.kafka.RealKafka;
 import dev.oversight.testing.kafka.TopicProbe;
+import dev.oversight.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,6 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -184,6 +192,58 @@ class LedgerExportIT {
         return byChain.values().stream().filter(l -> l.size() >= 3).findFirst()
                 .map(l -> new int[] {l.get(0), l.get(1), l.get(2)})
                 .orElseThrow(() -> new AssertionError("no chain with three verdicts"));
+    }
+
+    @Test
+    void theRawGitHubDeliveriesAreProvenSignedByGitHubAndATamperedOneIsNamed() throws Exception {
+        int deliveries = REPOSITORIES.size() * 2;
+        Path secret = dir.resolve("github-secret");
+        Files.writeString(secret, "an-older-secret\n" + SECRET + "\n");
+        Run clean = run("verify", "--raw", "--github-secret-file", secret.toString(), "--bootstrap-servers",
+                RealKafka.bootstrapServers());
+        assertThat(clean.status()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).startsWith("raw deliveries verified: " + deliveries + " raw deliveries read; from GitHub "
+                + deliveries + " signed by the secret(s) given, 0 do not match, 0 unsigned");
+
+        Path wrong = dir.resolve("wrong-secret");
+        Files.writeString(wrong, "not-the-secret\n");
+        Run unproven = run("verify", "--raw", "--github-secret-file", wrong.toString(), "--bootstrap-servers",
+                RealKafka.bootstrapServers());
+        assertThat(unproven.status()).isEqualTo(1);
+        assertThat(unproven.out()).contains("from GitHub 0 signed by the secret(s) given, " + deliveries
+                + " do not match");
+
+        // One delivery again with one byte of its body changed, its headers (and GitHub's signature) as they were:
+        // what someone with write access to the topic would do to alter the evidence.
+        String topic = PREFIX + "raw";
+        ConsumerRecord<byte[], byte[]> original;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", RealKafka.bootstrapServers()), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            original = Await.until("a raw delivery", () -> consumer.poll(Duration.ofMillis(200)),
+                    records -> !records.isEmpty(), Duration.ofSeconds(30)).iterator().next();
+        }
+        byte[] changed = original.value().clone();
+        int at = new String(changed, StandardCharsets.ISO_8859_1).indexOf("mallory");
+        assertThat(at).as("the deployer's login in the body").isPositive();
+        changed[at] = 'M';
+        long offset;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", RealKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            offset = producer.send(new ProducerRecord<>(topic, original.partition(), original.key(), changed,
+                    original.headers())).get().offset();
+        }
+        Run tampered = run("verify", "--raw", "--github-secret-file", secret.toString(), "--bootstrap-servers",
+                RealKafka.bootstrapServers());
+        assertThat(tampered.status()).isEqualTo(1);
+        assertThat(tampered.out()).startsWith("raw deliveries NOT verified: " + (deliveries + 1)
+                + " raw deliveries read; from GitHub " + deliveries + " signed by the secret(s) given, 1 do not match");
+        assertThat(tampered.out()).contains(topic + "/" + original.partition() + "@" + offset + " (delivery ")
+                .contains("mismatch");
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,26 +35,43 @@ public final class TopicReader {
      * @return each partition's records (tombstones left out)
      */
     public static Map<Integer, List<Stored>> read(Map<String, Object> common, String topic, LongConsumer progress) {
+        Map<Integer, List<Stored>> out = new TreeMap<>();
+        forEach(common, topic, partition -> out.put(partition, new ArrayList<>()),
+                r -> out.get(r.partition()).add(new Stored(r.partition(), r.offset(), r.timestamp(), r.value())),
+                progress);
+        return out;
+    }
+
+    /**
+     * Reads every committed record of the topic up to its end as of the start, one at a time, holding none: for
+     * topics too large to keep in memory (the raw deliveries).
+     *
+     * @param partitions told each partition of the topic before any record
+     * @param each       given each record with a value, in offset order per partition
+     * @param progress   told the number of records read so far, now and then
+     */
+    public static void forEach(Map<String, Object> common, String topic, IntConsumer partitions,
+                               Consumer<ConsumerRecord<byte[], byte[]>> each, LongConsumer progress) {
         Map<String, Object> props = new HashMap<>(common);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        Map<Integer, List<Stored>> out = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalArgumentException("the topic " + topic + " does not exist");
             }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            partitions.forEach(p -> out.put(p.partition(), new ArrayList<>()));
+            List<TopicPartition> assigned = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
+                    .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, TIMEOUT);
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            assigned.forEach(p -> partitions.accept(p.partition()));
             long read = 0;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < ends.get(p))) {
+            while (assigned.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < ends.get(p))) {
                 var records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {
                     deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -62,13 +81,12 @@ public final class TopicReader {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (r.offset() < ends.get(new TopicPartition(topic, r.partition())) && r.value() != null) {
-                        out.get(r.partition()).add(new Stored(r.partition(), r.offset(), r.timestamp(), r.value()));
+                        each.accept(r);
                         read++;
                     }
                 }
                 progress.accept(read);
             }
         }
-        return out;
     }
 }
