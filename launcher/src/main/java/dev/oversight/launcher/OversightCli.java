@@ -64,6 +64,9 @@ public final class OversightCli {
                   --keep                          leave the demo's Oversight running afterwards, until Ctrl-C
               policy check FILE   Validate a policy file: every problem in it (exit 1 when there is any), and
                                   warnings of what would silently do nothing.
+              report --from DAY --to DAY --out DIR
+                                  Write the audit package of a period (population, seeded sample with
+                                  evidence pages, exceptions, summary PDF, manifest) from the Kafka cluster.
               config              List every configuration variable with its default.
               help, --help        This text; `oversight COMMAND --help` explains one command.
               --version           The version of Oversight.
@@ -160,6 +163,7 @@ public final class OversightCli {
                 case "demo" -> help ? help(out, DEMO_HELP) : demo(rest, out, err);
                 case "policy" -> help ? help(out, POLICY_HELP) : policy(rest, out, err);
                 case "config" -> help ? help(out, CONFIG_HELP) : config(rest, out);
+                case "report" -> help ? help(out, ReportCommand.HELP) : ReportCommand.run(rest, out, err);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
                     yield 2;
