@@ -87,14 +87,14 @@ class ShippedConfigurationIT {
         ExternalTool.Result services = ExternalTool.run(Shipped.REPOSITORY, TIMEOUT,
                 List.of("docker-compose", "config", "--services"));
         assertThat(services.output().lines().toList()).containsExactlyInAnyOrder(
-                "kafka", "ingest", "policy-stream", "rollback-worker", "prometheus", "alertmanager", "grafana");
+                "kafka", "ingest", "policy-stream", "rollback-worker", "report", "prometheus", "alertmanager", "grafana");
         ExternalTool.Result config = ExternalTool.run(Shipped.REPOSITORY, TIMEOUT, List.of("docker-compose", "config"));
         assertThat(config.output()).as("Prometheus keeps what the Compliance dashboard's 90 days read")
                 .contains("--storage.tsdb.retention.time=91d");
         ExternalTool.Result volumes = ExternalTool.run(Shipped.REPOSITORY, TIMEOUT,
                 List.of("docker-compose", "config", "--volumes"));
-        assertThat(volumes.output().lines().toList()).contains("kafka-data", "policy-state", "prometheus-data",
-                "grafana-data");
+        assertThat(volumes.output().lines().toList()).contains("kafka-data", "policy-state", "report-data",
+                "prometheus-data", "grafana-data");
     }
 
     @Test

@@ -228,9 +228,11 @@ public final class Demo {
         }
         out.println();
         int status = check(scenarios, verdicts, violations, alerts);
+        String base = "http://127.0.0.1:" + platform.httpPort();
+        out.println("The report of these deploys, as a manager reads it: " + base + "/overview"
+                + (keep ? "" : " (the demo's Oversight stops now: run `oversight demo --keep` to read it)"));
         if (keep && status == 0) {
             cleanup.closeAtEnd(VerdictConsole.start(platform.kafka(), config.policyStream().policy(), out));
-            String base = "http://127.0.0.1:" + platform.httpPort();
             out.println();
             out.println("The demo's Oversight keeps running (--keep):");
             out.println("  Webhooks   " + base + "/webhooks/github   (GitHub; secret " + secret + ")");
@@ -240,6 +242,7 @@ public final class Demo {
                     + platform.kafka().topic(Topics.VERDICTS).name()
                     + " -f '%k %s\\n' -X isolation.level=read_committed");
             out.println("  Alerts     " + receiver.url("/oversight-alerts") + " (the demo's receiver)");
+            out.println("  Report     " + ReportBanner.describe(base, config.report()));
             out.println("Press Ctrl-C to stop; " + dataDir + " is removed then. Each final verdict of a "
                     + "protected environment is printed below.");
             out.flush();

@@ -3,6 +3,7 @@ package dev.oversight.launcher;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.IngestConfig;
 import dev.oversight.policy.PolicyStreamConfig;
+import dev.oversight.report.ReportConfig;
 import dev.oversight.policy.file.PolicyException;
 import dev.oversight.policy.file.PolicyFile;
 import dev.oversight.policy.rules.Policy;
@@ -282,6 +283,7 @@ public final class OversightCli {
         out.println("  Verdicts   kcat -b " + platform.bootstrapServers() + " -C -t " + verdicts
                 + " -f '%k %s\\n' -X isolation.level=read_committed");
         out.println("  Actions    kcat -b " + platform.bootstrapServers() + " -C -t " + actions + " -f '%k %s\\n'");
+        out.println("  Report     " + ReportBanner.describe(base, config.report()));
         out.println("Press Ctrl-C to stop. Each final verdict of a protected environment is printed below.");
         out.flush();
     }
@@ -406,7 +408,7 @@ public final class OversightCli {
 
     /** Every setting of the platform, as {@code oversight config} lists them: each read by some configuration. */
     static final List<Setting<?>> SETTINGS = Stream.<List<Setting<?>>>of(KafkaConnection.KEYS, Platform.KEYS,
-            CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS,
+            CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS, ReportConfig.KEYS,
             List.of(Settings.CONFIG_FILE)).flatMap(List::stream).toList();
 
     private static int config(String[] args, PrintStream out) {

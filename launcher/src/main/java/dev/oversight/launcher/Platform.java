@@ -4,6 +4,8 @@ import dev.oversight.ingest.IngestConfig;
 import dev.oversight.ingest.IngestService;
 import dev.oversight.policy.PolicyStreamConfig;
 import dev.oversight.policy.PolicyStreamService;
+import dev.oversight.report.ReportConfig;
+import dev.oversight.report.ReportService;
 import dev.oversight.rollback.RollbackWorker;
 import dev.oversight.rollback.Sinks;
 import dev.oversight.rollback.WorkerConfig;
@@ -28,7 +30,8 @@ import java.util.function.Consumer;
 
 /**
  * The whole platform in one JVM: the embedded broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster), ingest,
- * policy-stream and rollback-worker, with one HTTP port for webhooks, /metrics and /health.
+ * policy-stream, rollback-worker and the report, with one HTTP port for webhooks, the report's pages, /metrics and
+ * /health.
  */
 public final class Platform implements AutoCloseable {
 
@@ -67,13 +70,13 @@ public final class Platform implements AutoCloseable {
      * @param embedded whether to start the embedded broker (no KAFKA_BOOTSTRAP_SERVERS)
      */
     public record Config(Path dataDir, int kafkaPort, boolean embedded, IngestConfig ingest,
-                         PolicyStreamConfig policyStream, WorkerConfig worker) {
+                         PolicyStreamConfig policyStream, WorkerConfig worker, ReportConfig report) {
 
         /** The same configuration with the servers Kafka is at, once the embedded broker has started. */
         Config withBootstrapServers(String servers) {
             KafkaConnection kafka = ingest.kafka().withBootstrapServers(servers);
             return new Config(dataDir, kafkaPort, embedded, ingest.withKafka(kafka), policyStream.withKafka(kafka),
-                    worker.withKafka(kafka));
+                    worker.withKafka(kafka), report.withKafka(kafka));
         }
     }
 
@@ -103,7 +106,7 @@ public final class Platform implements AutoCloseable {
         String bootstrap = external.orElse(EMBEDDED);
         return new Config(config.get(CommonSettings.DATA_DIR), config.get(KAFKA_PORT), external.isEmpty(),
                 IngestConfig.read(config, bootstrap), PolicyStreamConfig.read(config, bootstrap),
-                WorkerConfig.read(config, bootstrap));
+                WorkerConfig.read(config, bootstrap), ReportConfig.read(config, bootstrap));
     }
 
     /** Reads every configuration, then starts. */
@@ -141,7 +144,7 @@ public final class Platform implements AutoCloseable {
             } else {
                 Preflight.awaitKafka(config.ingest().kafka(), Preflight.KAFKA_WAIT, progress);
             }
-            progress.accept("Starting policy-stream, rollback-worker and ingest on Kafka at "
+            progress.accept("Starting policy-stream, rollback-worker, the report and ingest on Kafka at "
                     + config.ingest().kafka().bootstrapServers() + " ...");
             KafkaConnection kafka = config.ingest().kafka();
             TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
@@ -152,6 +155,7 @@ public final class Platform implements AutoCloseable {
             List<ManagedService> services = List.of(
                     new PolicyStreamService(config.policyStream(), registry),
                     new RollbackWorker(worker, Sinks.from(worker, clock), registry, clock),
+                    new ReportService(config.report(), registry, clock),
                     new IngestService(ingest, registry, clock));
             ServiceRunner runner = ServiceRunner.start(ingest.httpHost(), ingest.httpPort(), ingest.idleTimeout(),
                     registry, services);

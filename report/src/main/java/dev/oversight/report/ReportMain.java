@@ -5,6 +5,7 @@ import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.TopicProvisioner;
 import dev.oversight.runtime.metrics.MetricsSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public final class ReportMain {
             TopicProvisioner.ensure(config.kafka(), Duration.ofSeconds(30));
             PrometheusMeterRegistry registry = MetricsSetup.prometheus();
             return ServiceRunner.start(config.httpHost(), config.httpPort(), Duration.ofSeconds(30), registry,
-                    List.of(new ReportService(config, registry)));
+                    List.of(new ReportService(config, registry, Clock.systemUTC())));
         });
     }
 }

@@ -4,8 +4,13 @@ import dev.oversight.report.projection.Projection;
 import dev.oversight.report.projection.ProjectionMeters;
 import dev.oversight.report.projection.ReportDatabase;
 import dev.oversight.runtime.ManagedService;
+import dev.oversight.report.web.Access;
+import dev.oversight.report.web.Export;
+import dev.oversight.report.web.ReportQueries;
+import dev.oversight.report.web.ReportRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +24,13 @@ public final class ReportService implements ManagedService {
 
     private final ReportConfig config;
     private final ProjectionMeters meters;
+    private final Clock clock;
     private ReportDatabase database;
     private Projection projection;
 
-    public ReportService(ReportConfig config, MeterRegistry registry) {
+    public ReportService(ReportConfig config, MeterRegistry registry, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.meters = new ProjectionMeters(registry);
     }
 
@@ -51,7 +58,8 @@ public final class ReportService implements ManagedService {
 
     @Override
     public void mount(Router router) {
-        // The pages come with the web package.
+        new ReportRoutes(new ReportQueries(database), new Export(database), new Access(config.token()),
+                config.pageSize(), clock).mount(router);
     }
 
     public ReportConfig config() {

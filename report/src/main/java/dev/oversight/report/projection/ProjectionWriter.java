@@ -42,7 +42,8 @@ final class ProjectionWriter implements AutoCloseable {
     /** Derives one row per deploy touched by the staged verdicts from every revision the projection holds. */
     private static final String DERIVE_DEPLOYS = """
             INSERT INTO deploys BY NAME
-            SELECT v.deploy_id, v.verdict_id, v.revision, h.revisions, v.status, v.reason_codes, v.repository,
+            SELECT v.deploy_id, v.verdict_id, v.revision, h.revisions, v.status, v.reason_codes, h.all_reason_codes,
+                   v.repository,
                    v.service, v.environment, v.team, v.sha, v.previous_sha, v.deployer, v.url, v.deployed_at,
                    v.decided_at, h.first_decided_at, v.policy_name, v.policy_version, v.decision_protected,
                    v.decision_action, v.decision_dry_run, v.deployer_authored, h.flagged_status, h.flagged_at,
@@ -51,6 +52,7 @@ final class ProjectionWriter implements AutoCloseable {
                 SELECT deploy_id,
                        max(revision) AS revision,
                        count(*) AS revisions,
+                       list_sort(list_distinct(flatten(list(reason_codes)))) AS all_reason_codes,
                        min(decided_at) AS first_decided_at,
                        arg_min(status, revision) FILTER (WHERE status IN ('VIOLATION', 'EXCEPTION')) AS flagged_status,
                        min(decided_at) FILTER (WHERE status IN ('VIOLATION', 'EXCEPTION')) AS flagged_at,

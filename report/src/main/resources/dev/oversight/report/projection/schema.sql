@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS deploys (
     revision             INTEGER NOT NULL,
     revisions            INTEGER NOT NULL,  -- how many revisions the projection holds
     status               VARCHAR NOT NULL,  -- of the latest revision
-    reason_codes         VARCHAR[] NOT NULL,
+    reason_codes         VARCHAR[] NOT NULL, -- of the latest revision
+    all_reason_codes     VARCHAR[] NOT NULL, -- every code any revision had, each once
     repository           VARCHAR,
     service              VARCHAR,
     environment          VARCHAR,
