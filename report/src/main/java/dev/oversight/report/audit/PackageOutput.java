@@ -1,5 +1,6 @@
 package dev.oversight.report.audit;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ public abstract class PackageOutput implements AutoCloseable {
             OutputStream begin(String name) throws IOException {
                 Path file = dir.resolve(name);
                 Files.createDirectories(file.getParent());
-                return Files.newOutputStream(file);
+                return new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
             }
 
             @Override

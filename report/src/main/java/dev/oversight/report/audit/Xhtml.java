@@ -1,6 +1,7 @@
 package dev.oversight.report.audit;
 
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.util.XRLog;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.logging.Level;
 
 /**
  * The audit package's pages, written as well-formed XHTML (one document serves the browser and, through
@@ -36,6 +38,13 @@ final class Xhtml {
             .bar-bad { background: #cf222e; height: 3mm; }
             .big { font-size: 20pt; font-weight: bold; }
             """;
+
+    static {
+        // openhtmltopdf reports each rendering step at INFO through java.util.logging: only its warnings are news.
+        for (String logger : XRLog.listRegisteredLoggers()) {
+            XRLog.setLevel(logger, Level.WARNING);
+        }
+    }
 
     private final StringBuilder html = new StringBuilder(16 * 1024);
 
