@@ -1,5 +1,6 @@
 package dev.oversight.report.audit;
 
+import dev.oversight.report.web.Export;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -217,7 +218,7 @@ public final class AuditPackage {
              OutputStream file = out.file(name)) {
             Writer w = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), 64 * 1024);
             if (csv) {
-                Csv.row(w, columns);
+                Export.csvRow(w, columns);
             }
             List<String> fields = new ArrayList<>(columns.size());
             while (rs.next()) {
@@ -226,7 +227,7 @@ public final class AuditPackage {
                     for (int i = 1; i <= columns.size(); i++) {
                         fields.add(rs.getString(i));
                     }
-                    Csv.row(w, fields);
+                    Export.csvRow(w, fields);
                     if (sampler != null) {
                         sampler.offer(fields.get(0));
                     }
@@ -264,18 +265,23 @@ public final class AuditPackage {
             throws IOException {
         try (OutputStream file = out.file(SAMPLE_CSV)) {
             Writer w = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8));
-            Csv.row(w, List.of("deploy_id", "sample_key", "population_row", "status", "deployer", "deployed_at",
+            Export.csvRow(w, List.of("deploy_id", "sample_key", "population_row", "status", "deployer", "deployed_at",
                     "deployer_authored", "evidence_html", "evidence_pdf"));
             for (Sampler.Pick p : picks) {
                 Evidence e = evidence.get(p.deployId());
                 String page = EVIDENCE_DIR + fileName(p.deployId());
-                Csv.row(w, List.of(p.deployId(), p.key(), Long.toString(p.position() + 1),
-                        Csv.text(e.deploy().get("status")), Csv.text(e.deploy().get("deployer")),
-                        Csv.text(e.deploy().get("deployed_at")), Boolean.toString(e.deployerAuthored()),
+                Export.csvRow(w, List.of(p.deployId(), p.key(), Long.toString(p.position() + 1),
+                        text(e.deploy().get("status")), text(e.deploy().get("deployer")),
+                        text(e.deploy().get("deployed_at")), Boolean.toString(e.deployerAuthored()),
                         page + ".html", page + ".pdf"));
             }
             w.flush();
         }
+    }
+
+    /** A value of {@link Evidence#deploy} as CSV shows it: times ISO-8601 UTC. */
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
     private static void manifest(OutputStream out, AuditScope scope, Source source, Instant extractedAt,

@@ -1,5 +1,6 @@
 package dev.oversight.report.audit;
 
+import dev.oversight.report.web.Sql;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,9 +61,9 @@ record Evidence(
                 Evidence e = all.get(rs.getString("deploy_id"));
                 if (e != null) {
                     e.revisions.add(List.of(rs.getString("revision"), rs.getString("status"),
-                            Xhtml.time(instant(rs.getObject("decided_at"))), text(rs.getString("reasons")),
+                            Xhtml.time(Sql.instant(rs.getObject("decided_at"))), text(rs.getString("reasons")),
                             text(rs.getString("policy_name")) + " " + text(rs.getString("policy_version"))));
-                    e.deliveries.addAll(list(rs.getObject("evidence")));
+                    e.deliveries.addAll(Sql.list(rs.getObject("evidence")));
                 }
             }
         }
@@ -75,7 +75,7 @@ record Evidence(
             while (rs.next()) {
                 Evidence e = all.get(rs.getString("deploy_id"));
                 if (e != null) {
-                    List<String> approvers = list(rs.getObject("approvers"));
+                    List<String> approvers = Sql.list(rs.getObject("approvers"));
                     e.changes.add(List.of(text(rs.getString("change_id")) + " " + text(rs.getString("title")),
                             text(rs.getString("author")),
                             approvers.isEmpty() ? "nobody" : String.join(", ", approvers),
@@ -105,7 +105,7 @@ record Evidence(
                 if (e != null) {
                     e.actions.add(List.of(rs.getString("type"), text(rs.getString("target")),
                             rs.getString("phase") + (rs.getBoolean("dry_run") ? " (dry run)" : ""),
-                            rs.getString("attempt"), Xhtml.time(instant(rs.getObject("acted_at"))),
+                            rs.getString("attempt"), Xhtml.time(Sql.instant(rs.getObject("acted_at"))),
                             text(rs.getString("detail"))));
                 }
             }
@@ -185,36 +185,12 @@ record Evidence(
     /** A database value as the pages use it: times as instants (UTC), lists as lists of text. */
     static Object value(Object v) throws SQLException {
         if (v instanceof LocalDateTime || v instanceof Timestamp) {
-            return instant(v);
+            return Sql.instant(v);
         }
         if (v instanceof Array || v instanceof Object[]) {
-            return list(v);
+            return Sql.list(v);
         }
         return v;
     }
 
-    static Instant instant(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof LocalDateTime t) {
-            return t.toInstant(ZoneOffset.UTC);
-        }
-        if (v instanceof Timestamp t) {
-            return t.toLocalDateTime().toInstant(ZoneOffset.UTC);
-        }
-        throw new IllegalStateException("not a time: " + v.getClass());
-    }
-
-    static List<String> list(Object v) throws SQLException {
-        if (v == null) {
-            return List.of();
-        }
-        Object[] items = v instanceof Array a ? (Object[]) a.getArray() : (Object[]) v;
-        List<String> out = new ArrayList<>(items.length);
-        for (Object item : items) {
-            out.add(String.valueOf(item));
-        }
-        return out;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.oversight.report.audit;
 
+import dev.oversight.report.web.Fmt;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The summary a manager can forward: the compliance rate of the period (judged deploys never flagged, of all judged
@@ -94,21 +94,7 @@ record Summary(long deploys, long judged, long compliant, long deployerAuthored,
     }
 
     static String percent(long part, long whole) {
-        return whole == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * part / whole);
-    }
-
-    static String duration(Duration d) {
-        if (d == null) {
-            return "–";
-        }
-        long minutes = d.toMinutes();
-        if (minutes < 60) {
-            return minutes + " min";
-        }
-        if (minutes < 48 * 60) {
-            return String.format(Locale.ROOT, "%.1f h", minutes / 60.0);
-        }
-        return String.format(Locale.ROOT, "%.1f days", minutes / 1440.0);
+        return whole == 0 ? "–" : Fmt.percent(100.0 * part / whole);
     }
 
     long flagged() {
@@ -158,8 +144,8 @@ record Summary(long deploys, long judged, long compliant, long deployerAuthored,
         page.facts(List.of(
                 new String[] {"Flagged deploys", Long.toString(flagged())},
                 new String[] {"Resolved (remediated or rolled back)", Long.toString(resolved)},
-                new String[] {"Median time from flag to resolution", duration(medianToRemediate)},
-                new String[] {"90th percentile", duration(p90ToRemediate)}));
+                new String[] {"Median time from flag to resolution", Fmt.duration(medianToRemediate)},
+                new String[] {"90th percentile", Fmt.duration(p90ToRemediate)}));
         page.text("p", "meta", "The files of this package (population, sample, evidence pages, exceptions register) "
                 + "and their SHA-256 are listed in manifest.json.");
         return page.done();

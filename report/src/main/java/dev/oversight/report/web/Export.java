@@ -115,7 +115,8 @@ public final class Export {
         response.write(buffer).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
     }
 
-    static void csvRow(Writer out, List<String> fields) throws IOException {
+    /** One CSV row (RFC 4180, CRLF), as the exports and the audit package write it. */
+    public static void csvRow(Writer out, List<String> fields) throws IOException {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
                 out.write(',');
