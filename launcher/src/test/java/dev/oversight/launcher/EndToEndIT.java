@@ -54,27 +54,37 @@ class EndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         receiver = RecordingHttpServer.start();
+        Map<String, String> settings = new java.util.HashMap<>(settings(PREFIX, dataDir, SECRET, "e2e"));
+        settings.put("OVERSIGHT_ALERT_WEBHOOK_URL", receiver.url("/hooks/oversight").toString());
+        settings.put("OVERSIGHT_ALERT_WEBHOOK_SECRET", ALERT_SECRET);
+        platform = Platform.start(Settings.of(settings));
+        assertThat(platform.awaitReady(Duration.ofSeconds(60))).as("platform ready").isTrue();
+    }
+
+    /**
+     * A platform of its own on the test broker: topics, Kafka Streams application and worker group under
+     * {@code prefix}, HTTP on a free loopback port, GitHub webhooks signed with {@code secret}, and a policy named
+     * {@code policyName} (grace 2 s, production protected with action alert) written into {@code dataDir}.
+     */
+    static Map<String, String> settings(String prefix, Path dataDir, String secret, String policyName) throws Exception {
         Path policy = dataDir.resolve("policy.yaml");
         Files.writeString(policy, """
-                name: e2e
+                name: %s
                 grace: 2s
                 environments:
                   production: { protected: true, action: alert }
-                """);
-        platform = Platform.start(Settings.of(Map.ofEntries(
+                """.formatted(policyName));
+        return Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", RealKafka.bootstrapServers()),
-                Map.entry("OVERSIGHT_TOPIC_PREFIX", PREFIX),
+                Map.entry("OVERSIGHT_TOPIC_PREFIX", prefix),
                 Map.entry("OVERSIGHT_DATA_DIR", dataDir.toString()),
                 Map.entry("OVERSIGHT_HTTP_HOST", "127.0.0.1"),
                 Map.entry("OVERSIGHT_HTTP_PORT", "0"),
-                Map.entry("OVERSIGHT_GITHUB_WEBHOOK_SECRET", SECRET),
-                Map.entry("OVERSIGHT_INGEST_INSTANCE_ID", PREFIX),
+                Map.entry("OVERSIGHT_GITHUB_WEBHOOK_SECRET", secret),
+                Map.entry("OVERSIGHT_INGEST_INSTANCE_ID", prefix),
                 Map.entry("OVERSIGHT_POLICY_FILE", policy.toString()),
-                Map.entry("OVERSIGHT_POLICY_APPLICATION_ID", PREFIX + "policy"),
-                Map.entry("OVERSIGHT_WORKER_GROUP_ID", PREFIX + "worker"),
-                Map.entry("OVERSIGHT_ALERT_WEBHOOK_URL", receiver.url("/hooks/oversight").toString()),
-                Map.entry("OVERSIGHT_ALERT_WEBHOOK_SECRET", ALERT_SECRET))));
-        assertThat(platform.awaitReady(Duration.ofSeconds(60))).as("platform ready").isTrue();
+                Map.entry("OVERSIGHT_POLICY_APPLICATION_ID", prefix + "policy"),
+                Map.entry("OVERSIGHT_WORKER_GROUP_ID", prefix + "worker"));
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,42 +49,23 @@ class ReportEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path policy = dataDir.resolve("policy.yaml");
-        Files.writeString(policy, """
-                name: report-e2e
-                grace: 2s
-                environments:
-                  production: { protected: true, action: alert }
-                """);
-        platform = Platform.start(Settings.of(Map.ofEntries(
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", RealKafka.bootstrapServers()),
-                Map.entry("OVERSIGHT_TOPIC_PREFIX", PREFIX),
-                Map.entry("OVERSIGHT_DATA_DIR", dataDir.toString()),
-                Map.entry("OVERSIGHT_HTTP_HOST", "127.0.0.1"),
-                Map.entry("OVERSIGHT_HTTP_PORT", "0"),
-                Map.entry("OVERSIGHT_GITHUB_WEBHOOK_SECRET", SECRET),
-                Map.entry("OVERSIGHT_INGEST_INSTANCE_ID", PREFIX),
-                Map.entry("OVERSIGHT_POLICY_FILE", policy.toString()),
-                Map.entry("OVERSIGHT_POLICY_APPLICATION_ID", PREFIX + "policy"),
-                Map.entry("OVERSIGHT_WORKER_GROUP_ID", PREFIX + "worker"))));
+        platform = Platform.start(Settings.of(EndToEndIT.settings(PREFIX, dataDir, SECRET, "report-e2e")));
         assertThat(platform.awaitReady(Duration.ofSeconds(60))).as("platform ready").isTrue();
 
-        String head1 = sha("report-head-1");
-        String merge1 = sha("report-merge-1");
-        send(GITHUB.pullRequest("opened", 801, "Treasury limits", "alice", head1, null, null, NOW.minusSeconds(600)));
-        send(GITHUB.review(801, "alice", "bob", "approved", head1, NOW.minusSeconds(500)));
-        send(GITHUB.pullRequest("closed", 801, "Treasury limits", "alice", head1, merge1, "bob", NOW.minusSeconds(400)));
-        send(GITHUB.checkRun("build", merge1, "success", NOW.minusSeconds(300)));
-        send(GITHUB.deploymentStatus(9301, merge1, "production", "deployer", "success", NOW.minusSeconds(10)));
+        deployOneChange(801, "Treasury limits", "alice", "bob", 9301, "deployer");
+        deployOneChange(802, "Raise my own limit", "mallory", "mallory", 9302, "mallory");
+    }
 
-        String head2 = sha("report-head-2");
-        String merge2 = sha("report-merge-2");
-        send(GITHUB.pullRequest("opened", 802, "Raise my own limit", "mallory", head2, null, null, NOW.minusSeconds(600)));
-        send(GITHUB.review(802, "mallory", "mallory", "APPROVED", head2, NOW.minusSeconds(500)));
-        send(GITHUB.pullRequest("closed", 802, "Raise my own limit", "mallory", head2, merge2, "mallory",
-                NOW.minusSeconds(400)));
-        send(GITHUB.checkRun("build", merge2, "success", NOW.minusSeconds(300)));
-        send(GITHUB.deploymentStatus(9302, merge2, "production", "mallory", "success", NOW.minusSeconds(5)));
+    /** A pull request by {@code author}, approved by {@code reviewer}, merged, built, and deployed by {@code deployer}. */
+    private static void deployOneChange(int number, String title, String author, String reviewer, long deployment,
+                                        String deployer) throws Exception {
+        String head = sha("report-head-" + number);
+        String merge = sha("report-merge-" + number);
+        send(GITHUB.pullRequest("opened", number, title, author, head, null, null, NOW.minusSeconds(600)));
+        send(GITHUB.review(number, author, reviewer, "approved", head, NOW.minusSeconds(500)));
+        send(GITHUB.pullRequest("closed", number, title, author, head, merge, reviewer, NOW.minusSeconds(400)));
+        send(GITHUB.checkRun("build", merge, "success", NOW.minusSeconds(300)));
+        send(GITHUB.deploymentStatus(deployment, merge, "production", deployer, "success", NOW.minusSeconds(10)));
     }
 
     @AfterAll

@@ -25,11 +25,18 @@ public final class Samples {
 
     private final Random random;
     private final Instant start;
+    private final Duration spacing;
     private int deploys;
 
+    /** Deploys 37 minutes apart from {@code start}. */
     public Samples(long seed, Instant start) {
+        this(seed, start, Duration.ofMinutes(37));
+    }
+
+    public Samples(long seed, Instant start, Duration spacing) {
         this.random = new Random(seed);
         this.start = start;
+        this.spacing = spacing;
     }
 
     /** One deploy's records: its verdicts, in revision order, and the actions taken on them. */
@@ -43,7 +50,7 @@ public final class Samples {
         String environment = ENVIRONMENTS.get(random.nextInt(4) == 0 ? 1 : 0);
         String repository = "github:acme/" + service;
         String deployId = repository + "/deployments/" + (1000 + n);
-        Instant deployedAt = start.plus(Duration.ofMinutes(37L * n));
+        Instant deployedAt = start.plus(spacing.multipliedBy(n));
         String sha = sha();
         String author = "dev" + random.nextInt(6);
         String deployer = random.nextInt(5) == 0 ? author : "deploy-bot";

@@ -1,6 +1,7 @@
 package dev.oversight.report.audit;
 
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.report.ReportConfig;
 import dev.oversight.report.projection.Projection;
 import dev.oversight.report.projection.ProjectionMeters;
 import dev.oversight.report.projection.ReportDatabase;
@@ -62,7 +63,7 @@ public final class KafkaExtract {
         Path dir = Files.createTempDirectory("oversight-report-");
         try (ReportDatabase database = ReportDatabase.open(dir.resolve("report.duckdb"))) {
             try (Projection projection = new Projection(database, kafka, new ProjectionMeters(new SimpleMeterRegistry()),
-                    5000)) {
+                    ReportConfig.BATCH_SIZE.defaultValue())) {
                 projection.start();
                 progress.update(0, total);
                 while (!projection.caughtUp()) {

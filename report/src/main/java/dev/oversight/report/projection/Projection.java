@@ -159,10 +159,10 @@ public final class Projection implements AutoCloseable {
         state = "catching up: " + toRead + " records to read";
         updateRows();
         while (running) {
-            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+            List<ConsumerRecord<String, byte[]>> records = poll(c);
             if (!records.isEmpty()) {
                 write(c, writer, records, partitions);
-                read += records.count();
+                read += records.size();
             } else if (!caughtUp) {
                 // Transaction markers and aborted records take offsets too: catching up is being at the end offsets.
                 writePositions(c, writer, partitions);
@@ -186,6 +186,23 @@ public final class Projection implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to half a second for records, then takes whatever else has already arrived, up to the batch size: a
+     * catch-up writes few large transactions instead of many small ones.
+     */
+    private List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> c) {
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        c.poll(Duration.ofMillis(500)).forEach(batch::add);
+        while (!batch.isEmpty() && batch.size() < batchSize) {
+            ConsumerRecords<String, byte[]> more = c.poll(Duration.ZERO);
+            if (more.isEmpty()) {
+                break;
+            }
+            more.forEach(batch::add);
+        }
+        return batch;
+    }
+
     private boolean atEnd(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
     }
@@ -201,8 +218,9 @@ public final class Projection implements AutoCloseable {
         return lag;
     }
 
-    private void write(KafkaConsumer<String, byte[]> c, ProjectionWriter writer, ConsumerRecords<String, byte[]> records,
+    private void write(KafkaConsumer<String, byte[]> c, ProjectionWriter writer, List<ConsumerRecord<String, byte[]>> records,
                        List<TopicPartition> partitions) throws SQLException {
+        long started = System.nanoTime();
         List<VerdictRow> verdicts = new ArrayList<>();
         List<ActionRow> actions = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -231,9 +249,12 @@ public final class Projection implements AutoCloseable {
                         r.partition(), r.offset(), isVerdict ? "verdict" : "action", e.getMessage());
             }
         }
+        long parsed = System.nanoTime();
         writer.write(verdicts, actions, positions(c, partitions));
         meters.written(verdicts.size(), actions.size());
         updateRows();
+        LOG.debug("report: {} verdicts and {} actions read in {} ms, written in {} ms", verdicts.size(), actions.size(),
+                (parsed - started) / 1_000_000, (System.nanoTime() - parsed) / 1_000_000);
     }
 
     private void writePositions(KafkaConsumer<String, byte[]> c, ProjectionWriter writer,

@@ -46,6 +46,10 @@ public final class ReportDatabase implements AutoCloseable {
         }
         Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "false");
+        // Results stream to the reader (the exports hold no whole result in memory).
+        properties.setProperty("jdbc_stream_results", "true");
+        // Fewer, larger checkpoints while catching up: the WAL is folded into the file every 256 MiB, not every 16.
+        properties.setProperty("checkpoint_threshold", "256MB");
         DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection(
                 "jdbc:duckdb:" + file.toAbsolutePath(), properties);
         try (Statement statement = root.createStatement()) {

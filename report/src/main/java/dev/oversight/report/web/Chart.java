@@ -21,6 +21,8 @@ public record Chart(String title, List<Bar> bars, double max) {
     static final int LABEL = 180;
     static final int ROW = 22;
     static final int PLOT_HEIGHT = 160;
+    /** A few weeks should not look like a wall: columns are at most this wide. */
+    static final int MAX_COLUMN = 48;
 
     public boolean empty() {
         return bars.isEmpty();
@@ -48,7 +50,7 @@ public record Chart(String title, List<Bar> bars, double max) {
 
     public List<Placed> columns() {
         List<Placed> placed = new ArrayList<>();
-        double step = bars.isEmpty() ? 0 : (double) (WIDTH - 40) / bars.size();
+        double step = bars.isEmpty() ? 0 : Math.min(MAX_COLUMN, (double) (WIDTH - 40) / bars.size());
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             double h = max <= 0 ? 0 : PLOT_HEIGHT * b.value() / max;

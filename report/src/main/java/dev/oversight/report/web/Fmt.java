@@ -25,6 +25,9 @@ public final class Fmt {
             return "–";
         }
         long minutes = d.toMinutes();
+        if (minutes == 0) {
+            return d.toSeconds() + " s";
+        }
         if (minutes < 60) {
             return minutes + " min";
         }

@@ -359,22 +359,27 @@ public final class ReportQueries {
             if (revisions.isEmpty()) {
                 return Optional.empty();
             }
+            // Results stream: each one is read to its end and closed before the next query on this connection.
+            DeployDetail row;
             try (PreparedStatement s = c.prepareStatement("SELECT * FROM deploys WHERE deploy_id = ?")) {
                 s.setString(1, deployId);
                 try (ResultSet d = s.executeQuery()) {
                     if (!d.next()) {
                         return Optional.empty();
                     }
-                    String latest = d.getString("verdict_id");
-                    String deployer = d.getString("deployer");
-                    return Optional.of(new DeployDetail(deployId, d.getString("status"), d.getString("repository"),
+                    row = new DeployDetail(deployId, d.getString("status"), d.getString("repository"),
                             d.getString("service"), d.getString("team"), d.getString("environment"),
-                            d.getString("sha"), d.getString("previous_sha"), deployer, d.getString("url"),
-                            Sql.instant(d, "deployed_at"), d.getBoolean("deployer_authored"),
-                            d.getString("flagged_status"), Sql.instant(d, "remediated_at"), revisions,
-                            changes(c, latest, deployer), checks(c, latest), actions(c, deployId), evidence));
+                            d.getString("sha"), d.getString("previous_sha"), d.getString("deployer"),
+                            d.getString("url"), Sql.instant(d, "deployed_at"), d.getBoolean("deployer_authored"),
+                            d.getString("flagged_status"), Sql.instant(d, "remediated_at"), revisions, List.of(),
+                            List.of(), List.of(), evidence);
                 }
             }
+            String latest = row.latest().verdictId();
+            return Optional.of(new DeployDetail(row.deployId(), row.status(), row.repository(), row.service(),
+                    row.team(), row.environment(), row.sha(), row.previousSha(), row.deployer(), row.url(),
+                    row.deployedAt(), row.deployerAuthored(), row.flaggedStatus(), row.remediatedAt(), revisions,
+                    changes(c, latest, row.deployer()), checks(c, latest), actions(c, deployId), evidence));
         }
     }
 

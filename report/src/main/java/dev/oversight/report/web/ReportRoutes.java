@@ -93,28 +93,30 @@ public final class ReportRoutes {
     }
 
     private void handleDeploys(RoutingContext ctx) {
-        page(ctx, () -> {
-            Filter filter = filter(ctx);
-            Export.Format format = Export.Format.of(ctx.request().getParam("format"));
-            if (format != null) {
-                export.stream(queries.deploysQuery(filter), format, "deploys", ctx.response());
-                return;
-            }
-            render(ctx, 200, "deploys.jte", new DeploysPage(filter, queries.choices(),
-                    queries.deploys(filter, pageSize), access.tokenProtected()));
-        });
+        list(ctx, "deploys", queries::deploysQuery, filter -> new DeploysPage(filter, queries.choices(),
+                queries.deploys(filter, pageSize), access.tokenProtected()));
     }
 
     private void handleExceptions(RoutingContext ctx) {
+        list(ctx, "exceptions", queries::exceptionsQuery, filter -> new ExceptionsPage(filter, queries.choices(),
+                queries.exceptions(filter, pageSize), access.tokenProtected()));
+    }
+
+    @FunctionalInterface
+    private interface ListPage {
+        Object of(Filter filter) throws Exception;
+    }
+
+    /** A list: its page ({@code <name>.jte}), or with {@code format=} all of its rows as a download. */
+    private void list(RoutingContext ctx, String name, java.util.function.Function<Filter, Sql> query, ListPage page) {
         page(ctx, () -> {
             Filter filter = filter(ctx);
             Export.Format format = Export.Format.of(ctx.request().getParam("format"));
             if (format != null) {
-                export.stream(queries.exceptionsQuery(filter), format, "exceptions", ctx.response());
-                return;
+                export.stream(query.apply(filter), format, name, ctx.response());
+            } else {
+                render(ctx, 200, name + ".jte", page.of(filter));
             }
-            render(ctx, 200, "exceptions.jte", new ExceptionsPage(filter, queries.choices(),
-                    queries.exceptions(filter, pageSize), access.tokenProtected()));
         });
     }
 
