@@ -57,8 +57,8 @@ class ReportCommandTest {
 
     @Test
     void theProgressBarShowsTheShareRead() {
-        assertThat(ReportCommand.Progress.bar(412, 1000))
-                .isEqualTo("reading the verdicts and actions [############------------------]  41% 412 of 1000 records");
+        assertThat(ReportCommand.Progress.bar(412, 1000)).isEqualTo(
+                "reading the verdicts and actions [############------------------]  41% 412 of 1000 records");
         assertThat(ReportCommand.Progress.bar(0, 0)).contains("100% 0 of 0 records");
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         ReportCommand.Progress progress = new ReportCommand.Progress(new PrintStream(lines, true,

@@ -60,7 +60,8 @@ public final class AuditBenchmark {
                 double cpu = (processCpu() - cpuStart) / 1e9;
                 long bytes = result.files().stream().mapToLong(PackageOutput.Written::bytes).sum();
                 System.out.printf(Locale.ROOT, "run %d: package of %d deploys (%d sampled, %d exceptions, %d files, "
-                                + "%.0f MiB) written in %.1f s (%.1f s of CPU, every thread of the process; load average %.1f "
+                                + "%.0f MiB) written in %.1f s (%.1f s of CPU, every thread of the process; "
+                                + "load average %.1f "
                                 + "on %d cores); peak heap %.0f MiB of %.0f MiB max%n", run,
                         result.population(), result.sample(), result.exceptions(), result.files().size(),
                         bytes / 1048576.0, seconds, cpu,
@@ -131,7 +132,8 @@ public final class AuditBenchmark {
                              ELSE ['BREAK_GLASS'] END,
                         'github:acme/' || service, service, environment, team, sha, NULL, deployer,
                         'https://github.com/acme/' || service || '/deployments/' || i,
-                        deployed, deployed + INTERVAL 61 SECOND, deployed + INTERVAL 1 SECOND, 'acme-default', 'sha256:0123456789abcdef',
+                        deployed, deployed + INTERVAL 61 SECOND, deployed + INTERVAL 1 SECOND, 'acme-default',
+                        'sha256:0123456789abcdef',
                         environment = 'production', 'alert+rollback', false, deployer = author,
                         CASE WHEN kind = 'violation' THEN 'VIOLATION' WHEN kind = 'break-glass' THEN 'EXCEPTION' END,
                         CASE WHEN kind <> 'ok' THEN deployed + INTERVAL 61 SECOND END,

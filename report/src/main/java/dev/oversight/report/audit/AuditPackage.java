@@ -243,24 +243,6 @@ public final class AuditPackage {
         return rows;
     }
 
-    private static void json(JsonGenerator g, Object value) throws IOException {
-        if (value == null) {
-            g.writeNull();
-        } else if (value instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
-            g.writeNumber(((Number) value).longValue());
-        } else if (value instanceof List<?> list) {
-            g.writeStartArray();
-            for (Object item : list) {
-                g.writeString(String.valueOf(item));
-            }
-            g.writeEndArray();
-        } else {
-            g.writeString(value.toString());
-        }
-    }
-
     private static void writeSample(PackageOutput out, List<Sampler.Pick> picks, Map<String, Evidence> evidence)
             throws IOException {
         try (OutputStream file = out.file(SAMPLE_CSV)) {
@@ -378,7 +360,7 @@ public final class AuditPackage {
             }
             g.writeEndArray();
         } else {
-            json(g, value);
+            Export.jsonValue(g, value);
         }
     }
 }

@@ -50,67 +50,64 @@ record Evidence(
                         new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>()));
             }
         }
-        try (PreparedStatement s = prepare(c, """
+        each(c, """
                 SELECT v.deploy_id, v.revision, v.status, v.decided_at, v.policy_name, v.policy_version, v.evidence,
                        (SELECT string_agg(r.code || CASE WHEN r.detail IS NULL THEN '' ELSE ': ' || r.detail END,
                                           '; ' ORDER BY r.position)
                         FROM verdict_reasons r WHERE r.verdict_id = v.verdict_id) AS reasons
-                FROM verdicts v WHERE v.deploy_id""" + in + " ORDER BY v.deploy_id, v.revision", deployIds);
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                Evidence e = all.get(rs.getString("deploy_id"));
-                if (e != null) {
-                    e.revisions.add(List.of(rs.getString("revision"), rs.getString("status"),
-                            Xhtml.time(Sql.instant(rs.getObject("decided_at"))), text(rs.getString("reasons")),
-                            text(rs.getString("policy_name")) + " " + text(rs.getString("policy_version"))));
-                    e.deliveries.addAll(Sql.list(rs.getObject("evidence")));
-                }
-            }
-        }
-        try (PreparedStatement s = prepare(c, """
+                FROM verdicts v WHERE v.deploy_id""" + in + " ORDER BY v.deploy_id, v.revision", deployIds, all,
+                (e, rs) -> {
+            e.revisions.add(List.of(rs.getString("revision"), rs.getString("status"),
+                    Xhtml.time(Sql.instant(rs.getObject("decided_at"))), text(rs.getString("reasons")),
+                    text(rs.getString("policy_name")) + " " + text(rs.getString("policy_version"))));
+            e.deliveries.addAll(Sql.list(rs.getObject("evidence")));
+        });
+        each(c, """
                 SELECT ch.deploy_id, ch.change_id, ch.title, ch.author, ch.approvers, ch.head_sha, ch.merge_sha, ch.url
                 FROM verdict_changes ch JOIN deploys d ON d.verdict_id = ch.verdict_id
-                WHERE d.deploy_id""" + in + " ORDER BY ch.deploy_id, ch.position", deployIds);
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                Evidence e = all.get(rs.getString("deploy_id"));
-                if (e != null) {
-                    List<String> approvers = Sql.list(rs.getObject("approvers"));
-                    e.changes.add(List.of(text(rs.getString("change_id")) + " " + text(rs.getString("title")),
-                            text(rs.getString("author")),
-                            approvers.isEmpty() ? "nobody" : String.join(", ", approvers),
-                            text(rs.getString("head_sha")), text(rs.getString("merge_sha"))));
-                }
-            }
-        }
-        try (PreparedStatement s = prepare(c, """
+                WHERE d.deploy_id""" + in + " ORDER BY ch.deploy_id, ch.position", deployIds, all, (e, rs) -> {
+            List<String> approvers = Sql.list(rs.getObject("approvers"));
+            e.changes.add(List.of(text(rs.getString("change_id")) + " " + text(rs.getString("title")),
+                    text(rs.getString("author")),
+                    approvers.isEmpty() ? "nobody" : String.join(", ", approvers),
+                    text(rs.getString("head_sha")), text(rs.getString("merge_sha"))));
+        });
+        each(c, """
                 SELECT ck.deploy_id, ck.name, ck.conclusion, ck.sha
                 FROM verdict_checks ck JOIN deploys d ON d.verdict_id = ck.verdict_id
-                WHERE d.deploy_id""" + in + " ORDER BY ck.deploy_id, ck.position", deployIds);
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                Evidence e = all.get(rs.getString("deploy_id"));
-                if (e != null) {
-                    e.checks.add(List.of(text(rs.getString("name")), text(rs.getString("conclusion")),
-                            text(rs.getString("sha"))));
-                }
-            }
-        }
-        try (PreparedStatement s = prepare(c, """
+                WHERE d.deploy_id""" + in + " ORDER BY ck.deploy_id, ck.position", deployIds, all, (e, rs) -> {
+            e.checks.add(List.of(text(rs.getString("name")), text(rs.getString("conclusion")),
+                    text(rs.getString("sha"))));
+        });
+        each(c, """
                 SELECT deploy_id, type, target, phase, dry_run, attempt, acted_at, detail FROM actions
-                WHERE deploy_id""" + in + " ORDER BY deploy_id, acted_at, action_id, phase", deployIds);
-             ResultSet rs = s.executeQuery()) {
+                WHERE deploy_id""" + in + " ORDER BY deploy_id, acted_at, action_id, phase", deployIds, all,
+                (e, rs) -> {
+            e.actions.add(List.of(rs.getString("type"), text(rs.getString("target")),
+                    rs.getString("phase") + (rs.getBoolean("dry_run") ? " (dry run)" : ""),
+                    rs.getString("attempt"), Xhtml.time(Sql.instant(rs.getObject("acted_at"))),
+                    text(rs.getString("detail"))));
+        });
+        return all;
+    }
+
+    /** What to take from one row of a query on the sampled deploys, for the deploy it belongs to. */
+    @FunctionalInterface
+    private interface Row {
+        void take(Evidence e, ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query whose {@code ?}s are the deploy ids and hands each row to its deploy's evidence. */
+    private static void each(Connection c, String sql, List<String> ids, Map<String, Evidence> all, Row row)
+            throws SQLException {
+        try (PreparedStatement s = prepare(c, sql, ids); ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 Evidence e = all.get(rs.getString("deploy_id"));
                 if (e != null) {
-                    e.actions.add(List.of(rs.getString("type"), text(rs.getString("target")),
-                            rs.getString("phase") + (rs.getBoolean("dry_run") ? " (dry run)" : ""),
-                            rs.getString("attempt"), Xhtml.time(Sql.instant(rs.getObject("acted_at"))),
-                            text(rs.getString("detail"))));
+                    row.take(e, rs);
                 }
             }
         }
-        return all;
     }
 
     private static PreparedStatement prepare(Connection c, String sql, List<String> ids) throws SQLException {

@@ -62,8 +62,8 @@ public final class KafkaExtract {
         long total = range.values().stream().mapToLong(r -> r[1] - r[0]).sum();
         Path dir = Files.createTempDirectory("oversight-report-");
         try (ReportDatabase database = ReportDatabase.open(dir.resolve("report.duckdb"))) {
-            try (Projection projection = new Projection(database, kafka, new ProjectionMeters(new SimpleMeterRegistry()),
-                    ReportConfig.BATCH_SIZE.defaultValue())) {
+            try (Projection projection = new Projection(database, kafka,
+                    new ProjectionMeters(new SimpleMeterRegistry()), ReportConfig.BATCH_SIZE.defaultValue())) {
                 projection.start();
                 progress.update(0, total);
                 while (!projection.caughtUp()) {

@@ -56,7 +56,9 @@ record Summary(long deploys, long judged, long compliant, long deployerAuthored,
         long resolved;
         Duration median;
         Duration p90;
-        String register = AuditPackage.EXCEPTIONS.substring(0, AuditPackage.EXCEPTIONS.indexOf("SELECT deploy_id, deployed_at, flagged_status"));
+        // The register's WITH clauses, without the final SELECT of its columns.
+        String register = AuditPackage.EXCEPTIONS.substring(0,
+                AuditPackage.EXCEPTIONS.indexOf("SELECT deploy_id, deployed_at, flagged_status"));
         try (PreparedStatement s = scope.prepare(c, register + """
                 SELECT count(*) FILTER (WHERE state = 'open'), count(*) FILTER (WHERE state = 'remediated'),
                        count(*) FILTER (WHERE state = 'rolled-back'), count(*) FILTER (WHERE state = 'expired'),
