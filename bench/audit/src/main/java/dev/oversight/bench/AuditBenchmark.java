@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * deploy has a PENDING and a final revision, one change and one check; 70 % are compliant, 20 % violations (half
  * remediated later, some rolled back) and 10 % break-glass exceptions; 5 % were deployed by their author.
  *
- * <p>{@code java -Xmx512m … dev.oversight.bench.AuditBenchmark [deploys] [sample] [runs]}
+ * <p>{@code java -Xmx512m … dev.oversight.bench.AuditBenchmark [deploys] [sample] [runs]}; with {@code BENCH_KEEP}
+ * set, the projection and the packages are left in the temporary directory it prints.
  */
 public final class AuditBenchmark {
 
@@ -70,6 +71,10 @@ public final class AuditBenchmark {
                         Runtime.getRuntime().maxMemory() / 1048576.0);
             }
         } finally {
+            if (System.getenv("BENCH_KEEP") != null) {
+                System.out.println("kept (BENCH_KEEP): " + work);
+                return;
+            }
             try (Stream<Path> files = Files.walk(work)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);

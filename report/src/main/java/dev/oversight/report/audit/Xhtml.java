@@ -26,12 +26,13 @@ final class Xhtml {
             h1 { font-size: 15pt; margin: 0 0 2mm 0; }
             h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm 0; border-bottom: 0.5pt solid #8c959f; }
             p.meta { color: #57606a; margin: 0 0 3mm 0; }
-            table { border-collapse: collapse; width: 100%; margin-bottom: 2mm; }
-            th, td { text-align: left; vertical-align: top; padding: 1mm 1.5mm; border-bottom: 0.4pt solid #d0d7de; }
+            table { border-collapse: collapse; width: 100%; margin-bottom: 2mm; table-layout: fixed; }
+            th, td { text-align: left; vertical-align: top; padding: 1mm 1.5mm; border-bottom: 0.4pt solid #d0d7de;
+                     word-wrap: break-word; }
             th { background: #f6f8fa; font-weight: bold; }
             table.facts th { width: 30%; }
             td.num, th.num { text-align: right; }
-            .mono { font-family: monospace; font-size: 8.5pt; word-wrap: break-word; }
+            .mono { font-size: 8.5pt; }
             .mark { color: #a40e26; font-weight: bold; }
             .ok { color: #116329; font-weight: bold; }
             .bar { background: #2f6feb; height: 3mm; }
