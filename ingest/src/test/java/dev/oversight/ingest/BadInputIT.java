@@ -111,7 +111,8 @@ class BadInputIT {
     private static void assertOnlyAcceptedDeliveriesOnTheTopics() {
         for (Topic<String, ?> topic : Topics.all()) {
             for (ConsumerRecord<String, byte[]> record : ingest.readAll(topic)) {
-                Object value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
+                Object value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(),
+                        record.value());
                 String id = value instanceof Evidence e ? e.deliveryId() : value instanceof RawDelivery r
                         ? r.deliveryId() : value instanceof DeliveryReceipt d ? d.deliveryId() : "not a delivery";
                 assertThat(ACCEPTED).as("a record on %s", topic.suffix()).contains(id);
@@ -119,7 +120,7 @@ class BadInputIT {
         }
         List<ConsumerRecord<String, byte[]>> raw = ingest.readAll(Topics.RAW);
         assertThat(raw).hasSameSizeAs(new HashSet<>(raw.stream().map(r ->
-                Topics.RAW.valueSerde().deserializer().deserialize("", r.value()).deliveryId()).toList()));
+                Topics.RAW.valueSerde().deserializer().deserialize("", r.headers(), r.value()).deliveryId()).toList()));
     }
 
     private static byte[] bytes(String text) {

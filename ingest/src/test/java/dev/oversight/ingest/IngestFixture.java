@@ -3,6 +3,7 @@ package dev.oversight.ingest;
 import dev.oversight.events.DeliveryReceipt;
 import dev.oversight.events.Evidence;
 import dev.oversight.events.RawDelivery;
+import dev.oversight.events.kafka.CloudEventHeaders;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.ingest.github.GitHubSignature;
 import dev.oversight.ingest.gitlab.GitLabSource;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -177,6 +179,24 @@ public final class IngestFixture implements AutoCloseable {
                 new ByteArrayDeserializer())) {
             return probe.readToEnd(Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * The one record of a delivery on a topic as stored: key and value as bytes, found by its {@code ce_id} (a raw
+     * record's is its delivery id). Fails when there is not exactly one.
+     */
+    public ConsumerRecord<byte[], byte[]> stored(Topic<String, ?> topic, String deliveryId) {
+        List<ConsumerRecord<byte[], byte[]>> found = readAll(topic).stream()
+                .filter(r -> deliveryId.equals(CloudEventHeaders.read(r.headers(), CloudEventHeaders.ID)))
+                .map(r -> new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                        r.serializedKeySize(), r.serializedValueSize(),
+                        r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.headers(),
+                        r.leaderEpoch()))
+                .toList();
+        if (found.size() != 1) {
+            throw new AssertionError(found.size() + " records of delivery " + deliveryId + " on " + topic.name());
+        }
+        return found.get(0);
     }
 
     private static boolean of(ConsumerRecord<String, ?> record, String deliveryId) {

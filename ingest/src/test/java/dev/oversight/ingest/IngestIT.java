@@ -10,6 +10,7 @@ import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.CloudEventHeaders;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.github.GitHubSignature;
+import dev.oversight.ingest.github.RawSignatureCheck;
 import dev.oversight.testing.kafka.RealKafka;
 import dev.oversight.testing.kafka.TopicProbe;
 import java.net.http.HttpResponse;
@@ -96,12 +97,22 @@ class IngestIT {
             assertThat(raws).singleElement().satisfies(r -> {
                 assertThat(r.key()).isEqualTo("github:baxterthehacker/public-repo");
                 assertThat(r.value().eventType()).isEqualTo("pull_request");
-                assertThat(r.value().body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(body);
+                assertThat(r.value().body()).isEqualTo(body);
+                assertThat(r.value().schema()).isEqualTo(2);
+                assertThat(r.value().contentType()).isEqualTo("application/json");
                 assertThat(r.value().headers()).containsEntry("x-github-delivery", delivery)
-                        .containsKey("x-hub-signature-256");
+                        .containsEntry("x-hub-signature-256", GitHubSignature.sign(IngestFixture.GITHUB_SECRET, body));
                 assertThat(CloudEventHeaders.read(r.headers(), CloudEventHeaders.ID)).isEqualTo(delivery);
-                assertThat(CloudEventHeaders.read(r.headers(), CloudEventHeaders.TYPE)).isEqualTo("dev.oversight.delivery.v1");
+                assertThat(CloudEventHeaders.read(r.headers(), CloudEventHeaders.TYPE)).isEqualTo("dev.oversight.delivery.v2");
+                assertThat(CloudEventHeaders.read(r.headers(), CloudEventHeaders.SUBJECT))
+                        .isEqualTo("github:baxterthehacker/public-repo");
+                assertThat(CloudEventHeaders.read(r.headers(), "http_x-hub-signature-256")).startsWith("sha256=");
             });
+            // The value on the topic is the body itself: what GitHub signed.
+            ConsumerRecord<byte[], byte[]> stored = ingest.stored(Topics.RAW, delivery);
+            assertThat(stored.value()).isEqualTo(body);
+            assertThat(RawSignatureCheck.check(stored, List.of(secret(IngestFixture.GITHUB_SECRET))).outcome())
+                    .isEqualTo(RawSignatureCheck.Outcome.SIGNED);
             List<ConsumerRecord<String, Evidence>> evidence = reviews.awaitRecords(list -> list.stream()
                             .anyMatch(r -> r.value().deliveryId().equals(delivery)), Duration.ofSeconds(10)).stream()
                     .filter(r -> r.value().deliveryId().equals(delivery)).toList();
@@ -188,8 +199,19 @@ class IngestIT {
         String json = new String(payload("deployment_status.json"), java.nio.charset.StandardCharsets.UTF_8);
         byte[] form = ("payload=" + java.net.URLEncoder.encode(json, java.nio.charset.StandardCharsets.UTF_8))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> response = post("deployment_status", UUID.randomUUID().toString(), form,
+        String delivery = UUID.randomUUID().toString();
+        HttpResponse<String> response = post("deployment_status", delivery, form,
                 GitHubSignature.sign(IngestFixture.GITHUB_SECRET, form), "application/x-www-form-urlencoded");
         assertThat(response.statusCode()).isEqualTo(202);
+        // Kept as sent, form encoding and all: the signature is over these bytes.
+        ConsumerRecord<String, RawDelivery> raw = ingest.awaitDelivery(Topics.RAW, delivery).get(0);
+        assertThat(raw.value().body()).isEqualTo(form);
+        assertThat(raw.value().contentType()).isEqualTo("application/x-www-form-urlencoded");
+        assertThat(RawSignatureCheck.check(ingest.stored(Topics.RAW, delivery), List.of(secret(IngestFixture.GITHUB_SECRET)))
+                .signed()).isTrue();
+    }
+
+    private static byte[] secret(String secret) {
+        return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

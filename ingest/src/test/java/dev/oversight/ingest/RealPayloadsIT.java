@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.events.Evidence;
 import dev.oversight.events.RawDelivery;
+import dev.oversight.ingest.github.RawSignatureCheck;
 import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
@@ -14,9 +15,11 @@ import dev.oversight.testing.kafka.TopicProbe;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,6 +46,8 @@ class RealPayloadsIT {
     private record Expected(Topic<String, Evidence> topic, String repository, String kind) {}
 
     private final Map<String, Expected> expected = new LinkedHashMap<>();
+    /** The body of each GitHub delivery sent, by delivery id: its raw record must be it, as GitHub signed it. */
+    private final Map<String, byte[]> signedBodies = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,11 +83,13 @@ class RealPayloadsIT {
             acceptedPerEvent.put(event, 0);
             for (JsonNode example : Payloads.octokit(event)) {
                 String delivery = UUID.randomUUID().toString();
-                HttpResponse<String> response = ingest.github(event, delivery, Payloads.toBytes(example));
+                byte[] body = Payloads.toBytes(example);
+                HttpResponse<String> response = ingest.github(event, delivery, body);
                 if (response.statusCode() == 200) {
                     assertThat(status(response)).isEqualTo("ignored");
                     continue;
                 }
+                signedBodies.put(delivery, body);
                 accepted(response, delivery, topic(kinds.get(event)),
                         "github:" + example.at("/repository/full_name").asText(), kinds.get(event));
                 acceptedPerEvent.merge(event, 1, Integer::sum);
@@ -200,6 +207,13 @@ class RealPayloadsIT {
                     Duration.ofSeconds(60)).stream().collect(Collectors.toMap(r -> r.value().deliveryId(),
                     Function.identity()));
             expected.forEach((delivery, e) -> assertThat(raw.get(delivery).key()).as(delivery).isEqualTo(e.repository()));
+            List<byte[]> secrets = Arrays.stream(ingest.config().githubSecrets().toArray(String[]::new))
+                    .map(secret -> secret.getBytes(StandardCharsets.UTF_8)).toList();
+            signedBodies.forEach((delivery, body) -> {
+                assertThat(raw.get(delivery).value().body()).as(delivery).isEqualTo(body);
+                assertThat(RawSignatureCheck.check(raw.get(delivery).value(), secrets).outcome()).as(delivery)
+                        .isEqualTo(RawSignatureCheck.Outcome.SIGNED);
+            });
         }
         for (Topic<String, Evidence> topic : List.of(Topics.REVIEWS, Topics.CI, Topics.DEPLOYS)) {
             Map<String, Expected> here = expected.entrySet().stream().filter(e -> e.getValue().topic() == topic)

@@ -68,6 +68,8 @@ class SourcesIT {
         assertThat(raw.source().id()).isEqualTo("gitlab");
         assertThat(raw.eventType()).isEqualTo("Merge Request Hook");
         assertThat(raw.headers()).containsEntry("x-gitlab-event-uuid", uuid).doesNotContainKey("x-gitlab-token");
+        assertThat(raw.body()).isEqualTo(Json.toBytes(body));
+        assertThat(ingest.stored(Topics.RAW, uuid).headers()).noneMatch(h -> h.key().contains("token"));
         assertThat(ingest.awaitDelivery(Topics.INGEST_DEDUP, uuid)).singleElement()
                 .satisfies(r -> assertThat(r.key()).isEqualTo("gitlab:" + uuid));
         assertNowhereOnTheTopics(IngestFixture.GITLAB_TOKEN);
@@ -119,8 +121,12 @@ class SourcesIT {
         assertThat(deploy.key()).isEqualTo("cdevents:/event/source/123");
         assertThat(((DeployEvent) deploy.value()).environment()).isEqualTo("test123");
         RawDelivery raw = ingest.awaitDelivery(Topics.RAW, id).get(0).value();
-        assertThat(raw.headers()).containsEntry("ce-id", id).doesNotContainKey("authorization");
-        assertThat(raw.body()).isEqualTo(new String(Json.toBytes(cdevent), StandardCharsets.UTF_8));
+        assertThat(raw.headers()).containsEntry("ce-id", id).containsEntry("ce-source", "/event/source/123")
+                .doesNotContainKey("authorization");
+        assertThat(raw.body()).isEqualTo(Json.toBytes(cdevent));
+        assertThat(raw.eventType()).isEqualTo("dev.cdevents.service.deployed.0.3.0");
+        assertThat(raw.contentType()).isEqualTo("application/json");
+        assertThat(raw.batch()).isNull();
     }
 
     @Test
@@ -143,9 +149,13 @@ class SourcesIT {
         assertThat(merged.changeId()).isEqualTo("https://example.org/TestRepo/TestOrg#mySubject123");
         assertThat(ingest.awaitDelivery(Topics.CI, prefix + "-pipeline")).hasSize(1);
         assertThat(ingest.awaitDelivery(Topics.DEPLOYS, prefix + "-deployed")).hasSize(1);
-        String raw = ingest.awaitDelivery(Topics.RAW, prefix + "-pipeline").get(0).value().body();
-        assertThat(Json.mapper().readTree(raw)).isEqualTo(batch.get(1));
-        assertThat(new String(body, StandardCharsets.UTF_8)).contains(raw);
+        RawDelivery raw = ingest.awaitDelivery(Topics.RAW, prefix + "-pipeline").get(0).value();
+        assertThat(Json.mapper().readTree(raw.body())).isEqualTo(batch.get(1));
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains(raw.bodyText());
+        // It came as the second of four events of a batch, which the record says; its value is the event's JSON.
+        assertThat(raw.batch()).isEqualTo(new RawDelivery.Batch(2, 4));
+        assertThat(raw.contentType()).isEqualTo("application/json");
+        assertThat(raw.header("Content-Type")).isEqualTo("application/cloudevents-batch+json");
     }
 
     @Test

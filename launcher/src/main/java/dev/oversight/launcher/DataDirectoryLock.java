@@ -1,14 +1,8 @@
 package dev.oversight.launcher;
 
+import dev.oversight.runtime.files.LockedFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +14,7 @@ import java.util.Properties;
  * directory runs. Taken before the embedded broker or Kafka Streams touch anything in it, so a second Oversight on
  * the same directory is refused at once, naming the process that holds it, and the first is left alone.
  *
- * <p>The lock is the operating system's ({@link FileChannel#tryLock()}): it goes with the process, so a process
+ * <p>The lock is the operating system's ({@link LockedFile}): it goes with the process, so a process
  * killed with SIGKILL leaves no stale lock behind. The file holds who took it (pid, command, when), for the message
  * the next one prints; the file itself stays.
  */
@@ -29,13 +23,11 @@ public final class DataDirectoryLock implements AutoCloseable {
     static final String FILE = ".lock";
 
     private final Path directory;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final LockedFile file;
 
-    private DataDirectoryLock(Path directory, FileChannel channel, FileLock lock) {
+    private DataDirectoryLock(Path directory, LockedFile file) {
         this.directory = directory;
-        this.channel = channel;
-        this.lock = lock;
+        this.file = file;
     }
 
     /**
@@ -46,23 +38,14 @@ public final class DataDirectoryLock implements AutoCloseable {
      * @throws CannotUse     when the directory cannot be created or written
      */
     public static DataDirectoryLock acquire(Path directory, String command) {
-        Path file = directory.resolve(FILE);
-        FileChannel channel = null;
+        LockedFile.Attempt attempt;
         try {
-            Files.createDirectories(directory);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                String holder = holder(channel);
-                channel.close();
-                throw new InUse(directory, holder);
-            }
+            attempt = LockedFile.tryLock(directory.resolve(FILE));
+        } catch (IOException e) {
+            throw new CannotUse(directory, e);
+        }
+        LockedFile file = attempt.file().orElseThrow(() -> new InUse(directory, holder(attempt.holderText())));
+        try {
             Properties who = new Properties();
             who.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
             who.setProperty("started", Instant.now().toString());
@@ -70,23 +53,18 @@ public final class DataDirectoryLock implements AutoCloseable {
             StringBuilder text = new StringBuilder("# held by the Oversight that uses this directory\n");
             who.stringPropertyNames().stream().sorted()
                     .forEach(k -> text.append(k).append('=').append(who.getProperty(k)).append('\n'));
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(true);
-            return new DataDirectoryLock(directory, channel, lock);
+            file.write(text.toString());
+            return new DataDirectoryLock(directory, file);
         } catch (IOException e) {
-            closeQuietly(channel);
+            file.close();
             throw new CannotUse(directory, e);
         }
     }
 
     /** Who holds the lock, as the lock file says: {@code pid 1234, started 22:38:08 as 'oversight up'}. */
-    private static String holder(FileChannel channel) {
+    private static String holder(String text) {
         try {
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 64 * 1024));
-            channel.read(buffer, 0);
             Properties who = new Properties();
-            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
             who.load(new java.io.StringReader(text));
             return describe(who);
         } catch (IOException | IllegalArgumentException e) {
@@ -123,22 +101,7 @@ public final class DataDirectoryLock implements AutoCloseable {
     /** Releases the lock; the file stays (removing it would race with a process about to lock it). */
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // The channel's close below releases it too.
-        }
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // Nothing is left to release.
-            }
-        }
+        file.close();
     }
 
     /** The directory is locked by another Oversight. The message is the one line a user needs. */

@@ -249,12 +249,14 @@ class EndToEndIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonNode checks = Json.mapper().readTree(ready.body()).get("checks");
-        assertThat(checks.fieldNames()).toIterable().containsExactlyInAnyOrder("ingest", "policy-stream", "rollback-worker");
+        assertThat(checks.fieldNames()).toIterable().containsExactlyInAnyOrder("ingest", "policy-stream", "rollback-worker",
+                "report");
         HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + platform.httpPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("kafka_stream");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("kafka_stream")
+                .contains("oversight_report_projection_lag_records");
     }
 }

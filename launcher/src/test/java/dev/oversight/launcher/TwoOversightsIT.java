@@ -120,7 +120,8 @@ class TwoOversightsIT {
                 List.of("-Djava.io.tmpdir=" + tmp), "demo")) {
             assertThat(demo.awaitExit(START)).as(demo.output()).isZero();
             assertThat(demo.output()).contains("Demo complete: every deploy got the verdict it should")
-                    .contains("topics oversight-demo.*").doesNotContain("127.0.0.1:" + kafkaPort);
+                    .contains("topics oversight-demo.*").doesNotContain("127.0.0.1:" + kafkaPort)
+                    .containsPattern("The report of these deploys, as a manager reads it: http://127\\.0\\.0\\.1:\\d+/overview");
         }
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left).as("the demo's data directory is removed").isEmpty();

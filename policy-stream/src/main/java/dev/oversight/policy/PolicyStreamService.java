@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +29,7 @@ public final class PolicyStreamService implements ManagedService {
     private final PolicyStreamConfig config;
     private final PolicyMeters meters;
     private KafkaStreams streams;
+    private UncleanStop runState;
     private KafkaStreamsMetrics streamsMetrics;
 
     public PolicyStreamService(PolicyStreamConfig config, MeterRegistry registry) {
@@ -82,6 +84,12 @@ public final class PolicyStreamService implements ManagedService {
     @Override
     public void start() {
         Topic<String, ?> verdicts = config.kafka().topic(Topics.VERDICTS);
+        runState = UncleanStop.acquire(config.stateDir().resolve(config.applicationId()));
+        if (runState.previousRunCrashed()) {
+            List<String> tasks = runState.discardTaskState();
+            LOG.warn("policy-stream did not stop cleanly last time: its local state of {} task(s) {} cannot be trusted"
+                    + " under exactly-once and is restored from the changelog topics", tasks.size(), tasks);
+        }
         meters.initialize(config.policy());
         streams = new KafkaStreams(topology(), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
@@ -113,8 +121,15 @@ public final class PolicyStreamService implements ManagedService {
         }
         if (streams != null) {
             // Leave the group on a clean stop, so a restart does not wait out the session timeout of the old member.
-            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(Duration.ofSeconds(30)));
+            boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+            if (clean && runState != null) {
+                runState.markStopped();
+            }
+        }
+        if (runState != null) {
+            runState.close();
+            runState = null;
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.oversight.rollback;
 import dev.oversight.rollback.alert.AlertSink;
 import dev.oversight.rollback.alert.AlertmanagerSink;
 import dev.oversight.rollback.alert.PagerDutySink;
-import dev.oversight.rollback.alert.Runbook;
+import dev.oversight.rollback.alert.AlertLinks;
 import dev.oversight.rollback.alert.SlackSink;
 import dev.oversight.rollback.alert.WebhookSink;
 import dev.oversight.rollback.delivery.HttpSender;
@@ -32,20 +32,20 @@ public final class Sinks {
     public static List<AlertSink> from(WorkerConfig config, Clock clock) {
         HttpSender http = new HttpSender(config.httpTimeout());
         WorkerConfig.Alerting alerting = config.alerting();
-        Runbook runbook = alerting.runbook();
+        AlertLinks links = alerting.links();
         List<AlertSink> sinks = new ArrayList<>();
         alerting.alertmanagerUrl().ifPresent(url -> sinks.add(new AlertmanagerSink(url, http, clock,
-                alerting.alertmanagerRefresh().multipliedBy(ALERTMANAGER_TTL_REFRESHES), runbook)));
+                alerting.alertmanagerRefresh().multipliedBy(ALERTMANAGER_TTL_REFRESHES), links)));
         if (alerting.pagerDutyRoutingKey() != null) {
             sinks.add(new PagerDutySink(alerting.pagerDutyUrl(), alerting.pagerDutyRoutingKey(), http,
                     new RateLimiter(alerting.pagerDutyPerMinute(), Duration.ofMinutes(1), clock, Sleeper.SYSTEM),
-                    runbook));
+                    links));
         }
         if (alerting.slackWebhookUrl() != null) {
-            sinks.add(new SlackSink(alerting.slackWebhookUrl(), http, runbook));
+            sinks.add(new SlackSink(alerting.slackWebhookUrl(), http, links));
         }
         alerting.webhookUrl().ifPresent(url -> sinks.add(new WebhookSink(url, alerting.webhookSecret(), http,
-                runbook)));
+                links)));
         return sinks;
     }
 

@@ -2,6 +2,7 @@ package dev.oversight.rollback;
 
 import dev.oversight.policy.rules.Policy;
 import dev.oversight.policy.rules.RollbackTarget;
+import dev.oversight.rollback.alert.AlertLinks;
 import dev.oversight.rollback.alert.Runbook;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
@@ -40,7 +41,7 @@ public record WorkerConfig(
     /**
      * The alert sinks; each one configured is used. Secrets are null when unset.
      *
-     * @param runbook the runbook link every alert carries ({@link Runbook#NONE} when unset)
+     * @param links   the runbook and evidence-page links every alert carries ({@link AlertLinks#NONE} when unset)
      */
     public record Alerting(
             Optional<URI> webhookUrl,
@@ -51,14 +52,14 @@ public record WorkerConfig(
             URI pagerDutyUrl,
             int pagerDutyPerMinute,
             URI slackWebhookUrl,
-            Runbook runbook) {
+            AlertLinks links) {
 
         @Override
         public String toString() {
             return "Alerting[webhook=" + webhookUrl.map(URI::getHost).orElse("-") + ", alertmanager="
                     + alertmanagerUrl.map(URI::getHost).orElse("-") + ", pagerduty="
                     + (pagerDutyRoutingKey == null ? "-" : pagerDutyUrl.getHost()) + ", slack="
-                    + (slackWebhookUrl == null ? "-" : "set") + ", runbook=" + runbook + "]";
+                    + (slackWebhookUrl == null ? "-" : "set") + ", " + links + "]";
         }
     }
 
@@ -167,7 +168,7 @@ public record WorkerConfig(
                 config.get(PAGERDUTY_URL),
                 config.get(PAGERDUTY_MAX_PER_MINUTE),
                 config.get(SLACK_WEBHOOK_URL).orElse(null),
-                Objects.requireNonNullElse(config.get(RUNBOOK_URL), Runbook.NONE));
+                new AlertLinks(config.get(RUNBOOK_URL), config.get(CommonSettings.PUBLIC_URL).orElse(null)));
         Rollbacks rollbacks = readRollbacks(config);
         Duration backoff = config.get(RETRY_BACKOFF);
         Duration maxBackoff = config.get(RETRY_MAX_BACKOFF);

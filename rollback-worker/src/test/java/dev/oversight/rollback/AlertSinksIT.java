@@ -43,6 +43,7 @@ class AlertSinksIT {
     private static final String ROUTING_KEY = "R0UT1NGKEY0123456789abcdefABCDEF";
     private static final String SECRET = "webhook-signing-secret";
     private static final String SLACK_PATH = "/services/T0000/B0000/XXXXSECRETXXXX";
+    private static final String PUBLIC_URL = "https://oversight.example.com/";
     private static final String RUNBOOK = "https://runbooks.example/oversight/{alertname}?reason={reason}&service={service}";
     private static final String SELF_APPROVAL_REMEDY =
             "SELF_APPROVAL: an approval by someone other than the author (after the fact) remediates it.";
@@ -82,7 +83,8 @@ class AlertSinksIT {
                 "OVERSIGHT_SLACK_WEBHOOK_URL", slack.url(SLACK_PATH).toString(),
                 "OVERSIGHT_ALERT_WEBHOOK_URL", hook.url("/hooks/oversight").toString(),
                 "OVERSIGHT_ALERT_WEBHOOK_SECRET", SECRET,
-                "OVERSIGHT_RUNBOOK_URL", RUNBOOK)));
+                "OVERSIGHT_RUNBOOK_URL", RUNBOOK,
+                "OVERSIGHT_PUBLIC_URL", PUBLIC_URL)));
     }
 
     @AfterAll
@@ -152,6 +154,10 @@ class AlertSinksIT {
         assertThat(payload.at("/custom_details/resolution")).isEqualTo(Json.mapper().valueToTree(
                 List.of(SELF_APPROVAL_REMEDY, ROLLBACK_LINE)));
         assertThat(payload.at("/custom_details/runbook").asText()).isEqualTo(runbook);
+        String evidence = "https://oversight.example.com/deploys/" + v.deployId();
+        assertThat(event.at("/links/1")).as("the evidence page next")
+                .isEqualTo(Json.mapper().valueToTree(Map.of("href", evidence, "text", "Evidence in Oversight")));
+        assertThat(payload.at("/custom_details/evidence").asText()).isEqualTo(evidence);
         assertThat(payload.at("/custom_details/description").asText())
                 .contains("What resolves it:\n- " + SELF_APPROVAL_REMEDY + "\n" + ROLLBACK_LINE);
 
@@ -170,6 +176,10 @@ class AlertSinksIT {
                 .anySatisfy(t -> assertThat(t).isEqualTo("*What resolves it*\n• `SELF_APPROVAL` an approval by someone "
                         + "other than the author (after the fact) remediates it.\n" + ROLLBACK_LINE + "\n:book: <"
                         + runbook + "|Runbook>"));
+        JsonNode actionsBlock = message.get("blocks").get(message.get("blocks").size() - 2);
+        assertThat(actionsBlock.get("type").asText()).as("a button to the evidence page").isEqualTo("actions");
+        assertThat(actionsBlock.at("/elements/0/url").asText()).isEqualTo(evidence);
+        assertThat(actionsBlock.at("/elements/0/text/text").asText()).isEqualTo("Open the evidence");
 
         RecordingHttpServer.Received call = about(hook, v.deployId(), 1).get(0);
         assertThat(call.header(WebhookSink.SIGNATURE_HEADER))
@@ -182,6 +192,7 @@ class AlertSinksIT {
         assertThat(json(call).get("resolution")).isEqualTo(Json.mapper().valueToTree(
                 List.of(SELF_APPROVAL_REMEDY, ROLLBACK_LINE)));
         assertThat(json(call).get("runbookUrl").asText()).isEqualTo(runbook);
+        assertThat(json(call).get("evidenceUrl").asText()).isEqualTo(evidence);
 
         List<Action> actions = harness.awaitActions(v.deployId(), list -> has(list, ActionType.ALERT, "pagerduty")
                 && has(list, ActionType.ALERT, "slack") && has(list, ActionType.ALERT, "webhook"));

@@ -50,7 +50,8 @@ class AlertmanagerIT {
                   production: { protected: true, action: alert }
                 """, Map.of("OVERSIGHT_ALERTMANAGER_URL", alertmanager.url().toString(),
                 "OVERSIGHT_ALERTMANAGER_REFRESH", "1s",
-                "OVERSIGHT_RUNBOOK_URL", "https://runbooks.example/oversight/{reason}?env={environment}"));
+                "OVERSIGHT_RUNBOOK_URL", "https://runbooks.example/oversight/{reason}?env={environment}",
+                "OVERSIGHT_PUBLIC_URL", "https://oversight.example.com"));
         harness.start(settings);
     }
 
@@ -108,6 +109,8 @@ class AlertmanagerIT {
                 + "(Oversight closes this alert when it made the rollback; after a rollback by hand, close it by hand).");
         assertThat(listed.at("/annotations/runbook_url").asText())
                 .isEqualTo("https://runbooks.example/oversight/self_approval?env=production");
+        assertThat(listed.at("/annotations/evidence_url").asText()).as("the deploy's evidence page")
+                .isEqualTo("https://oversight.example.com/deploys/" + v.deployId());
         assertThat(listed.get("generatorURL").asText()).isEqualTo(v.url());
         assertThat(Instant.parse(listed.get("startsAt").asText())).isEqualTo(v.deployedAt());
         assertThat(notified(v.deployId(), "firing")).as("the receiver gets the runbook and what resolves it")

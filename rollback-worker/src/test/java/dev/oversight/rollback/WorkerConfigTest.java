@@ -157,7 +157,7 @@ class WorkerConfigTest {
     void readsTheRunbookUrlTemplateAndReportsABadOne() throws Exception {
         Map<String, String> values = base("name: minimal\n");
         values.put("OVERSIGHT_RUNBOOK_URL", "https://wiki.example/oversight/{reason}");
-        assertThat(WorkerConfig.read(Settings.of(values), null).alerting().runbook())
+        assertThat(WorkerConfig.read(Settings.of(values), null).alerting().links().runbook())
                 .isEqualTo(new Runbook("https://wiki.example/oversight/{reason}"));
         values.put("OVERSIGHT_RUNBOOK_URL", "https://wiki.example/{sevice}");
         assertThatThrownBy(() -> WorkerConfig.read(Settings.of(values), null))
@@ -178,7 +178,7 @@ class WorkerConfigTest {
         assertThat(config.rollbacks().breakerFailures()).isEqualTo(3);
         assertThat(config.rollbacks().breakerCoolDown()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.retries()).isEqualTo(new WorkerConfig.Retries(4, Duration.ofSeconds(1), Duration.ofSeconds(30)));
-        assertThat(config.alerting().runbook()).isEqualTo(Runbook.NONE);
+        assertThat(config.alerting().links().runbook()).isEqualTo(Runbook.NONE);
         assertThat(Sinks.from(config, java.time.Clock.systemUTC())).isEmpty();
         assertThat(Sinks.executors(config)).containsOnlyKeys("command");
     }

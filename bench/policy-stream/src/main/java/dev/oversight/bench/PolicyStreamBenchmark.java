@@ -106,7 +106,9 @@ public final class PolicyStreamBenchmark {
             KafkaConnection kafka = new KafkaConnection(bootstrap, prefix, 3, 1, Map.of());
             TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
             PolicyStreamBenchmark bench = new PolicyStreamBenchmark(kafka, workDir);
-            bench.throughput(records);
+            if (records > 0) {
+                bench.throughput(records); // --records 0 skips it
+            }
             bench.latency(samples, small, large);
             bench.producer.close();
         } finally {
@@ -213,7 +215,7 @@ public final class PolicyStreamBenchmark {
             System.out.printf("  p99 aim: at most 500 ms; large/small p99 ratio %.2f (aim: within 1.5)%n",
                     largeLatency[1] / smallLatency[1]);
             service.close();
-            service = restoreAfterCrash(app, watcher, large);
+            restoreAfterCrash(app, watcher, large);
         } finally {
             watcher.close();
             service.close();
@@ -221,50 +223,60 @@ public final class PolicyStreamBenchmark {
     }
 
     /**
-     * 4. The restart after a crash, with the large state: a process killed under exactly-once leaves its stores
-     * without a checkpoint, so Kafka Streams wipes them and restores them from their changelogs. The crash is made
-     * exactly so — the clean stop's checkpoint files are deleted — and a new instance is started on the same state
-     * directory: the time to RUNNING (restore done) and to the verdict of a deploy sent right after the start.
+     * 4. The restart after a crash, with the large state, done for real: policy-stream runs in a JVM of its own
+     * ({@code PolicyStreamMain}) on the state the latency phase left (stopped cleanly, so it starts on its stores),
+     * takes evidence, and is killed with SIGKILL; a new one is started on the same state directory. Under
+     * exactly-once its stores cannot be trusted after the crash and are restored from the changelogs. Measured: the
+     * time to ready ({@code /health/ready}: Kafka Streams RUNNING, restore done) and to the verdict of a deploy sent
+     * right after the start.
      */
-    private PolicyStreamService restoreAfterCrash(String app, VerdictWatcher watcher, int stored) throws Exception {
-        Path state = workDir.resolve(app).resolve("streams");
-        long removed;
-        try (java.util.stream.Stream<Path> files = Files.walk(state)) {
-            removed = files.filter(f -> f.getFileName().toString().equals(".checkpoint")).peek(f -> {
-                try {
-                    Files.delete(f);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).count();
+    private void restoreAfterCrash(String app, VerdictWatcher watcher, int stored) throws Exception {
+        ChildService first = policyStream(app, "clean-restart");
+        try {
+            double ready = first.awaitReady(Duration.ofMinutes(10));
+            System.out.printf("%nRestart of policy-stream (a JVM of its own) with %,d stored changes:%n", stored);
+            System.out.printf("  after a clean stop: ready after %.1f s%n", ready);
+            // Work in flight when it dies.
+            String repository = "github:bench/crash";
+            Instant now = Instant.now();
+            for (long n = 0; n < 200; n++) {
+                send(change(repository, 7_000_000L + n, ChangeAction.OPENED, sha("ch" + n), null, now.minusSeconds(60)));
+            }
+            producer.flush();
+        } finally {
+            first.kill();
         }
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        PolicyStreamService restarted = service(app, registry);
-        long started = System.nanoTime();
-        restarted.start();
-        String repository = "github:bench/restore";
-        long number = 8_000_000L;
-        Instant now = Instant.now();
-        send(change(repository, number, ChangeAction.OPENED, sha("rh"), null, now.minusSeconds(60)));
-        send(review(repository, number, sha("rh"), now.minusSeconds(50)));
-        send(change(repository, number, ChangeAction.MERGED, sha("rh"), sha("rm"), now.minusSeconds(40)));
-        send(check(repository, sha("rm"), now.minusSeconds(30)));
-        String deployId = repository + "/deployments/" + number;
-        send(new DeployEvent(Evidence.SCHEMA, Source.GITHUB, repository, "d-" + number, now, deployId, "production",
-                null, sha("rm"), "main", null, DeployEvent.DeployState.SUCCEEDED, Actor.human("deployer"), null, null,
-                List.of(), null));
-        producer.flush();
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!restarted.readiness().ready() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        long changelog = recordsIn(kafka.topicPrefix() + app + "-");
+        ChildService second = policyStream(app, "after-kill");
+        try {
+            long started = second.startedAt();
+            String repository = "github:bench/restore";
+            long number = 8_000_000L;
+            Instant now = Instant.now();
+            send(change(repository, number, ChangeAction.OPENED, sha("rh"), null, now.minusSeconds(60)));
+            send(review(repository, number, sha("rh"), now.minusSeconds(50)));
+            send(change(repository, number, ChangeAction.MERGED, sha("rh"), sha("rm"), now.minusSeconds(40)));
+            send(check(repository, sha("rm"), now.minusSeconds(30)));
+            String deployId = repository + "/deployments/" + number;
+            send(new DeployEvent(Evidence.SCHEMA, Source.GITHUB, repository, "d-" + number, now, deployId,
+                    "production", null, sha("rm"), "main", null, DeployEvent.DeployState.SUCCEEDED,
+                    Actor.human("deployer"), null, null, List.of(), null));
+            producer.flush();
+            double ready = second.awaitReady(Duration.ofMinutes(10));
+            long verdict = watcher.await(deployId, Duration.ofMinutes(10));
+            System.out.printf("  after kill -9: ready after %.1f s; first verdict after %.1f s"
+                            + " (changelog topics: %,d records; log in %s)%n",
+                    ready, (verdict - started) / 1e9, changelog, second.log());
+        } finally {
+            second.stop();
         }
-        long running = System.nanoTime();
-        long verdict = watcher.await(deployId, Duration.ofMinutes(10));
-        System.out.printf("%nRestart %s with %,d stored changes:%n  RUNNING after %.1f s; first verdict after %.1f s%n",
-                removed > 0 ? "after a crash (" + removed + " checkpoint files removed, as kill -9 leaves them)"
-                        : "after a clean stop (no checkpoint file found to remove: the crash was not simulated)",
-                stored, (running - started) / 1e9, (verdict - started) / 1e9);
-        return restarted;
+    }
+
+    /** policy-stream alone, on the state directory and application id the in-process phases used. */
+    private ChildService policyStream(String app, String name) throws java.io.IOException {
+        return ChildService.start(ChildService.Kind.POLICY_STREAM, kafka, workDir.resolve(app),
+                workDir.resolve(app + "-" + name + ".log"),
+                Map.of("OVERSIGHT_POLICY_APPLICATION_ID", kafka.topicPrefix() + app));
     }
 
     /**

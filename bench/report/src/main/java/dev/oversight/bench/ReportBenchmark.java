@@ -92,6 +92,9 @@ public final class ReportBenchmark {
             if (broker != null) {
                 broker.close();
             }
+            try (java.util.stream.Stream<Path> files = Files.walk(workDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

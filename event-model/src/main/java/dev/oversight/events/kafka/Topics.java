@@ -29,13 +29,14 @@ public final class Topics {
 
     private static final Duration EVIDENCE_OF_RECORD = Duration.ofDays(400);
     private static final Duration INPUT = Duration.ofDays(90);
-    /** Room for a 25 MiB webhook body and its JSON escaping. */
+    /** Room for a 25 MiB webhook body (and the JSON escaping of the envelope it was written in until schema 2). */
     private static final int RAW_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     private static final Serde<String> KEYS = Serdes.String();
 
-    public static final Topic<String, RawDelivery> RAW = topic("raw", RawDelivery.class,
-            new Topic.Spec(false, EVIDENCE_OF_RECORD, RAW_MAX_MESSAGE_BYTES));
+    /** The value is the body as received, its attributes are record headers: see {@link RawDeliverySerde}. */
+    public static final Topic<String, RawDelivery> RAW = new Topic<>(DEFAULT_PREFIX + "raw", "raw", KEYS,
+            new RawDeliverySerde(), new Topic.Spec(false, EVIDENCE_OF_RECORD, RAW_MAX_MESSAGE_BYTES));
     public static final Topic<String, Evidence> REVIEWS = topic("reviews", Evidence.class, Topic.Spec.retained(INPUT));
     public static final Topic<String, Evidence> CI = topic("ci", Evidence.class, Topic.Spec.retained(INPUT));
     public static final Topic<String, Evidence> DEPLOYS = topic("deploys", Evidence.class, Topic.Spec.retained(INPUT));

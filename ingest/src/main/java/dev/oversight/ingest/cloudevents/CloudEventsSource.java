@@ -75,6 +75,6 @@ public final class CloudEventsSource implements WebhookSource {
                     Source.CDEVENTS.id() + ":" + event.source() + "#" + event.id(), event.raw(), normalized));
         }
         String tag = batch ? "batch" : CdEventsNormalizer.tag(events.get(0).type());
-        return new Intake(tag, deliveries);
+        return new Intake(tag, deliveries, batch);
     }
 }

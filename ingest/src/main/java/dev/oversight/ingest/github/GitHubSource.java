@@ -11,6 +11,7 @@ import dev.oversight.ingest.http.Rejection;
 import dev.oversight.ingest.http.WebhookSource;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -23,10 +24,10 @@ public final class GitHubSource implements WebhookSource {
 
     private static final String FORM = "application/x-www-form-urlencoded";
 
-    private final List<String> secrets;
+    private final List<byte[]> secrets;
 
     public GitHubSource(List<String> secrets) {
-        this.secrets = List.copyOf(secrets);
+        this.secrets = secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     @Override
@@ -64,7 +65,7 @@ public final class GitHubSource implements WebhookSource {
             throw Rejection.unauthorized("signature", "missing header " + GitHubSignature.HEADER
                     + ": unsigned GitHub deliveries are refused");
         }
-        if (!GitHubSignature.verify(body, signature, secrets)) {
+        if (!GitHubSignature.verify(GitHubSignature.Algorithm.SHA256, body, signature, secrets)) {
             throw Rejection.unauthorized("signature", GitHubSignature.HEADER
                     + " does not match the body under any configured secret");
         }

@@ -5,13 +5,13 @@ import dev.oversight.events.Evidence;
 import dev.oversight.events.RawDelivery;
 import dev.oversight.events.Source;
 import dev.oversight.events.kafka.CloudEventHeaders;
+import dev.oversight.events.kafka.RawDeliverySerde;
 import dev.oversight.events.kafka.Topic;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.Normalized;
 import dev.oversight.ingest.dedup.DeliveryLedger;
 import dev.oversight.ingest.kafka.DeliveryPublisher;
 import dev.oversight.ingest.kafka.IngestMeters;
-import dev.oversight.ingest.kafka.RawDeliveryJson;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -119,7 +119,7 @@ public final class DeliveryAcceptor {
             return;
         }
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        fresh.forEach(d -> records.addAll(records(source, d, receivedAt, ctx.request().headers())));
+        fresh.forEach(d -> records.addAll(records(source, intake, d, receivedAt, ctx.request().headers())));
         Future.fromCompletionStage(publisher.publish(records), ctx.vertx().getOrCreateContext())
                 .onSuccess(v -> {
                     ledger.committed(owned);
@@ -182,19 +182,22 @@ public final class DeliveryAcceptor {
     }
 
     /** The raw record, the evidence records and the receipt of one delivery, all keyed by its repository. */
-    private List<ProducerRecord<String, byte[]>> records(Source source, Delivery delivery, Instant receivedAt,
-                                                        MultiMap headers) {
+    private List<ProducerRecord<String, byte[]>> records(Source source, Intake intake, Delivery delivery,
+                                                        Instant receivedAt, MultiMap headers) {
         Normalized.Accepted accepted = (Normalized.Accepted) delivery.normalized();
-        String ceSource = "/oversight/ingest/" + source.id();
+        String ceSource = RawDeliverySerde.SOURCE_PREFIX + source.id();
         String key = accepted.repository();
         String deliveryId = delivery.deliveryId();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        // The body is written from the bytes received (RawDeliveryJson), so the record carries none in between.
         RawDelivery raw = new RawDelivery(RawDelivery.SCHEMA, source, delivery.eventType(), deliveryId, key,
-                receivedAt, evidenceHeaders(headers), null);
-        records.add(new ProducerRecord<>(kafka.topic(Topics.RAW).name(), null, key,
-                RawDeliveryJson.write(raw, delivery.body()), CloudEventHeaders.write(new RecordHeaders(),
-                deliveryId, "delivery.v1", ceSource, receivedAt)));
+                receivedAt, contentType(headers.get("Content-Type")), evidenceHeaders(headers),
+                intake.batch() ? new RawDelivery.Batch(intake.deliveries().indexOf(delivery) + 1,
+                        intake.deliveries().size()) : null, delivery.body());
+        Topic<String, RawDelivery> rawTopic = kafka.topic(Topics.RAW);
+        Headers rawHeaders = new RecordHeaders();
+        // The value is the body's bytes as received: nothing is copied or escaped.
+        byte[] body = rawTopic.valueSerde().serializer().serialize(rawTopic.name(), rawHeaders, raw);
+        records.add(new ProducerRecord<>(rawTopic.name(), null, key, body, rawHeaders));
         int index = 0;
         for (Evidence evidence : accepted.evidence()) {
             records.add(record(kafka.topic(Topics.forEvidence(evidence)), key, evidence,
@@ -206,6 +209,18 @@ public final class DeliveryAcceptor {
                 CloudEventHeaders.write(new RecordHeaders(), deliveryId + "/receipt", "delivery-receipt.v1",
                         ceSource, receivedAt)));
         return records;
+    }
+
+    /**
+     * The raw record's {@code content-type}: the request's, except that a CloudEvent sent structured or in a batch
+     * (whose body, the whole event, is JSON) is {@code application/json}. A content type starting
+     * {@code application/cloudevents} would tell a CloudEvents reader that the record is a structured-mode event of
+     * its own; the raw record is a binary-mode {@code delivery} event whose data is the event as sent. The request's
+     * own Content-Type stays among the kept headers.
+     */
+    static String contentType(String requestContentType) {
+        return requestContentType.regionMatches(true, 0, "application/cloudevents", 0, 23) ? "application/json"
+                : requestContentType;
     }
 
     private static <V> ProducerRecord<String, byte[]> record(Topic<String, V> topic, String key, V value,

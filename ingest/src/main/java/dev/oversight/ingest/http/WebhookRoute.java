@@ -105,7 +105,7 @@ public final class WebhookRoute implements Handler<RoutingContext> {
                     String problem = "the " + evidence.kind() + " record read from it would not be valid: "
                             + problems.stream().map(EvidenceRules.Problem::toString).collect(Collectors.joining("; "));
                     // A CloudEvents batch is the one intake of several deliveries: name the event.
-                    throw new MalformedPayloadException(deliveries.size() > 1 || "batch".equals(intake.eventTag())
+                    throw new MalformedPayloadException(deliveries.size() > 1 || intake.batch()
                             ? CloudEventReader.inBatch(i, problem) : problem);
                 }
             }

@@ -21,9 +21,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -46,8 +52,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Ten thousand mutated deliveries (seeded; see {@link Mutator}), most of them validly signed, through HTTP to a real
  * ingest on a real broker, several in flight on kept-alive connections. For every case: no 5xx; 401 when it is not
  * signed; 400 when its body is not JSON text one may accept ({@link Oracle#bodyProblem}); 2xx only when the fields
- * the rules rely on are well-formed ({@link Oracle#identityProblems}). Then every record on the topics: raw records
- * strict UTF-8 JSON without a key twice; every evidence record readable by the topic serde, read back the same by
+ * the rules rely on are well-formed ({@link Oracle#identityProblems}). Then every record on the topics: each raw
+ * record's value the body as sent, byte for byte (an event of a batch: its own bytes of it), its headers the
+ * contract's, well-formed, without a credential; every evidence record readable by the topic serde, read back the same by
  * policy-stream's Smile state serde, valid by the event-model's definition and by the test's own checks
  * ({@link Oracle#recordProblems}) — nothing that would go to the DLQ; exactly what the 202s said was written, and
  * nothing of any other request. The seed is printed; rerun one with {@code -Dfuzz.seed=…}.
@@ -228,22 +235,14 @@ class WebhookFuzzIT {
         assertThat(receipts).as("receipts: one per accepted delivery").hasSize(deliveries);
         assertThat(ingest.readAll(Topics.DLQ)).as("dead letters").isEmpty();
 
+        Map<String, List<Case>> casesOf = new HashMap<>();
+        accepted.values().forEach(c -> deliveryIds(c).forEach(id -> casesOf.computeIfAbsent(id,
+                k -> new ArrayList<>()).add(c)));
         for (ConsumerRecord<String, byte[]> record : raw) {
             String where = "raw record " + record.partition() + "@" + record.offset();
-            String problem = Oracle.bodyProblem(record.value());
-            if (problem != null) {
-                failures.add(where + " is not strict UTF-8 JSON: " + problem);
-                continue;
-            }
-            RawDelivery delivery = Topics.RAW.valueSerde().deserializer().deserialize("raw", record.value());
-            if (!allowed.contains(delivery.deliveryId())) {
-                failures.add(where + " is of delivery " + delivery.deliveryId() + ", which was not accepted");
-            }
-            if (!delivery.body().startsWith("payload=")) {
-                String bodyProblem = Oracle.bodyProblem(delivery.body().getBytes(StandardCharsets.UTF_8));
-                if (bodyProblem != null) {
-                    failures.add(where + " (delivery " + delivery.deliveryId() + ") keeps a body with " + bodyProblem);
-                }
+            List<String> problems = rawProblems(record, casesOf);
+            if (!problems.isEmpty()) {
+                failures.add(where + ": " + problems);
             }
         }
         for (ConsumerRecord<String, byte[]> record : evidence) {
@@ -264,6 +263,102 @@ class WebhookFuzzIT {
                 failures.add("a receipt of delivery " + receipt.deliveryId() + ", which was not accepted");
             }
         }
+    }
+
+    /** Attributes every raw record carries, by their header names. */
+    private static final Set<String> ATTRIBUTES = Set.of("ce_specversion", "ce_id", "ce_type", "ce_source", "ce_time",
+            "ce_subject", "ce_eventtype", "content-type");
+    private static final Set<String> SECRETS = Set.of(IngestFixture.GITHUB_SECRET, IngestFixture.GITLAB_TOKEN,
+            IngestFixture.EVENTS_TOKEN);
+
+    /**
+     * What is wrong with one raw record: its value must be, byte for byte, the body an accepted case sent (for an
+     * event of a batch, its own bytes of the batch, at the place the record names), and its headers well-formed —
+     * the attributes present once and strict UTF-8, no header but those of the contract, no credential.
+     */
+    private static List<String> rawProblems(ConsumerRecord<String, byte[]> record, Map<String, List<Case>> casesOf) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Header header : record.headers()) {
+            String key = header.key();
+            counts.merge(key, 1, Integer::sum);
+            if (!ATTRIBUTES.contains(key) && !key.equals("ce_batchindex") && !key.equals("ce_batchsize")
+                    && !key.startsWith("http_")) {
+                problems.add("a header outside the contract: " + key);
+            }
+            if (key.startsWith("ce_") || key.equals("content-type")) {
+                if (!strictUtf8(header.value())) {
+                    problems.add("header " + key + " is not strict UTF-8");
+                }
+            }
+            String value = new String(header.value(), StandardCharsets.ISO_8859_1);
+            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("token") || lower.contains("authorization") || lower.contains("cookie")
+                    || SECRETS.stream().anyMatch(value::contains)) {
+                problems.add("a credential kept: " + key);
+            }
+        }
+        ATTRIBUTES.forEach(name -> {
+            if (counts.getOrDefault(name, 0) != 1) {
+                problems.add("header " + name + " " + counts.getOrDefault(name, 0) + " times");
+            }
+        });
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        RawDelivery delivery;
+        try {
+            delivery = Topics.RAW.valueSerde().deserializer().deserialize("raw", record.headers(), record.value());
+        } catch (RuntimeException e) {
+            return List.of("unreadable: " + e);
+        }
+        if (delivery.schema() != RawDelivery.SCHEMA || !record.key().equals(delivery.repository())) {
+            problems.add("schema " + delivery.schema() + ", subject " + delivery.repository() + " under key "
+                    + record.key());
+        }
+        List<Case> cases = casesOf.getOrDefault(delivery.deliveryId(), List.of());
+        if (cases.isEmpty()) {
+            problems.add("of delivery " + delivery.deliveryId() + ", which was not accepted");
+        } else if (cases.stream().noneMatch(c -> isItsBody(c, delivery))) {
+            problems.add("delivery " + delivery.deliveryId() + " (" + cases.get(0).describe() + ") is not the body "
+                    + "as sent: " + delivery.body().length + " bytes, batch " + delivery.batch());
+        }
+        return problems;
+    }
+
+    /** Whether the record's value is the case's body as sent, or for a batch the event at the place it names. */
+    private static boolean isItsBody(Case c, RawDelivery delivery) {
+        if (c.mode() != Mode.CE_BATCH) {
+            return delivery.batch() == null && Arrays.equals(delivery.body(), c.body());
+        }
+        JsonNode batch = Oracle.parse(new String(c.body(), StandardCharsets.UTF_8));
+        RawDelivery.Batch place = delivery.batch();
+        if (batch == null || place == null || place.size() != batch.size() || place.index() < 1
+                || place.index() > batch.size()) {
+            return false;
+        }
+        JsonNode event = Oracle.parse(delivery.bodyText());
+        return event != null && event.equals(batch.get(place.index() - 1)) && indexOf(c.body(), delivery.body()) >= 0;
+    }
+
+    private static boolean strictUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** Where {@code part} starts in {@code whole}, or -1: the event's bytes are a slice of the batch as sent. */
+    private static int indexOf(byte[] whole, byte[] part) {
+        for (int i = 0; i + part.length <= whole.length; i++) {
+            if (Arrays.equals(whole, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The records of these topics, once there are at least {@code expected} (a commit's markers may lag its 202). */

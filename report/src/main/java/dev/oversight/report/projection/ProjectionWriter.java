@@ -100,8 +100,17 @@ final class ProjectionWriter implements AutoCloseable {
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
             if (!verdicts.isEmpty()) {
+                // Mostly the ids are new: one look tells whether there is anything to delete in the four tables.
+                boolean seenBefore;
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
+                        + "WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)")) {
+                    rs.next();
+                    seenBefore = rs.getLong(1) > 0;
+                }
                 for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
-                    s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)");
+                    if (seenBefore) {
+                        s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)");
+                    }
                     s.execute("INSERT INTO " + table + " SELECT * FROM stage_" + table);
                 }
                 s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM stage_verdicts)");

@@ -1,6 +1,6 @@
 package dev.oversight.report.web;
 
-import java.nio.charset.StandardCharsets;
+import dev.oversight.events.EvidencePages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,20 +53,8 @@ public final class Fmt {
         return String.format(Locale.ROOT, "%.1f %%", value);
     }
 
-    /**
-     * The stable address of a deploy's page: {@code /deploys/} and its id, every character percent-encoded but
-     * letters, digits, {@code -._~} and the {@code /} and {@code :} that deploy ids are made of.
-     */
+    /** The stable address of a deploy's page, as alerts link to it too ({@link EvidencePages#path}). */
     public static String deployLink(String deployId) {
-        StringBuilder out = new StringBuilder("/deploys/");
-        for (byte b : deployId.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/:@".indexOf(c) >= 0) {
-                out.append(c);
-            } else {
-                out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
-            }
-        }
-        return out.toString();
+        return EvidencePages.path(deployId);
     }
 }

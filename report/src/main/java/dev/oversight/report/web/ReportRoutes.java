@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ReportRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportRoutes.class);
-    private static final String DEPLOY_PREFIX = "/deploys/";
+    private static final String DEPLOY_PREFIX = dev.oversight.events.EvidencePages.PREFIX;
     /** No script, no frame, nothing from elsewhere: the pages need none of it. */
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

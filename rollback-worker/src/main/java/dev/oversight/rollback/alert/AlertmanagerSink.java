@@ -26,7 +26,8 @@ import java.util.Map;
  * ({@link #refresh}), so it stays active while the violation is open and expires on its own if the worker is gone
  * for good. A resolve re-sends the recorded alerts, identical labels and annotations, with {@code endsAt} now.
  * Annotations: {@code summary}, {@code description}, {@code resolution} (what resolves it), {@code runbook_url}
- * (when a runbook is configured) and {@code verdictId}.
+ * (when a runbook is configured), {@code evidence_url} (the deploy's evidence page, when OVERSIGHT_PUBLIC_URL is
+ * set) and {@code verdictId}.
  */
 public final class AlertmanagerSink implements AlertSink {
 
@@ -34,15 +35,15 @@ public final class AlertmanagerSink implements AlertSink {
     private final HttpSender http;
     private final Clock clock;
     private final Duration timeToLive;
-    private final Runbook runbook;
+    private final AlertLinks links;
 
-    public AlertmanagerSink(URI baseUrl, HttpSender http, Clock clock, Duration timeToLive, Runbook runbook) {
+    public AlertmanagerSink(URI baseUrl, HttpSender http, Clock clock, Duration timeToLive, AlertLinks links) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         this.alertsUrl = URI.create(base + "/api/v2/alerts");
         this.http = http;
         this.clock = clock;
         this.timeToLive = timeToLive;
-        this.runbook = runbook;
+        this.links = links;
     }
 
     @Override
@@ -67,7 +68,8 @@ public final class AlertmanagerSink implements AlertSink {
         annotations.put("summary", AlertText.summary(alert));
         annotations.put("description", AlertText.description(alert));
         annotations.put("resolution", String.join("\n", AlertText.resolution(alert).lines()));
-        runbook.link(alert).ifPresent(link -> annotations.put("runbook_url", link));
+        links.runbook(alert).ifPresent(link -> annotations.put("runbook_url", link));
+        links.evidence(alert).ifPresent(link -> annotations.put("evidence_url", link));
         annotations.put("verdictId", v.verdictId());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("labels", labels);

@@ -33,14 +33,14 @@ public final class PagerDutySink implements AlertSink {
     private final String routingKey;
     private final HttpSender http;
     private final RateLimiter limiter;
-    private final Runbook runbook;
+    private final AlertLinks links;
 
-    public PagerDutySink(URI baseUrl, String routingKey, HttpSender http, RateLimiter limiter, Runbook runbook) {
+    public PagerDutySink(URI baseUrl, String routingKey, HttpSender http, RateLimiter limiter, AlertLinks links) {
         this.enqueueUrl = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/v2/enqueue");
         this.routingKey = routingKey;
         this.http = http;
         this.limiter = limiter;
-        this.runbook = runbook;
+        this.links = links;
     }
 
     @Override
@@ -102,7 +102,8 @@ public final class PagerDutySink implements AlertSink {
         details.put("reasons", v.reasons().stream().map(r -> r.code() + ": " + r.detail()).toList());
         details.put("changes", v.changes().stream().map(c -> AlertText.changeLine(c, c.url())).toList());
         details.put("resolution", AlertText.resolution(alert).lines());
-        runbook.link(alert).ifPresent(link -> details.put("runbook", link));
+        links.runbook(alert).ifPresent(link -> details.put("runbook", link));
+        links.evidence(alert).ifPresent(link -> details.put("evidence", link));
         details.put("deployer", v.deployer());
         details.put("repository", v.repository());
         details.put("sha", v.sha());
@@ -131,7 +132,8 @@ public final class PagerDutySink implements AlertSink {
             event.put("client_url", v.url());
         }
         List<Map<String, String>> links = new ArrayList<>();
-        runbook.link(alert).ifPresent(link -> links.add(Map.of("href", link, "text", "Runbook")));
+        this.links.runbook(alert).ifPresent(link -> links.add(Map.of("href", link, "text", "Runbook")));
+        this.links.evidence(alert).ifPresent(link -> links.add(Map.of("href", link, "text", "Evidence in Oversight")));
         if (v.url() != null) {
             links.add(Map.of("href", v.url(), "text", "Deploy " + v.deployId()));
         }

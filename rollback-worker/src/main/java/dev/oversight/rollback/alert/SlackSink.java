@@ -26,12 +26,12 @@ public final class SlackSink implements AlertSink {
 
     private final URI webhookUrl;
     private final HttpSender http;
-    private final Runbook runbook;
+    private final AlertLinks links;
 
-    public SlackSink(URI webhookUrl, HttpSender http, Runbook runbook) {
+    public SlackSink(URI webhookUrl, HttpSender http, AlertLinks links) {
         this.webhookUrl = webhookUrl;
         this.http = http;
-        this.runbook = runbook;
+        this.links = links;
     }
 
     @Override
@@ -49,7 +49,8 @@ public final class SlackSink implements AlertSink {
         if (alert.kind() == Alert.Kind.RESOLVE && alert.open().isEmpty()) {
             return new Prepared(List.of(), null);
         }
-        String body = Json.toString(message(alert, runbook.link(alert).orElse(null)));
+        String body = Json.toString(message(alert, links.runbook(alert).orElse(null),
+                links.evidence(alert).orElse(null)));
         return Prepared.of(HttpSender.Call.postJson(webhookUrl, Map.of(), body),
                 new Action.Request("POST", Redact.secretUrl(webhookUrl), body));
     }
@@ -61,9 +62,10 @@ public final class SlackSink implements AlertSink {
 
     /**
      * The message: {@code text} for notifications and clients without blocks, {@code blocks} for the rest: a header,
-     * the facts, the reasons, the changes, what resolves it with the runbook link, the note and a context line.
+     * the facts, the reasons, the changes, what resolves it with the runbook link, the note, a button to the deploy's
+     * evidence page (when OVERSIGHT_PUBLIC_URL is set) and a context line.
      */
-    static Map<String, Object> message(Alert alert, String runbookLink) {
+    static Map<String, Object> message(Alert alert, String runbookLink, String evidenceLink) {
         Verdict v = alert.verdict();
         String icon = switch (alert.kind()) {
             case TRIGGER -> alert.isWarning() ? ":warning:" : ":rotating_light:";
@@ -115,6 +117,11 @@ public final class SlackSink implements AlertSink {
         }
         if (note != null) {
             blocks.add(section(escape(note)));
+        }
+        if (evidenceLink != null) {
+            blocks.add(Map.of("type", "actions", "elements", List.of(Map.of("type", "button",
+                    "text", Map.of("type", "plain_text", "text", "Open the evidence"),
+                    "url", evidenceLink, "action_id", "oversight-evidence"))));
         }
         blocks.add(Map.of("type", "context", "elements", List.of(Map.of("type", "mrkdwn",
                 "text", escape("Verdict " + v.verdictId() + " · policy " + v.policy().name())))));

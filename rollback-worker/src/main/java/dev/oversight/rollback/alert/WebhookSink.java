@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The generic webhook: the verdict and the action as JSON. With a secret, the body is signed the way GitHub signs
  * its webhooks ({@code X-Oversight-Signature-256: sha256=<hex HMAC-SHA256 of the body>}), so the receiver can verify
  * it. {@code Idempotency-Key} (the action id) lets the receiver drop a repeat. An alert or a notice says what resolves
- * it ({@code resolution}, one line per reason code and the rollback line) and, when configured, {@code runbookUrl}.
+ * it ({@code resolution}, one line per reason code and the rollback line) and, when configured, {@code runbookUrl} and {@code evidenceUrl} (the deploy's evidence page).
  */
 public final class WebhookSink implements AlertSink {
 
@@ -32,13 +32,13 @@ public final class WebhookSink implements AlertSink {
     private final URI url;
     private final String secret;
     private final HttpSender http;
-    private final Runbook runbook;
+    private final AlertLinks links;
 
-    public WebhookSink(URI url, String secret, HttpSender http, Runbook runbook) {
+    public WebhookSink(URI url, String secret, HttpSender http, AlertLinks links) {
         this.url = url;
         this.secret = secret;
         this.http = http;
-        this.runbook = runbook;
+        this.links = links;
     }
 
     @Override
@@ -79,7 +79,8 @@ public final class WebhookSink implements AlertSink {
         if (resolution != null) {
             body.put("resolution", resolution.lines());
         }
-        runbook.link(alert).ifPresent(link -> body.put("runbookUrl", link));
+        links.runbook(alert).ifPresent(link -> body.put("runbookUrl", link));
+        links.evidence(alert).ifPresent(link -> body.put("evidenceUrl", link));
         body.put("action", action);
         body.put("verdict", alert.verdict());
         String json = Json.toString(body);

@@ -57,11 +57,13 @@ import org.apache.kafka.common.test.TestKitNodes;
  *
  * <p>Arguments: {@code --payloads=DIR} (ingest's test resources), {@code --seconds=N} measured per side,
  * {@code --warmup=N} seconds before that, {@code --concurrency=N} requests in flight. KAFKA_BOOTSTRAP_SERVERS
- * names a cluster to use; without it a single in-process broker is started.
+ * names a cluster to use; without it a single in-process broker is started. {@code --against=octokit} measures
+ * ingest against octokit's Node.js receiver instead ({@link OctokitComparison}; {@code --rounds=N},
+ * {@code --octokit=DIR} the receiver's directory).
  */
 public final class IngestBench {
 
-    private static final String SECRET = "bench-github-secret";
+    static final String SECRET = "bench-github-secret";
     private static final String TOKEN = "bench-token";
     private static final String ID = "@@ID@@";
 
@@ -168,6 +170,11 @@ public final class IngestBench {
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "64"));
+        if ("octokit".equals(options.get("against"))) {
+            OctokitComparison.run(payloads, Path.of(options.getOrDefault("octokit", "bench/ingest/octokit")),
+                    warmup, seconds, concurrency, Integer.parseInt(options.getOrDefault("rounds", "2")));
+            System.exit(0);
+        }
 
         List<Payload> mix = mix(payloads);
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
@@ -187,7 +194,7 @@ public final class IngestBench {
         System.exit(0);
     }
 
-    private static KafkaClusterTestKit inProcessBroker() throws Exception {
+    static KafkaClusterTestKit inProcessBroker() throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
         RealKafka.singleNodeSettings().forEach(builder::setConfigProp);
@@ -250,7 +257,7 @@ public final class IngestBench {
         return Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
     }
 
-    private static String octokit(Path dir, String event, int index) throws IOException {
+    static String octokit(Path dir, String event, int index) throws IOException {
         return Json.mapper().writeValueAsString(Json.mapper().readTree(dir.resolve("github/octokit/" + event + ".json")
                 .toFile()).get(index));
     }
@@ -290,25 +297,8 @@ public final class IngestBench {
     /** Ingest on its own topics, driven over HTTP by as many requests in flight as the plain side had. */
     private static Result ingest(String bootstrap, String prefix, List<Payload> mix, int warmup, int seconds,
                                  int concurrency) throws Exception {
-        IngestConfig config = IngestConfig.read(Settings.of(Map.of(
-                KafkaConnection.BOOTSTRAP.name(), bootstrap,
-                KafkaConnection.TOPIC_PREFIX.name(), prefix,
-                CommonSettings.HTTP_HOST.name(), "127.0.0.1",
-                CommonSettings.HTTP_PORT.name(), "0",
-                IngestConfig.GITHUB_SECRET.name(), SECRET,
-                IngestConfig.GITLAB_TOKEN.name(), TOKEN,
-                IngestConfig.EVENTS_TOKEN.name(), TOKEN,
-                IngestConfig.INSTANCE_ID.name(), prefix + "bench")), null);
-        TopicProvisioner.ensure(config.kafka(), Duration.ofSeconds(30));
-        PrometheusMeterRegistry registry = MetricsSetup.prometheus();
-        IngestService service = new IngestService(config, registry, Clock.systemUTC());
         Vertx vertx = Vertx.vertx();
-        try (ServiceRunner runner = ServiceRunner.start(config.httpHost(), config.httpPort(), config.idleTimeout(),
-                registry, List.of(service))) {
-            long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!service.readiness().ready() && System.nanoTime() < readyBy) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
+        try (ServiceRunner runner = startIngest(bootstrap, prefix)) {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                     .setDefaultPort(runner.httpPort()).setKeepAlive(true),
                     new PoolOptions().setHttp1MaxSize(concurrency));
@@ -324,6 +314,29 @@ public final class IngestBench {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Ingest on the topics of this prefix, ready (Kafka reached, the dedup memory loaded), on a free port. */
+    static ServiceRunner startIngest(String bootstrap, String prefix) throws Exception {
+        IngestConfig config = IngestConfig.read(Settings.of(Map.of(
+                KafkaConnection.BOOTSTRAP.name(), bootstrap,
+                KafkaConnection.TOPIC_PREFIX.name(), prefix,
+                CommonSettings.HTTP_HOST.name(), "127.0.0.1",
+                CommonSettings.HTTP_PORT.name(), "0",
+                IngestConfig.GITHUB_SECRET.name(), SECRET,
+                IngestConfig.GITLAB_TOKEN.name(), TOKEN,
+                IngestConfig.EVENTS_TOKEN.name(), TOKEN,
+                IngestConfig.INSTANCE_ID.name(), prefix + "bench")), null);
+        TopicProvisioner.ensure(config.kafka(), Duration.ofSeconds(30));
+        PrometheusMeterRegistry registry = MetricsSetup.prometheus();
+        IngestService service = new IngestService(config, registry, Clock.systemUTC());
+        ServiceRunner runner = ServiceRunner.start(config.httpHost(), config.httpPort(), config.idleTimeout(),
+                registry, List.of(service));
+        long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!service.readiness().ready() && System.nanoTime() < readyBy) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return runner;
     }
 
     /** One sender: a request, and when its answer came, the next, until the end. */
