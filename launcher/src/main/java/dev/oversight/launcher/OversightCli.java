@@ -66,6 +66,9 @@ public final class OversightCli {
                   --keep                          leave the demo's Oversight running afterwards, until Ctrl-C
               policy check FILE   Validate a policy file: every problem in it (exit 1 when there is any), and
                                   warnings of what would silently do nothing.
+              report --from DAY --to DAY --out DIR
+                                  Write the audit package of a period (population, seeded sample with
+                                  evidence pages, exceptions, summary PDF, manifest) from the Kafka cluster.
               config              List every configuration variable with its default.
               export              Write an evidence bundle for auditors: verdicts and actions of a period as
                                   stored, the signed checkpoints that vouch for them, a manifest.
@@ -173,6 +176,7 @@ public final class OversightCli {
                         : LedgerCommands.verify(rest, Settings.fromEnvironment(), out, err);
                 case "ledger" -> help ? help(out, LedgerCommands.LEDGER_HELP)
                         : LedgerCommands.ledger(rest, Settings.fromEnvironment(), out, err);
+                case "report" -> help ? help(out, ReportCommand.HELP) : ReportCommand.run(rest, out, err);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
                     yield 2;

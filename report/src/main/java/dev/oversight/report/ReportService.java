@@ -1,5 +1,7 @@
 package dev.oversight.report;
 
+import dev.oversight.events.kafka.Topics;
+import dev.oversight.report.audit.AuditDownload;
 import dev.oversight.report.projection.Projection;
 import dev.oversight.report.projection.ProjectionMeters;
 import dev.oversight.report.projection.ReportDatabase;
@@ -11,6 +13,9 @@ import dev.oversight.report.web.ReportRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +64,19 @@ public final class ReportService implements ManagedService {
     @Override
     public void mount(Router router) {
         new ReportRoutes(new ReportQueries(database), new Export(database), new Access(config.token()),
-                config.pageSize(), clock).mount(router);
+                config.pageSize(), clock, new AuditDownload(database, auditSource(), clock)).mount(router);
+    }
+
+    /** What an audit package's manifest says of where its rows came from: this service's projection of the topics. */
+    private Map<String, Object> auditSource() {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("kind", "service");
+        source.put("service", "oversight report");
+        source.put("bootstrapServers", config.kafka().bootstrapServers());
+        source.put("topics", List.of(config.kafka().topic(Topics.VERDICTS).name(),
+                config.kafka().topic(Topics.ACTIONS).name()));
+        source.put("isolation", "read_committed");
+        return source;
     }
 
     public ReportConfig config() {

@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +114,8 @@ public final class Export {
         response.write(buffer).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
     }
 
-    static void csvRow(Writer out, List<String> fields) throws IOException {
+    /** One CSV row (RFC 4180, CRLF), as the exports and the audit package write it. */
+    public static void csvRow(Writer out, List<String> fields) throws IOException {
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
                 out.write(',');
@@ -153,29 +153,43 @@ public final class Export {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             for (int i = 0; i < names.length; i++) {
-                Object value = rs.getObject(i + 1);
                 g.writeFieldName(names[i]);
-                if (value == null) {
-                    g.writeNull();
-                } else if (value instanceof Boolean b) {
-                    g.writeBoolean(b);
-                } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
-                    g.writeNumber(((Number) value).longValue());
-                } else if (value instanceof java.sql.Array || value instanceof Object[]) {
-                    g.writeStartArray();
-                    for (String item : Sql.list(value)) {
-                        g.writeString(item);
-                    }
-                    g.writeEndArray();
-                } else if (value instanceof java.time.LocalDateTime || value instanceof java.sql.Timestamp) {
-                    Instant at = Sql.instant(value);
-                    g.writeString(at.toString());
-                } else {
-                    g.writeString(value.toString());
-                }
+                jsonValue(g, rs.getObject(i + 1));
             }
             g.writeEndObject();
         }
         out.write('\n');
+    }
+
+    /**
+     * A value as the JSON exports write it: null, a boolean, a whole number, a list as an array of strings, a time
+     * as ISO-8601 in UTC, anything else as its text.
+     */
+    public static void jsonValue(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            g.writeNumber(((Number) value).longValue());
+        } else if (value instanceof java.sql.Array || value instanceof Object[] || value instanceof List<?>) {
+            g.writeStartArray();
+            for (Object item : value instanceof List<?> list ? list : listOf(value)) {
+                g.writeString(String.valueOf(item));
+            }
+            g.writeEndArray();
+        } else if (value instanceof java.time.LocalDateTime || value instanceof java.sql.Timestamp) {
+            g.writeString(Sql.instant(value).toString());
+        } else {
+            g.writeString(value.toString());
+        }
+    }
+
+    private static List<String> listOf(Object value) throws IOException {
+        try {
+            return Sql.list(value);
+        } catch (SQLException e) {
+            throw new IOException("reading a list from the database", e);
+        }
     }
 }

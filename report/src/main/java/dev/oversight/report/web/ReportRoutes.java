@@ -1,5 +1,7 @@
 package dev.oversight.report.web;
 
+import dev.oversight.report.audit.AuditDownload;
+import dev.oversight.report.audit.AuditScope;
 import dev.oversight.report.web.Pages.DeployPage;
 import dev.oversight.report.web.Pages.DeploysPage;
 import dev.oversight.report.web.Pages.ExceptionsPage;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The report's pages on the shared router, one {@code handleX} per route: {@code /overview}, {@code /deploys} (and
  * its export), {@code /deploys/<deployId>}, {@code /exceptions} (and its export), the login form. Every page but the
- * login form passes {@link Access} first; pages run on worker threads (they wait on the database).
+ * login form passes {@link Access} first; {@code /reports/audit} (the audit package, {@link AuditDownload}); pages run on worker threads (they wait on the database).
  */
 public final class ReportRoutes {
 
@@ -39,14 +41,17 @@ public final class ReportRoutes {
     private final Access access;
     private final int pageSize;
     private final Clock clock;
+    private final AuditDownload audit;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
-    public ReportRoutes(ReportQueries queries, Export export, Access access, int pageSize, Clock clock) {
+    public ReportRoutes(ReportQueries queries, Export export, Access access, int pageSize, Clock clock,
+                        AuditDownload audit) {
         this.queries = queries;
         this.export = export;
         this.access = access;
         this.pageSize = pageSize;
         this.clock = clock;
+        this.audit = audit;
     }
 
     public void mount(Router router) {
@@ -58,6 +63,7 @@ public final class ReportRoutes {
         router.get("/deploys").handler(this::guard).blockingHandler(this::handleDeploys, false);
         router.get(DEPLOY_PREFIX + "*").handler(this::guard).blockingHandler(this::handleDeploy, false);
         router.get("/exceptions").handler(this::guard).blockingHandler(this::handleExceptions, false);
+        router.get("/reports/audit").handler(this::guard).blockingHandler(this::handleAudit, false);
     }
 
     private void guard(RoutingContext ctx) {
@@ -111,6 +117,19 @@ public final class ReportRoutes {
             } else {
                 render(ctx, 200, name + ".jte", page.of(filter));
             }
+        });
+    }
+
+    /** The audit package of a period, a zip streamed as it is written (report/README.md, "The audit package"). */
+    private void handleAudit(RoutingContext ctx) {
+        page(ctx, () -> {
+            AuditScope scope;
+            try {
+                scope = AuditScope.parse(ctx.request()::getParam);
+            } catch (AuditScope.Invalid e) {
+                throw new Filter.Invalid(e.getMessage());
+            }
+            audit.stream(scope, ctx.request().uri(), ctx.response());
         });
     }
 

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A query's text and its parameters, built up together; and how the report reads DuckDB's values. */
-final class Sql {
+public final class Sql {
 
     private final StringBuilder text = new StringBuilder();
     private final List<Object> params = new ArrayList<>();
@@ -64,7 +64,7 @@ final class Sql {
         return instant(value);
     }
 
-    static Instant instant(Object value) {
+    public static Instant instant(Object value) {
         if (value == null) {
             return null;
         }
@@ -81,7 +81,7 @@ final class Sql {
         return list(rs.getObject(column));
     }
 
-    static List<String> list(Object value) throws SQLException {
+    public static List<String> list(Object value) throws SQLException {
         if (value == null) {
             return List.of();
         }
