@@ -79,6 +79,11 @@ final class ReportCommand {
     private ReportCommand() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        return run(args, Settings.fromEnvironment(), out, err);
+    }
+
+    /** With the settings given instead of the environment's (the topic prefix, Kafka's security). */
+    static int run(String[] args, Settings base, PrintStream out, PrintStream err) throws Exception {
         Map<String, String> options = OversightCli.options(args, OPTIONS);
         String dir = options.get("out");
         if (dir == null) {
@@ -94,7 +99,7 @@ final class ReportCommand {
         if (options.containsKey(KafkaConnection.BOOTSTRAP.name())) {
             settings.put(KafkaConnection.BOOTSTRAP.name(), options.get(KafkaConnection.BOOTSTRAP.name()));
         }
-        KafkaConnection kafka = ConfigReader.read(Settings.fromEnvironment().with(settings),
+        KafkaConnection kafka = ConfigReader.read(base.with(settings),
                 config -> KafkaConnection.read(config, null));
         Path target = Path.of(dir);
         if (Files.exists(target) && !isEmptyDirectory(target)) {

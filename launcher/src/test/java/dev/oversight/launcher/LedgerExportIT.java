@@ -195,6 +195,41 @@ class LedgerExportIT {
     }
 
     @Test
+    void theAuditPackageNamesTheLedgerHeadsAndTheSignedCheckpointsTheExportVerifies() throws Exception {
+        Path out = dir.resolve("audit-package");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status = ReportCommand.run(new String[] {"--from", today.minusDays(1).toString(), "--to",
+                today.plusDays(1).toString(), "--out", out.toString(), "--bootstrap-servers",
+                RealKafka.bootstrapServers()}, settings, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(status).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+        JsonNode ledger = Json.mapper().readTree(Files.readAllBytes(out.resolve("manifest.json"))).get("ledger");
+        assertThat(ledger.get("status").asText()).isEqualTo("available");
+        // The heads the package names are the ends of the chains in the exported bundle, which verifies.
+        Map<String, Long> bundleHeads = new java.util.TreeMap<>();
+        for (Path file : List.of(bundle.resolve(Bundle.VERDICTS), bundle.resolve(Bundle.ACTIONS))) {
+            for (String line : lines(file)) {
+                JsonNode link = Json.mapper().readTree(line).get("ledger");
+                bundleHeads.merge(link.get("chain").asText(), link.get("seq").asLong(), Math::max);
+            }
+        }
+        Map<String, Long> packageHeads = new java.util.TreeMap<>();
+        ledger.get("heads").forEach(h -> {
+            if (h.get("seq").asLong() > 0) {
+                packageHeads.put(h.get("chain").asText(), h.get("seq").asLong());
+            }
+        });
+        assertThat(packageHeads).isEqualTo(bundleHeads);
+        // And each chain's newest checkpoint, signed: it vouches for that head.
+        assertThat(ledger.get("checkpoints")).isNotEmpty().allSatisfy(checkpoint -> {
+            assertThat(checkpoint.get("seq").asLong()).isEqualTo(packageHeads.get(checkpoint.get("chain").asText()));
+            assertThat(checkpoint.get("signature").asText()).isNotBlank();
+        });
+    }
+
+    @Test
     void theRawGitHubDeliveriesAreProvenSignedByGitHubAndATamperedOneIsNamed() throws Exception {
         int deliveries = REPOSITORIES.size() * 2;
         Path secret = dir.resolve("github-secret");

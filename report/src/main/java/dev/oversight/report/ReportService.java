@@ -2,6 +2,7 @@ package dev.oversight.report;
 
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.report.audit.AuditDownload;
+import dev.oversight.report.audit.LedgerEvidence;
 import dev.oversight.report.projection.Projection;
 import dev.oversight.report.projection.ProjectionMeters;
 import dev.oversight.report.projection.ReportDatabase;
@@ -64,7 +65,8 @@ public final class ReportService implements ManagedService {
     @Override
     public void mount(Router router) {
         new ReportRoutes(new ReportQueries(database), new Export(database), new Access(config.token()),
-                config.pageSize(), clock, new AuditDownload(database, auditSource(), clock)).mount(router);
+                config.pageSize(), clock, new AuditDownload(database, auditSource(),
+                () -> LedgerEvidence.read(config.kafka(), clock), clock)).mount(router);
     }
 
     /** What an audit package's manifest says of where its rows came from: this service's projection of the topics. */

@@ -25,11 +25,17 @@ public final class AuditDownload {
     private final ReportDatabase database;
     private final Map<String, Object> source;
     private final AuditPackage writer;
+    private final java.util.function.Supplier<Object> ledger;
 
-    /** @param source what the manifest says of where the rows came from (the service, its topics) */
-    public AuditDownload(ReportDatabase database, Map<String, Object> source, Clock clock) {
+    /**
+     * @param source what the manifest says of where the rows came from (the service, its topics)
+     * @param ledger the verdict ledger's heads and checkpoints, read when a package is written
+     */
+    public AuditDownload(ReportDatabase database, Map<String, Object> source, java.util.function.Supplier<Object> ledger,
+                         Clock clock) {
         this.database = database;
         this.source = Map.copyOf(source);
+        this.ledger = ledger;
         this.writer = new AuditPackage(clock);
     }
 
@@ -42,7 +48,7 @@ public final class AuditDownload {
                     .putHeader("Cache-Control", "no-store");
             ResponseStream body = new ResponseStream(response);
             try (PackageOutput zip = PackageOutput.zip(body, scope.name())) {
-                writer.write(c, scope, new AuditPackage.Source(source, query, null), zip);
+                writer.write(c, scope, new AuditPackage.Source(source, query, ledger.get()), zip);
             }
             body.flush();
             response.end().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -85,7 +85,8 @@ public final class KafkaExtract {
             range.forEach((tp, r) -> ends.put(tp.topic() + "-" + tp.partition(), r[1]));
             source.put("endOffsetsAtStart", ends);
             try (Connection c = database.reader()) {
-                return writer.write(c, scope, new AuditPackage.Source(source, query, null), out);
+                return writer.write(c, scope, new AuditPackage.Source(source, query,
+                        LedgerEvidence.read(kafka, java.time.Clock.systemUTC())), out);
             }
         } finally {
             delete(dir);
