@@ -52,8 +52,15 @@ final class ChildService {
      */
     static ChildService start(Kind kind, KafkaConnection kafka, Path dataDir, Path log, Map<String, String> settings)
             throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), kind.mainClass)
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // BENCH_CHILD_OPTS: JVM options for the services (e.g. a log configuration that shows Kafka's own steps).
+        String options = System.getenv().getOrDefault("BENCH_CHILD_OPTS", "").strip();
+        if (!options.isEmpty()) {
+            command.addAll(java.util.List.of(options.split("\\s+")));
+        }
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), kind.mainClass));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("OVERSIGHT_") || k.startsWith("KAFKA_"));
