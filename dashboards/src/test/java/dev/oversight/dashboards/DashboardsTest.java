@@ -35,7 +35,11 @@ class DashboardsTest {
             JsonNode dashboard = Shipped.read(file);
             List<String> variables = new ArrayList<>();
             dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
-            assertThat(variables).as(file.toString()).containsExactly("DS_PROMETHEUS", "environment", "service", "team");
+            List<String> expected = new ArrayList<>(List.of("DS_PROMETHEUS", "environment", "service", "team"));
+            if (file.getFileName().toString().equals("compliance.json")) {
+                expected.add("report_url"); // where its panels link to the report pages
+            }
+            assertThat(variables).as(file.toString()).containsExactlyElementsOf(expected);
             JsonNode datasource = dashboard.path("templating").path("list").get(0);
             assertThat(datasource.path("type").asText()).isEqualTo("datasource");
             assertThat(datasource.path("query").asText()).isEqualTo("prometheus");
@@ -62,6 +66,38 @@ class DashboardsTest {
                     assertThat(target.path("expr").asText()).as(name + " query").isNotBlank();
                     assertThat(target.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}");
                 }
+            }
+        }
+    }
+
+    /**
+     * Grafana keeps the trends, the report keeps the evidence: every panel of the Compliance dashboard links to the
+     * report page that shows the same thing for the dashboard's period (and a bar or series to its deploys), with
+     * only the paths and filters the report serves.
+     */
+    @Test
+    void everyCompliancePanelLinksToTheMatchingReportPage() {
+        Path file = Shipped.dashboards().stream().filter(p -> p.getFileName().toString().equals("compliance.json"))
+                .findFirst().orElseThrow();
+        Pattern link = Pattern.compile("\\$\\{report_url}/(overview|deploys|exceptions)\\?(.*)");
+        Set<String> filters = Set.of("from", "to", "team", "service", "environment", "status", "reason", "state");
+        for (JsonNode panel : Shipped.panels(Shipped.read(file))) {
+            String name = panel.path("title").asText();
+            List<JsonNode> links = new ArrayList<>();
+            panel.path("links").forEach(links::add);
+            panel.path("fieldConfig").path("defaults").path("links").forEach(links::add);
+            assertThat(panel.path("links")).as(name + ": a link to the report").isNotEmpty();
+            for (JsonNode l : links) {
+                Matcher m = link.matcher(l.path("url").asText());
+                assertThat(m.matches()).as(name + ": " + l.path("url").asText()).isTrue();
+                Set<String> given = new HashSet<>();
+                for (String pair : m.group(2).split("&")) {
+                    given.add(pair.substring(0, pair.indexOf('=')));
+                }
+                assertThat(filters).as(name + ": filters the report serves").containsAll(given);
+                assertThat(given).as(name + ": the dashboard's period").contains("from", "to");
+                assertThat(l.path("url").asText()).contains("from=${__from:date:YYYY-MM-DD}",
+                        "to=${__to:date:YYYY-MM-DD}");
             }
         }
     }
