@@ -22,6 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * {@code oversight whatif}: what a new policy would have decided on the stored history, against what was decided.
@@ -122,11 +125,15 @@ final class WhatIfCommand {
         Duration retention = ConfigReader.read(all, config -> config.get(PolicyStreamConfig.RETENTION));
         ReportCommand.Progress progress = new ReportCommand.Progress(err, System.console() != null,
                 "replaying the evidence");
+        // The clients' and the in-process driver's notices are not the report's; errors still show.
+        Level kafkaLevel = LogManager.getLogger("org.apache.kafka").getLevel();
+        Configurator.setLevel("org.apache.kafka", Level.ERROR);
         WhatIf.Run run;
         try {
             run = WhatIf.run(kafka, policy, scope, retention, progress::update);
         } finally {
             progress.end();
+            Configurator.setLevel("org.apache.kafka", kafkaLevel);
         }
         String report = Render.render(run, format);
         String target = options.get("out");

@@ -34,9 +34,13 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writes nothing to any topic and leaves no consumer group behind.
  */
 @ExtendWith(RealKafka.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WhatIfIT {
 
     private static final String SECRET = "whatif-secret";
@@ -171,6 +176,7 @@ class WhatIfIT {
     void thePolicyInForceFlipsNothingAndSaysSo() throws Exception {
         Ran ran = whatIf("--policy", current.toString());
         assertThat(ran.exit()).as(ran.out() + ran.err()).isZero();
+        assertThat(ran.err()).as("the progress bar").contains("replaying the evidence [");
         assertThat(ran.out()).contains("Every verdict is the same under policy 'current': 3 of 3 deploys compared,"
                 + " none flipped.");
     }
@@ -205,7 +211,13 @@ class WhatIfIT {
         assertThat(reasons.at("/whatIf/reasons").toString()).isEqualTo("[\"CI_FAILED\",\"NO_APPROVAL\"]");
         assertThat(report.at("/byReason/NO_APPROVAL/added").asInt()).isEqualTo(2);
         assertThat(report.at("/byEnvironment/production/toViolation").asInt()).isEqualTo(1);
-        assertThat(ran.err()).contains("1 deploys would become violations");
+        assertThat(ran.err()).contains("1 deploy would become violations");
+
+        Ran table = whatIf("--policy", strict.toString(), "--limit", "1");
+        assertThat(table.exit()).isEqualTo(1);
+        assertThat(table.out()).contains("The first 1 of 2 flips:").contains(ONE_APPROVAL)
+                .contains("COMPLIANT  ").contains("VIOLATION NO_APPROVAL").contains("+NO_APPROVAL")
+                .contains("github:acme/ledger#601 by alice, approved by bob").doesNotContain(LINT_FAILED);
     }
 
     @Test
@@ -230,5 +242,26 @@ class WhatIfIT {
         assertThat(ran.exit()).isEqualTo(2);
         assertThat(ran.err().strip()).startsWith("oversight: " + bad).doesNotContain("\n");
         assertThat(ran.out()).isEmpty();
+    }
+
+    /** Last: it deletes records, as retention would. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void deploysWhoseEvidenceRetentionDeletedAreUnknownNeverTheSame() throws Exception {
+        String reviews = PREFIX + "reviews";
+        Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
+        Map<String, Long> ends = endOffsets();
+        admin.describeTopics(Set.of(reviews)).allTopicNames().get().get(reviews).partitions().stream()
+                .filter(p -> ends.get(reviews + "-" + p.partition()) > 0)
+                .forEach(p -> delete.put(new TopicPartition(reviews, p.partition()), RecordsToDelete.beforeOffset(1)));
+        assertThat(delete).as("the partition of acme/ledger").hasSize(1);
+        admin.deleteRecords(delete).all().get();
+
+        Ran ran = whatIf("--policy", current.toString(), "--format", "csv");
+        assertThat(ran.exit()).as(ran.err()).isZero();
+        List<String> rows = ran.out().lines().skip(1).toList();
+        assertThat(rows).hasSize(3).allMatch(r -> r.startsWith("UNKNOWN,github:acme/ledger/deployments/910"));
+        assertThat(rows.get(0)).contains("is no longer on " + reviews + " (retention)");
+        assertThat(ran.err()).contains("none flipped; 3 UNKNOWN (evidence no longer complete)");
     }
 }

@@ -39,10 +39,14 @@ public final class Render {
             return "Every verdict is the same under policy '" + run.policy().name() + "': " + r.equal() + " of "
                     + r.compared() + " deploys compared, none flipped" + unknown + ".";
         }
-        return r.count(Comparison.Kind.TO_VIOLATION) + " deploys would become violations, "
+        return deploys(r.count(Comparison.Kind.TO_VIOLATION)) + " would become violations, "
                 + r.count(Comparison.Kind.TO_COMPLIANT) + " would no longer be, " + r.count(Comparison.Kind.STATUS)
                 + " change status otherwise, " + r.count(Comparison.Kind.REASONS) + " change reasons only ("
                 + r.compared() + " deploys compared under policy '" + run.policy().name() + "')" + unknown + ".";
+    }
+
+    private static String deploys(long n) {
+        return n + (n == 1 ? " deploy" : " deploys");
     }
 
     private static String text(WhatIf.Run run, boolean md) {

@@ -57,6 +57,9 @@ final class Replay implements AutoCloseable {
     private final TestOutputTopic<String, byte[]> lastGood;
     private final TestOutputTopic<String, byte[]> deadLetters;
     private final String deploysTopic;
+    private final String verdictsTopic;
+    private final String lastGoodTopic;
+    private final String deadLettersTopic;
     private final Deserializer<Evidence> evidence = Topics.DEPLOYS.valueSerde().deserializer();
     private final Outcome.Collector outcomes = new Outcome.Collector();
     private final Set<String> deploys = new HashSet<>();
@@ -94,6 +97,9 @@ final class Replay implements AutoCloseable {
             inputs.put(name, driver.createInputTopic(name, new ByteArraySerializer(), new ByteArraySerializer()));
         }
         deploysTopic = topics.apply(Topics.DEPLOYS);
+        verdictsTopic = topics.apply(Topics.VERDICTS);
+        lastGoodTopic = topics.apply(Topics.LAST_GOOD);
+        deadLettersTopic = dlq;
         verdicts = driver.createOutputTopic(topics.apply(Topics.VERDICTS), new StringDeserializer(),
                 Topics.VERDICTS.valueSerde().deserializer());
         lastGood = driver.createOutputTopic(topics.apply(Topics.LAST_GOOD), new StringDeserializer(),
@@ -137,13 +143,14 @@ final class Replay implements AutoCloseable {
     }
 
     private void drain() {
-        while (!verdicts.isEmpty()) {
+        Set<String> produced = driver.producedTopicNames();
+        while (produced.contains(verdictsTopic) && !verdicts.isEmpty()) {
             outcomes.add(verdicts.readValue());
         }
-        while (!lastGood.isEmpty()) {
+        while (produced.contains(lastGoodTopic) && !lastGood.isEmpty()) {
             lastGood.readRecord();
         }
-        while (!deadLetters.isEmpty()) {
+        while (produced.contains(deadLettersTopic) && !deadLetters.isEmpty()) {
             deadLetters.readRecord();
             failed++;
         }
