@@ -7,7 +7,12 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.VerdictStatus;
 import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.Topics;
+import dev.oversight.report.ReportConfig;
+import dev.oversight.report.ReportService;
+import dev.oversight.runtime.ServiceRunner;
 import dev.oversight.runtime.config.Settings;
+import dev.oversight.runtime.kafka.KafkaConnection;
+import dev.oversight.runtime.metrics.MetricsSetup;
 import dev.oversight.testing.kafka.RealKafka;
 import dev.oversight.testing.kafka.TopicProbe;
 import java.io.ByteArrayOutputStream;
@@ -242,6 +247,57 @@ class WhatIfIT {
         assertThat(ran.exit()).isEqualTo(2);
         assertThat(ran.err().strip()).startsWith("oversight: " + bad).doesNotContain("\n");
         assertThat(ran.out()).isEmpty();
+    }
+
+    @Test
+    void theReportPageComparesAnUploadedPolicyForWhoeverHasTheToken() throws Exception {
+        String token = "whatif-page-" + UUID.randomUUID();
+        KafkaConnection kafka = new KafkaConnection(RealKafka.bootstrapServers(), PREFIX, 3, 1, Map.of());
+        ReportService service = new ReportService(new ReportConfig(dataDir.resolve("report.duckdb"),
+                java.util.Optional.of(token), 500, 20, "127.0.0.1", 0, kafka), MetricsSetup.prometheus(),
+                java.time.Clock.systemUTC());
+        Map<String, Long> offsetsBefore = endOffsets();
+        Set<String> groupsBefore = groups();
+        try (ServiceRunner runner = ServiceRunner.start("127.0.0.1", 0, Duration.ofSeconds(30),
+                MetricsSetup.prometheus(), List.of(service))) {
+            URI page = URI.create("http://127.0.0.1:" + runner.httpPort() + "/whatif");
+            Path strict = policy("two-approvals-page", """
+                    rules:
+                      - approvals: { count: 2 }
+                    """);
+            String from = NOW.minus(Duration.ofHours(2)).toString();
+            assertThat(upload(page, strict, from, null).statusCode()).as("without the token").isEqualTo(401);
+
+            HttpResponse<String> compared = upload(page, strict, from, token);
+            assertThat(compared.statusCode()).as(compared.body()).isEqualTo(200);
+            assertThat(compared.body()).contains("1 deploy would become violations, 0 would no longer be")
+                    .contains("<tr class=\"flip-TO_VIOLATION\">").contains(ONE_APPROVAL)
+                    .contains("<tr class=\"flip-REASONS\">").contains("+NO_APPROVAL");
+
+            Path bad = dataDir.resolve("bad-page.yaml");
+            Files.writeString(bad, "name: bad\nrulez: []\n");
+            HttpResponse<String> refused = upload(page, bad, from, token);
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("bad-page.yaml cannot be used").contains("rulez");
+        }
+        assertThat(endOffsets()).as("the end offset of every topic, after").isEqualTo(offsetsBefore);
+        assertThat(groups()).as("the consumer groups, after").isEqualTo(groupsBefore);
+    }
+
+    /** The page's form as a browser sends it: multipart, the policy as a file. */
+    private static HttpResponse<String> upload(URI page, Path policy, String from, String token) throws Exception {
+        String boundary = "----whatif" + UUID.randomUUID();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"from\"\r\n\r\n" + from + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"policy\"; filename=\""
+                + policy.getFileName() + "\"\r\nContent-Type: application/yaml\r\n\r\n" + Files.readString(policy)
+                + "\r\n--" + boundary + "--\r\n";
+        HttpRequest.Builder request = HttpRequest.newBuilder(page)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Last: it deletes records, as retention would. */

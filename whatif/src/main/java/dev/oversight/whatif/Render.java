@@ -107,7 +107,7 @@ public final class Render {
                 "" + c.status, "" + c.reasons)));
     }
 
-    static String describe(Outcome o) {
+    public static String describe(Outcome o) {
         if (o == null) {
             return "NONE";
         }
@@ -123,7 +123,7 @@ public final class Render {
         return parts.isEmpty() ? "-" : String.join(" ", parts);
     }
 
-    static String changes(List<Verdict.ChangeSummary> changes) {
+    public static String changes(List<Verdict.ChangeSummary> changes) {
         if (changes == null || changes.isEmpty()) {
             return "-";
         }
