@@ -84,11 +84,7 @@ final class Replay implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "oversight-whatif");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(DeadLetterHandler.TOPIC_CONFIG, dlq);
-        props.put(DeadLetterHandler.METERS_CONFIG, meters);
+        DeadLetterHandler.install(props, dlq, meters);
         driver = new TopologyTestDriver(OversightTopology.build(topics, policy, retention, PUNCTUATE_EVERY, meters),
                 props, start);
         clock = start;
