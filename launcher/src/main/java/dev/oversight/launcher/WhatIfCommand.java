@@ -96,15 +96,17 @@ final class WhatIfCommand {
             return whatIf(args, base, out, err);
         } catch (OversightCli.UsageException e) {
             err.println("oversight: " + e.getMessage() + ". Try: oversight whatif --help");
-        } catch (PolicyException e) {
-            // One line: the file and every problem in it.
-            err.println("oversight: " + e.getMessage().replaceFirst(":\n  - ", ": ").replace("\n  - ", "; "));
-        } catch (Scope.Invalid | ConfigException e) {
-            err.println("oversight: " + e.getMessage());
+        } catch (PolicyException | Scope.Invalid | ConfigException e) {
+            err.println("oversight: " + oneLine(e.getMessage()));
         } catch (Exception e) {
-            err.println("oversight: whatif failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            err.println("oversight: whatif failed: " + oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
         return 2;
+    }
+
+    /** A message of several problems (one a line) as one line: the file or setting, then every problem. */
+    static String oneLine(String message) {
+        return message.replaceFirst(":\n  - ", ": ").replace("\n  - ", "; ").replace('\n', ' ');
     }
 
     private static int whatIf(String[] args, Settings base, PrintStream out, PrintStream err) throws IOException {

@@ -30,6 +30,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class History implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** How long the cluster has to answer the first question (the topics' partitions). */
+    private static final Duration CONNECT = Duration.ofSeconds(30);
     /** Records buffered per partition before it is paused, so memory stays bounded whatever the history's size. */
     private static final int BUFFER = 5_000;
 
@@ -79,7 +81,13 @@ final class History implements AutoCloseable {
     private void snapshot() {
         List<TopicPartition> all = new ArrayList<>();
         for (String topic : topics()) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, CONNECT);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new IllegalStateException("the Kafka cluster did not answer in " + CONNECT.toSeconds()
+                        + " s (is it reachable at the bootstrap servers given?)", e);
+            }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("the topic " + topic + " does not exist (is this Oversight's cluster,"
                         + " and its topic prefix?)");
