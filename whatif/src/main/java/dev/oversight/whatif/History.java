@@ -51,9 +51,11 @@ final class History implements AutoCloseable {
     /** Per evidence partition: the time of its oldest record left, where older ones were deleted (retention). */
     private final Map<TopicPartition, Instant> horizons = new HashMap<>();
     private final Instant asOf;
+    private final Object bootstrap;
 
     private History(Map<String, Object> common, List<String> evidenceTopics, String verdictsTopic) {
         Map<String, Object> props = new HashMap<>(common);
+        this.bootstrap = common.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -85,8 +87,8 @@ final class History implements AutoCloseable {
             try {
                 infos = consumer.partitionsFor(topic, CONNECT);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new IllegalStateException("the Kafka cluster did not answer in " + CONNECT.toSeconds()
-                        + " s (is it reachable at the bootstrap servers given?)", e);
+                throw new IllegalStateException("the Kafka cluster at " + bootstrap + " did not answer in "
+                        + CONNECT.toSeconds() + " s", e);
             }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("the topic " + topic + " does not exist (is this Oversight's cluster,"
