@@ -36,7 +36,8 @@ import org.apache.kafka.streams.test.TestRecord;
 /**
  * policy-stream's production topology ({@link OversightTopology#build}) with another policy, driven in this process by
  * Kafka Streams' {@link TopologyTestDriver}: no broker, no group, no changelog, no transaction; what it would write
- * stays in memory and is read back here.
+ * stays in memory and is read back here. Its stores are in memory too (the driver commits after every record, and a
+ * commit flushes RocksDB stores to disk).
  *
  * <p>Time: the topology decides by the wall clock (grace periods and break-glass deadlines are wall-clock
  * punctuations, and a deploy's grace starts when it is read). The driver's clock is moved to each record's timestamp
@@ -85,8 +86,11 @@ final class Replay implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:0");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         DeadLetterHandler.install(props, dlq, meters);
-        driver = new TopologyTestDriver(OversightTopology.build(topics, policy, retention, PUNCTUATE_EVERY, meters),
-                props, start);
+        // The driver commits after every record, flushing the record caches each time: here they would only cost.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        // In memory: the driver commits after every record, and a commit of RocksDB stores flushes them to disk.
+        driver = new TopologyTestDriver(OversightTopology.build(topics, policy, retention, PUNCTUATE_EVERY, meters,
+                org.apache.kafka.streams.state.Stores::inMemoryKeyValueStore), props, start);
         clock = start;
         for (Topic<String, ?> topic : java.util.List.of(Topics.REVIEWS, Topics.CI, Topics.DEPLOYS)) {
             String name = topics.apply(topic);

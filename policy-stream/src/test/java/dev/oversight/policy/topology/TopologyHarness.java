@@ -41,6 +41,12 @@ final class TopologyHarness implements AutoCloseable {
     private Instant now;
 
     TopologyHarness(Policy policy, Instant start, Path stateDir) {
+        this(policy, start, stateDir, Stores.ROCKSDB);
+    }
+
+    /** With the stores kept by {@code storage} (the what-if replay keeps them in memory). */
+    TopologyHarness(Policy policy, Instant start, Path stateDir,
+                    java.util.function.Function<String, org.apache.kafka.streams.state.KeyValueBytesStoreSupplier> storage) {
         PolicyMeters meters = new PolicyMeters(registry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
@@ -48,7 +54,7 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         DeadLetterHandler.install(props, Topics.DLQ.name(), meters);
         driver = new TopologyTestDriver(OversightTopology.build(Topic::name, policy, Duration.ofDays(30),
-                Duration.ofSeconds(1), meters), props, start);
+                Duration.ofSeconds(1), meters, storage), props, start);
         now = start;
         reviews = input(Topics.REVIEWS);
         ci = input(Topics.CI);
