@@ -6,6 +6,8 @@ import dev.oversight.ledger.LedgerKey;
 import dev.oversight.ledger.Report;
 import dev.oversight.ledger.Verifier;
 import dev.oversight.ledger.bundle.Bundle;
+import dev.oversight.report.audit.AuditPackageCheck;
+import dev.oversight.report.audit.LedgerEvidence;
 import dev.oversight.ledger.bundle.Export;
 import dev.oversight.ledger.bundle.Query;
 import dev.oversight.ledger.kafka.TopicReader;
@@ -70,7 +72,11 @@ final class LedgerCommands {
             bundle, a file whose SHA-256 is not the manifest's. A chain whose beginning was removed by retention is
             verified from the earliest checkpoint that covers what is left, and the report says so.
 
-            DIR is a bundle written by `oversight export`; it is checked offline, with nothing else. With
+            DIR is a bundle written by `oversight export`, or an audit package (`oversight report`, or the report
+            service's /reports/audit, unzipped); either is checked offline, with nothing else. For an audit package,
+            also: the SHA-256 of each of its files, its ledger bundle (ledger/), and its population against the
+            ledger: each deploy's final verdict must be the ledger's record with the same hash and status, and every
+            deploy of the period and filters whose verdicts the ledger holds must be in it. With
             --bootstrap-servers the live topics are checked instead (records written since the last checkpoint are
             then listed, not failed: they wait for the next checkpoint).
 
@@ -178,8 +184,7 @@ final class LedgerCommands {
     }
 
     private static Export.Topics topics(KafkaConnection kafka) {
-        return new Export.Topics(kafka.topic(Topics.VERDICTS).name(), kafka.topic(Topics.ACTIONS).name(),
-                kafka.topic(Topics.CHECKPOINTS).name());
+        return LedgerEvidence.topics(kafka);
     }
 
     private static Instant instant(String text, String option) {
@@ -218,7 +223,7 @@ final class LedgerCommands {
             if (!Files.isDirectory(dir)) {
                 throw new OversightCli.UsageException(dir + " is not a directory");
             }
-            report = Bundle.verify(dir, keys);
+            report = AuditPackageCheck.isPackage(dir) ? AuditPackageCheck.verify(dir, keys) : Bundle.verify(dir, keys);
         }
         if (args.options().containsKey("--json")) {
             out.println(report.toJson());

@@ -66,7 +66,8 @@ public final class ReportService implements ManagedService {
     public void mount(Router router) {
         new ReportRoutes(new ReportQueries(database), new Export(database), new Access(config.token()),
                 config.pageSize(), clock, new AuditDownload(database, auditSource(),
-                () -> LedgerEvidence.read(config.kafka(), clock), clock)).mount(router);
+                () -> LedgerEvidence.read(config.kafka(), clock), LedgerEvidence.bundle(config.kafka(), clock), clock))
+                .mount(router);
     }
 
     /** What an audit package's manifest says of where its rows came from: this service's projection of the topics. */
