@@ -61,7 +61,7 @@ final class LedgerCommands {
             """;
 
     static final String VERIFY_HELP = """
-            Usage: oversight verify DIR [--public-key FILE] [--json]
+            Usage: oversight verify DIR|ZIP [--public-key FILE] [--json]
                    oversight verify --bootstrap-servers HOST:PORT [--public-key FILE] [--json]
                    oversight verify --raw --github-secret-file FILE --bootstrap-servers HOST:PORT [--json]
 
@@ -73,7 +73,8 @@ final class LedgerCommands {
             verified from the earliest checkpoint that covers what is left, and the report says so.
 
             DIR is a bundle written by `oversight export`, or an audit package (`oversight report`, or the report
-            service's /reports/audit, unzipped); either is checked offline, with nothing else. For an audit package,
+            service's /reports/audit, unzipped or as the ZIP it downloads); either is checked offline, with nothing
+            else. For an audit package,
             also: the SHA-256 of each of its files, its ledger bundle (ledger/), and its population against the
             ledger: each deploy's final verdict must be the ledger's record with the same hash and status, and every
             deploy of the period and filters whose verdicts the ledger holds must be in it. With
@@ -220,10 +221,14 @@ final class LedgerCommands {
             report = live(kafka(settings, bootstrap), keys.orElseGet(() -> localKeys(settings)), err);
         } else {
             Path dir = Path.of(args.positional().get(0));
-            if (!Files.isDirectory(dir)) {
-                throw new OversightCli.UsageException(dir + " is not a directory");
+            if (Files.isRegularFile(dir)) {
+                report = verifyZip(dir, keys);
+            } else if (!Files.isDirectory(dir)) {
+                throw new OversightCli.UsageException(dir + " is neither a directory nor a zip archive");
+            } else {
+                report = AuditPackageCheck.isPackage(dir) ? AuditPackageCheck.verify(dir, keys)
+                        : Bundle.verify(dir, keys);
             }
-            report = AuditPackageCheck.isPackage(dir) ? AuditPackageCheck.verify(dir, keys) : Bundle.verify(dir, keys);
         }
         if (args.options().containsKey("--json")) {
             out.println(report.toJson());
@@ -233,6 +238,25 @@ final class LedgerCommands {
             report.notes().forEach(n -> out.println("  note: " + n));
         }
         return report.ok() ? 0 : 1;
+    }
+
+    /** An audit package as the report service serves it: unpacked into a temporary folder, checked, removed. */
+    private static Report verifyZip(Path zip, Optional<List<PublicKey>> keys) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("oversight-verify-");
+            return AuditPackageCheck.verify(AuditPackageCheck.unzip(zip, dir), keys);
+        } catch (java.io.IOException e) {
+            throw new OversightCli.UsageException(e.getMessage());
+        } finally {
+            if (dir != null) {
+                try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (java.io.IOException e) {
+                    // a temporary folder left behind: nothing to check there
+                }
+            }
+        }
     }
 
     private static int verifyRaw(Args args, Settings settings, PrintStream out, PrintStream err) {

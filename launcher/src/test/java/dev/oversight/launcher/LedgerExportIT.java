@@ -241,6 +241,20 @@ class LedgerExportIT {
         assertThat(verified.status()).as(verified.out()).isZero();
         assertThat(verified.out()).startsWith("verified: ");
 
+        // As the report service serves it: a zip holding the package's folder.
+        Path zip = dir.resolve("package.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip));
+             Stream<Path> files = Files.walk(pkg)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry("oversight-audit/" + pkg.relativize(f).toString()));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        Run zipped = verify(zip);
+        assertThat(zipped.status()).as(zipped.out()).isZero();
+        assertThat(zipped.out()).isEqualTo(verified.out());
+
         // One file of the package changed and the manifest left as it was: the file is named.
         Path changedFile = copyOfPackage("package-changed-file");
         Path summary = changedFile.resolve("summary.html");

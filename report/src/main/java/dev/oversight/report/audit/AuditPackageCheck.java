@@ -66,6 +66,41 @@ public final class AuditPackageCheck {
                 report.problems(), notes);
     }
 
+    /**
+     * Unpacks a package as the report service serves it (a zip holding one folder) into {@code into}, and returns the
+     * folder that holds its manifest. Entries that would land outside {@code into} are refused.
+     */
+    public static Path unzip(Path zip, Path into) throws IOException {
+        Path root = into.toAbsolutePath().normalize();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.BufferedInputStream(Files.newInputStream(zip)))) {
+            for (java.util.zip.ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root) || target.equals(root)) {
+                    throw new IOException(zip + " holds an entry outside its folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(zip + " is not a zip archive: " + e.getMessage(), e);
+        }
+        if (Files.isRegularFile(root.resolve(AuditPackage.MANIFEST))) {
+            return root;
+        }
+        try (java.util.stream.Stream<Path> folders = Files.list(root)) {
+            List<Path> withManifest = folders.filter(f -> Files.isRegularFile(f.resolve(AuditPackage.MANIFEST))).toList();
+            if (withManifest.size() != 1) {
+                throw new IOException(zip + " holds no audit package (no folder with a " + AuditPackage.MANIFEST + ")");
+            }
+            return withManifest.get(0);
+        }
+    }
+
     /** A verdict as the ledger holds it: what a population row is checked against. */
     private record Held(String chain, long seq, String hash, String verdictId, String deployId, int revision,
                         String status, JsonNode record) {}
