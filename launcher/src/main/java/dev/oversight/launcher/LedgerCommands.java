@@ -6,6 +6,8 @@ import dev.oversight.ledger.LedgerKey;
 import dev.oversight.ledger.Report;
 import dev.oversight.ledger.Verifier;
 import dev.oversight.ledger.bundle.Bundle;
+import dev.oversight.report.audit.AuditPackageCheck;
+import dev.oversight.report.audit.LedgerEvidence;
 import dev.oversight.ledger.bundle.Export;
 import dev.oversight.ledger.bundle.Query;
 import dev.oversight.ledger.kafka.TopicReader;
@@ -59,7 +61,7 @@ final class LedgerCommands {
             """;
 
     static final String VERIFY_HELP = """
-            Usage: oversight verify DIR [--public-key FILE] [--json]
+            Usage: oversight verify DIR|ZIP [--public-key FILE] [--json]
                    oversight verify --bootstrap-servers HOST:PORT [--public-key FILE] [--json]
                    oversight verify --raw --github-secret-file FILE --bootstrap-servers HOST:PORT [--json]
 
@@ -70,7 +72,12 @@ final class LedgerCommands {
             bundle, a file whose SHA-256 is not the manifest's. A chain whose beginning was removed by retention is
             verified from the earliest checkpoint that covers what is left, and the report says so.
 
-            DIR is a bundle written by `oversight export`; it is checked offline, with nothing else. With
+            DIR is a bundle written by `oversight export`, or an audit package (`oversight report`, or the report
+            service's /reports/audit, unzipped or as the ZIP it downloads); either is checked offline, with nothing
+            else. For an audit package,
+            also: the SHA-256 of each of its files, its ledger bundle (ledger/), and its population against the
+            ledger: each deploy's final verdict must be the ledger's record with the same hash and status, and every
+            deploy of the period and filters whose verdicts the ledger holds must be in it. With
             --bootstrap-servers the live topics are checked instead (records written since the last checkpoint are
             then listed, not failed: they wait for the next checkpoint).
 
@@ -178,8 +185,7 @@ final class LedgerCommands {
     }
 
     private static Export.Topics topics(KafkaConnection kafka) {
-        return new Export.Topics(kafka.topic(Topics.VERDICTS).name(), kafka.topic(Topics.ACTIONS).name(),
-                kafka.topic(Topics.CHECKPOINTS).name());
+        return LedgerEvidence.topics(kafka);
     }
 
     private static Instant instant(String text, String option) {
@@ -215,10 +221,14 @@ final class LedgerCommands {
             report = live(kafka(settings, bootstrap), keys.orElseGet(() -> localKeys(settings)), err);
         } else {
             Path dir = Path.of(args.positional().get(0));
-            if (!Files.isDirectory(dir)) {
-                throw new OversightCli.UsageException(dir + " is not a directory");
+            if (Files.isRegularFile(dir)) {
+                report = verifyZip(dir, keys);
+            } else if (!Files.isDirectory(dir)) {
+                throw new OversightCli.UsageException(dir + " is neither a directory nor a zip archive");
+            } else {
+                report = AuditPackageCheck.isPackage(dir) ? AuditPackageCheck.verify(dir, keys)
+                        : Bundle.verify(dir, keys);
             }
-            report = Bundle.verify(dir, keys);
         }
         if (args.options().containsKey("--json")) {
             out.println(report.toJson());
@@ -228,6 +238,25 @@ final class LedgerCommands {
             report.notes().forEach(n -> out.println("  note: " + n));
         }
         return report.ok() ? 0 : 1;
+    }
+
+    /** An audit package as the report service serves it: unpacked into a temporary folder, checked, removed. */
+    private static Report verifyZip(Path zip, Optional<List<PublicKey>> keys) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("oversight-verify-");
+            return AuditPackageCheck.verify(AuditPackageCheck.unzip(zip, dir), keys);
+        } catch (java.io.IOException e) {
+            throw new OversightCli.UsageException(e.getMessage());
+        } finally {
+            if (dir != null) {
+                try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (java.io.IOException e) {
+                    // a temporary folder left behind: nothing to check there
+                }
+            }
+        }
     }
 
     private static int verifyRaw(Args args, Settings settings, PrintStream out, PrintStream err) {

@@ -194,17 +194,106 @@ class LedgerExportIT {
                 .orElseThrow(() -> new AssertionError("no chain with three verdicts"));
     }
 
+    private static Path auditPackage;
+
+    /** The audit package of the last days, as `oversight report` writes it; once, for the tests that read it. */
+    private static synchronized Path auditPackage() throws Exception {
+        if (auditPackage == null) {
+            Path out = dir.resolve("audit-package");
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+            int status = ReportCommand.run(new String[] {"--from", today.minusDays(1).toString(), "--to",
+                    today.plusDays(1).toString(), "--out", out.toString(), "--bootstrap-servers",
+                    RealKafka.bootstrapServers()}, settings, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            assertThat(status).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+            auditPackage = out;
+        }
+        return auditPackage;
+    }
+
+    /** A copy of the audit package, folders and all, to tamper with. */
+    private static Path copyOfPackage(String name) throws Exception {
+        Path from = auditPackage();
+        Path copy = dir.resolve(name);
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = copy.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void theAuditPackageVerifiesWithItsLedgerBundleAndEachPopulationRowIsTheLedgersVerdict() throws Exception {
+        Path pkg = auditPackage();
+        assertThat(pkg.resolve("ledger").resolve(Bundle.VERDICTS)).isRegularFile();
+        List<String> population = lines(pkg.resolve("population.jsonl"));
+        assertThat(population).hasSizeGreaterThanOrEqualTo(REPOSITORIES.size() * 2).allSatisfy(line ->
+                assertThat(Json.mapper().readTree(line).get("ledger_hash").asText()).hasSize(64));
+        Run verified = verify(pkg);
+        assertThat(verified.status()).as(verified.out()).isZero();
+        assertThat(verified.out()).startsWith("verified: ");
+
+        // As the report service serves it: a zip holding the package's folder.
+        Path zip = dir.resolve("package.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip));
+             Stream<Path> files = Files.walk(pkg)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry("oversight-audit/" + pkg.relativize(f).toString()));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        Run zipped = verify(zip);
+        assertThat(zipped.status()).as(zipped.out()).isZero();
+        assertThat(zipped.out()).isEqualTo(verified.out());
+
+        // One file of the package changed and the manifest left as it was: the file is named.
+        Path changedFile = copyOfPackage("package-changed-file");
+        Path summary = changedFile.resolve("summary.html");
+        Files.writeString(summary, Files.readString(summary).replace("</body>", "<p>all good</p></body>"));
+        Run changed = verify(changedFile);
+        assertThat(changed.status()).isEqualTo(1);
+        assertThat(changed.out()).contains("MANIFEST_MISMATCH at summary.html");
+    }
+
+    @Test
+    void aPopulationRowMadeCompliantOrLeftOutIsCaughtByTheLedgerEvenWithTheManifestResealed() throws Exception {
+        // An insider rewrites one violation as compliant and reseals the (unsigned) manifest.
+        Path forged = copyOfPackage("package-forged");
+        List<String> rows = lines(forged.resolve("population.jsonl"));
+        int violation = java.util.stream.IntStream.range(0, rows.size())
+                .filter(i -> rows.get(i).contains("\"status\":\"VIOLATION\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no violation in the population"));
+        String deployId = Json.mapper().readTree(rows.get(violation)).get("deploy_id").asText();
+        rows.set(violation, rows.get(violation).replace("\"status\":\"VIOLATION\"", "\"status\":\"COMPLIANT\""));
+        write(forged.resolve("population.jsonl"), rows);
+        reseal(forged);
+        Run caught = verify(forged);
+        assertThat(caught.status()).as(caught.out()).isEqualTo(1);
+        assertThat(caught.out()).contains("POPULATION_MISMATCH").contains("deploy " + deployId + " is COMPLIANT");
+
+        // The same deploy left out of the population instead: the ledger holds its verdict, so it is missed.
+        Path partial = copyOfPackage("package-partial");
+        List<String> kept = lines(partial.resolve("population.jsonl"));
+        kept.remove(violation);
+        write(partial.resolve("population.jsonl"), kept);
+        reseal(partial);
+        Run incomplete = verify(partial);
+        assertThat(incomplete.status()).as(incomplete.out()).isEqualTo(1);
+        assertThat(incomplete.out()).contains("POPULATION_INCOMPLETE").contains("deploy " + deployId + " (VIOLATION");
+    }
+
     @Test
     void theAuditPackageNamesTheLedgerHeadsAndTheSignedCheckpointsTheExportVerifies() throws Exception {
-        Path out = dir.resolve("audit-package");
-        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int status = ReportCommand.run(new String[] {"--from", today.minusDays(1).toString(), "--to",
-                today.plusDays(1).toString(), "--out", out.toString(), "--bootstrap-servers",
-                RealKafka.bootstrapServers()}, settings, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        assertThat(status).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+        Path out = auditPackage();
         JsonNode ledger = Json.mapper().readTree(Files.readAllBytes(out.resolve("manifest.json"))).get("ledger");
         assertThat(ledger.get("status").asText()).isEqualTo("available");
         // The heads the package names are the ends of the chains in the exported bundle, which verifies.

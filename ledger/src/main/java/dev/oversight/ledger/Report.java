@@ -12,7 +12,11 @@ public record Report(boolean ok, int records, int checkpoints, List<Chain> chain
 
     public enum Kind {
         UNREADABLE, UNCHAINED, CHANGED, REORDERED, GAP, FORK, BROKEN_LINK, TRUNCATED, CHECKPOINT_MISMATCH,
-        BAD_SIGNATURE, UNTRUSTED_KEY, UNVOUCHED, MANIFEST_MISMATCH
+        BAD_SIGNATURE, UNTRUSTED_KEY, UNVOUCHED, MANIFEST_MISMATCH,
+        /** An audit package's population row that the ledger's record of the same verdict does not bear out. */
+        POPULATION_MISMATCH,
+        /** A deploy in an audit package's scope that the ledger holds and its population leaves out. */
+        POPULATION_INCOMPLETE
     }
 
     /** @param seq where the chain breaks (null where the problem is not of one record) */

@@ -68,7 +68,7 @@ public final class ReportService implements ManagedService {
     public void mount(Router router) {
         new ReportRoutes(new ReportQueries(database), new Export(database), new Access(config.token()),
                 config.pageSize(), clock, new AuditDownload(database, auditSource(),
-                () -> LedgerEvidence.read(config.kafka(), clock), clock),
+                () -> LedgerEvidence.read(config.kafka(), clock), LedgerEvidence.bundle(config.kafka(), clock), clock),
                 new WhatIfRuns(config.kafka(), PolicyStreamConfig.RETENTION.defaultValue(), clock)).mount(router);
     }
 

@@ -49,20 +49,7 @@ public final class Bundle {
                     "cannot read the manifest: " + e.getMessage()));
         }
         if (manifest != null) {
-            for (JsonNode file : manifest.path("files")) {
-                String name = file.path("name").asText();
-                Path path = dir.resolve(name);
-                if (name.contains("/") || name.contains("\\") || !Files.isRegularFile(path)) {
-                    problems.add(new Report.Problem(Report.Kind.MANIFEST_MISMATCH, null, null, name,
-                            "the manifest names a file the bundle does not have"));
-                    continue;
-                }
-                String actual = Ledger.sha256Hex(readAll(path));
-                if (!actual.equals(file.path("sha256").asText())) {
-                    problems.add(new Report.Problem(Report.Kind.MANIFEST_MISMATCH, null, null, name,
-                            "its SHA-256 is " + actual + ", the manifest says " + file.path("sha256").asText()));
-                }
-            }
+            problems.addAll(files(dir, manifest, false));
         }
         List<PublicKey> keys = trusted.orElseGet(() -> {
             notes.add("checkpoints were checked against the public key(s) in the bundle; give --public-key with the"
@@ -81,6 +68,33 @@ public final class Bundle {
         allNotes.addAll(report.notes());
         return new Report(report.ok(), report.records(), report.checkpoints(), report.chains(), report.problems(),
                 allNotes);
+    }
+
+    /**
+     * Checks the files a manifest lists ({@code files}: {@code name}, {@code sha256}) against the directory: each must
+     * be there with that SHA-256 ({@link Report.Kind#MANIFEST_MISMATCH} naming the file otherwise).
+     *
+     * @param folders whether names may be paths inside the directory ({@code evidence/x.pdf}); never outside it
+     */
+    public static List<Report.Problem> files(Path dir, JsonNode manifest, boolean folders) {
+        List<Report.Problem> problems = new ArrayList<>();
+        Path root = dir.toAbsolutePath().normalize();
+        for (JsonNode file : manifest.path("files")) {
+            String name = file.path("name").asText();
+            Path path = root.resolve(name).normalize();
+            boolean nested = name.contains("/") || name.contains("\\");
+            if ((nested && !folders) || !path.startsWith(root) || path.equals(root) || !Files.isRegularFile(path)) {
+                problems.add(new Report.Problem(Report.Kind.MANIFEST_MISMATCH, null, null, name,
+                        "the manifest names a file the bundle does not have"));
+                continue;
+            }
+            String actual = Ledger.sha256Hex(readAll(path));
+            if (!actual.equals(file.path("sha256").asText())) {
+                problems.add(new Report.Problem(Report.Kind.MANIFEST_MISMATCH, null, null, name,
+                        "its SHA-256 is " + actual + ", the manifest says " + file.path("sha256").asText()));
+            }
+        }
+        return problems;
     }
 
     /**

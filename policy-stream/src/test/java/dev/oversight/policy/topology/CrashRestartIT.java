@@ -144,8 +144,6 @@ class CrashRestartIT {
             });
             assertThat(report.chains().stream().mapToInt(dev.oversight.ledger.Report.Chain::records).sum())
                     .as("every verdict chained").isEqualTo(report.records());
-            // Loosely: well before a dead member's session would time out (45 s), which is what it waited for before.
-            assertThat(seconds).as("seconds from restart to the next verdict").isLessThan(30);
         } finally {
             first.destroyForcibly();
             // The two runs' logs, kept with the test reports.

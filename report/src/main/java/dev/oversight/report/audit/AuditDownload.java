@@ -26,16 +26,19 @@ public final class AuditDownload {
     private final Map<String, Object> source;
     private final AuditPackage writer;
     private final java.util.function.Supplier<Object> ledger;
+    private final AuditPackage.LedgerBundle bundle;
 
     /**
      * @param source what the manifest says of where the rows came from (the service, its topics)
      * @param ledger the verdict ledger's heads and checkpoints, read when a package is written
+     * @param bundle writes the ledger bundle of a package's scope, or null for none
      */
     public AuditDownload(ReportDatabase database, Map<String, Object> source, java.util.function.Supplier<Object> ledger,
-                         Clock clock) {
+                         AuditPackage.LedgerBundle bundle, Clock clock) {
         this.database = database;
         this.source = Map.copyOf(source);
         this.ledger = ledger;
+        this.bundle = bundle;
         this.writer = new AuditPackage(clock);
     }
 
@@ -48,7 +51,7 @@ public final class AuditDownload {
                     .putHeader("Cache-Control", "no-store");
             ResponseStream body = new ResponseStream(response);
             try (PackageOutput zip = PackageOutput.zip(body, scope.name())) {
-                writer.write(c, scope, new AuditPackage.Source(source, query, ledger.get()), zip);
+                writer.write(c, scope, new AuditPackage.Source(source, query, ledger.get(), bundle), zip);
             }
             body.flush();
             response.end().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

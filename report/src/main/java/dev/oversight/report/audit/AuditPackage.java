@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,8 +58,9 @@ public final class AuditPackage {
             SELECT d.deploy_id, d.deployed_at, d.status, d.all_reason_codes AS reasons,
                    d.repository, d.service, d.environment, d.team, d.sha, d.previous_sha, d.deployer,
                    d.deployer_authored, d.decided_at, d.revisions, d.flagged_status, d.flagged_at, d.remediated_at,
-                   d.break_glass, d.policy_name, d.policy_version, d.url
-            FROM deploys d
+                   d.break_glass, d.policy_name, d.policy_version, d.url,
+                   d.verdict_id, v.raw_json->>'$.ledger.hash' AS ledger_hash
+            FROM deploys d LEFT JOIN verdicts v ON v.verdict_id = d.verdict_id
             WHERE /*scope*/""";
 
     /**
@@ -109,7 +112,25 @@ public final class AuditPackage {
      * ({@code query}: the URL or the command line). {@code ledger}: the verdict ledger's heads that cover the period,
      * or null while there is no ledger (the manifest then says so).
      */
-    public record Source(Map<String, Object> source, String query, Object ledger) {}
+    public record Source(Map<String, Object> source, String query, Object ledger, LedgerBundle bundle) {
+
+        /** Without a ledger bundle (a package that only names the heads, or none). */
+        public Source(Map<String, Object> source, String query, Object ledger) {
+            this(source, query, ledger, null);
+        }
+    }
+
+    /**
+     * Writes an {@code oversight export} bundle (ledger/README.md) of the verdicts a scope's deploys can have — decided
+     * from the first day of the period on, with the scope's filters — into an empty directory.
+     */
+    @FunctionalInterface
+    public interface LedgerBundle {
+        void write(AuditScope scope, Path dir) throws IOException;
+    }
+
+    /** The folder of the package holding the ledger bundle. */
+    public static final String LEDGER_DIR = "ledger/";
 
     /** What was written: the row counts and the files (the manifest last). */
     public record Result(long population, int sample, long exceptions, List<PackageOutput.Written> files) {}
@@ -147,14 +168,69 @@ public final class AuditPackage {
             try (OutputStream pdf = out.file(SUMMARY_PDF)) {
                 Xhtml.pdf(summary, pdf);
             }
+            Map<String, Long> covered = chainsCovered(connection);
+            String bundled = source.bundle() == null ? "not asked for" : writeLedgerBundle(source.bundle(), scope, out);
             List<PackageOutput.Written> files = out.written();
             try (OutputStream manifest = out.file(MANIFEST)) {
-                manifest(manifest, scope, source, extractedAt, offsets, population, picks, exceptions, files);
+                manifest(manifest, scope, source, extractedAt, offsets, covered, bundled, population, picks, exceptions, files);
             }
             return new Result(population, picks.size(), exceptions, out.written());
         } finally {
             connection.rollback();
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * For each chain of the verdict ledger, the seq of the newest verdict the projection holds: the population is
+     * complete up to there (what came later on the topic was not read yet). From the record read last of each
+     * partition.
+     */
+    private static Map<String, Long> chainsCovered(Connection c) throws SQLException {
+        Map<String, Long> covered = new java.util.TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT v.raw_json->>'$.ledger.chain', CAST(v.raw_json->>'$.ledger.seq' AS BIGINT)
+                FROM verdicts v JOIN (SELECT kafka_partition, max(kafka_offset) AS last_offset
+                                      FROM verdicts GROUP BY kafka_partition) m
+                  ON v.kafka_partition = m.kafka_partition AND v.kafka_offset = m.last_offset""")) {
+            while (rs.next()) {
+                if (rs.getString(1) != null) {
+                    covered.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return covered;
+    }
+
+    private static final String INCLUDED = "included";
+
+    /**
+     * The ledger bundle of the scope, written aside and then into the package under {@link #LEDGER_DIR}: "included",
+     * or why it is not (the ledger's topics could not be read; the package is written all the same and says so).
+     */
+    private static String writeLedgerBundle(LedgerBundle bundle, AuditScope scope, PackageOutput out) throws IOException {
+        Path dir = Files.createTempDirectory("oversight-audit-ledger-");
+        try {
+            try {
+                bundle.write(scope, dir);
+            } catch (RuntimeException e) {
+                LOG.warn("audit package: the ledger bundle is left out: {}", e.getMessage());
+                return "the ledger could not be read: " + e.getMessage();
+            }
+            List<Path> files;
+            try (java.util.stream.Stream<Path> listed = Files.list(dir)) {
+                files = listed.filter(Files::isRegularFile).sorted().toList();
+            }
+            for (Path file : files) {
+                try (OutputStream copy = out.file(LEDGER_DIR + file.getFileName())) {
+                    Files.copy(file, copy);
+                }
+            }
+            return INCLUDED;
+        } finally {
+            try (java.util.stream.Stream<Path> listed = Files.walk(dir)) {
+                listed.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
@@ -267,7 +343,8 @@ public final class AuditPackage {
     }
 
     private static void manifest(OutputStream out, AuditScope scope, Source source, Instant extractedAt,
-                                 Map<String, Long> offsets, long population, List<Sampler.Pick> picks,
+                                 Map<String, Long> offsets, Map<String, Long> covered, String bundled,
+                                 long population, List<Sampler.Pick> picks,
                                  long exceptions, List<PackageOutput.Written> files) throws IOException {
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -340,6 +417,21 @@ public final class AuditPackage {
             } else {
                 writeAny(g, source.ledger());
             }
+            g.writeObjectFieldStart("ledgerBundle");
+            g.writeBooleanField("included", bundled.equals(INCLUDED));
+            if (!bundled.equals(INCLUDED)) {
+                g.writeStringField("leftOut", bundled);
+            }
+            g.writeStringField("directory", LEDGER_DIR);
+            g.writeStringField("note", "an oversight export bundle of the verdicts decided from the period's first day "
+                    + "on (with the filters), and the actions on them; `oversight verify` checks it and checks each "
+                    + "population row against the ledger's record of the same verdict");
+            g.writeObjectFieldStart("populationCoversChainsTo");
+            for (Map.Entry<String, Long> e : covered.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
             g.writeEndObject();
             g.writeRaw('\n');
         }

@@ -86,7 +86,8 @@ public final class KafkaExtract {
             source.put("endOffsetsAtStart", ends);
             try (Connection c = database.reader()) {
                 return writer.write(c, scope, new AuditPackage.Source(source, query,
-                        LedgerEvidence.read(kafka, java.time.Clock.systemUTC())), out);
+                        LedgerEvidence.read(kafka, java.time.Clock.systemUTC()),
+                        LedgerEvidence.bundle(kafka, java.time.Clock.systemUTC())), out);
             }
         } finally {
             delete(dir);

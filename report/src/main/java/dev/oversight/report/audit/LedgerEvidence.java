@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.json.Json;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.ledger.Ledger;
+import dev.oversight.ledger.bundle.Export;
+import dev.oversight.ledger.bundle.Query;
 import dev.oversight.ledger.kafka.ChainHeads;
 import dev.oversight.ledger.kafka.TopicReader;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +22,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The verdict ledger's state when a package is written, for its manifest: the head ({@code seq}, {@code hash}) of
@@ -29,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class LedgerEvidence {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerEvidence.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private LedgerEvidence() {}
@@ -74,6 +80,27 @@ public final class LedgerEvidence {
             ledger.put("heads", List.of());
         }
         return ledger;
+    }
+
+    /**
+     * Writes the ledger bundle of an audit package's scope with {@code oversight export}'s code, from the same cluster:
+     * the verdicts decided from the period's first day on (a deploy's verdicts are decided after it), with the scope's
+     * filters, and the actions on them.
+     */
+    public static AuditPackage.LedgerBundle bundle(KafkaConnection kafka, Clock clock) {
+        return (scope, dir) -> {
+            Query query = new Query(scope.from().atStartOfDay(ZoneOffset.UTC).toInstant(), null,
+                    scope.environment().orElse(null), scope.service().orElse(null), scope.team().orElse(null),
+                    scope.repository().orElse(null));
+            new Export(kafka.common("oversight-report-ledger"), topics(kafka), clock, LOG::info)
+                    .run(query, dir, kafka.bootstrapServers());
+        };
+    }
+
+    /** The topics of the ledger on a cluster, with its topic prefix. */
+    public static Export.Topics topics(KafkaConnection kafka) {
+        return new Export.Topics(kafka.topic(Topics.VERDICTS).name(), kafka.topic(Topics.ACTIONS).name(),
+                kafka.topic(Topics.CHECKPOINTS).name());
     }
 
     private static List<Integer> partitions(Map<String, Object> client, String topic) {

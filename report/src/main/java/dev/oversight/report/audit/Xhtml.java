@@ -22,7 +22,7 @@ final class Xhtml {
 
     private static final String STYLE = """
             @page { size: A4; margin: 16mm 14mm; }
-            body { font-family: sans-serif; font-size: 9.5pt; color: #1b1f24; }
+            body { font-family: 'DejaVu Sans', sans-serif; font-size: 9.5pt; color: #1b1f24; }
             h1 { font-size: 15pt; margin: 0 0 2mm 0; }
             h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm 0; border-bottom: 0.5pt solid #8c959f; }
             p.meta { color: #57606a; margin: 0 0 3mm 0; }
@@ -135,10 +135,34 @@ final class Xhtml {
         return html + "</body></html>\n";
     }
 
+    /** The PDFs' font family, embedded in each PDF (only the letters it uses). */
+    private static final String FONT = "DejaVu Sans";
+    private static final String FONT_DIR = "/net/sf/jasperreports/fonts/dejavu/";
+    private static final byte[] REGULAR = font("DejaVuSans.ttf");
+    private static final byte[] BOLD = font("DejaVuSans-Bold.ttf");
+    private static final byte[] OBLIQUE = font("DejaVuSans-Oblique.ttf");
+
+    private static byte[] font(String file) {
+        try (java.io.InputStream in = Xhtml.class.getResourceAsStream(FONT_DIR + file)) {
+            if (in == null) {
+                throw new IllegalStateException("the font " + file + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Renders a page made here as a PDF into {@code out} (left open). */
     static void pdf(String xhtml, OutputStream out) throws IOException {
         PdfRendererBuilder builder = new PdfRendererBuilder();
         builder.useFastMode();
+        builder.useFont(() -> new java.io.ByteArrayInputStream(REGULAR), FONT, 400,
+                PdfRendererBuilder.FontStyle.NORMAL, true);
+        builder.useFont(() -> new java.io.ByteArrayInputStream(BOLD), FONT, 700,
+                PdfRendererBuilder.FontStyle.NORMAL, true);
+        builder.useFont(() -> new java.io.ByteArrayInputStream(OBLIQUE), FONT, 400,
+                PdfRendererBuilder.FontStyle.ITALIC, true);
         builder.withHtmlContent(xhtml, null);
         builder.toStream(new FilterOutputStream(out) {
             @Override
