@@ -35,6 +35,8 @@ public final class FakeGitHub implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, JsonNode> resources = new ConcurrentHashMap<>();
+    private final Map<String, Generated> generated = new ConcurrentHashMap<>();
+    private volatile java.util.function.Function<String, JsonNode> resolver = key -> null;
     private final Map<String, Deque<Failure>> failures = new ConcurrentHashMap<>();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private volatile int pageSize = 100;
@@ -61,6 +63,20 @@ public final class FakeGitHub implements AutoCloseable {
     /** A resource at {@code path} (with its query, without {@code per_page}/{@code page}). */
     public FakeGitHub put(String path, JsonNode body) {
         resources.put(key(path), body);
+        return this;
+    }
+
+    /** A list of {@code size} items made one page at a time ({@code item.apply(i)}), for lists too big to hold. */
+    public FakeGitHub putGenerated(String path, int size, java.util.function.IntFunction<JsonNode> item) {
+        generated.put(key(path), new Generated(size, item));
+        return this;
+    }
+
+    private record Generated(int size, java.util.function.IntFunction<JsonNode> item) {}
+
+    /** Makes the resource of a path no resource was put for (its key: path?query without paging); null: 404. */
+    public FakeGitHub resolver(java.util.function.Function<String, JsonNode> resolver) {
+        this.resolver = resolver;
         return this;
     }
 
@@ -105,16 +121,32 @@ public final class FakeGitHub implements AutoCloseable {
                 send(exchange, failure.status(), failure.headers(), failure.body());
                 return;
             }
+            int page = Integer.parseInt(params.getOrDefault("page", "1"));
+            int size = Math.min(pageSize, Integer.parseInt(params.getOrDefault("per_page", "30")));
             JsonNode resource = resources.get(key);
+            Generated list = generated.get(key);
+            if (list != null) {
+                ArrayNode pageItems = Json.mapper().createArrayNode();
+                for (int i = (page - 1) * size; i < Math.min(list.size(), page * size); i++) {
+                    pageItems.add(list.item().apply(i));
+                }
+                resource = pageItems;
+            }
+            if (resource == null) {
+                resource = resolver.apply(key);
+            }
             if (resource == null) {
                 send(exchange, 404, Map.of(), "{\"message\":\"Not Found\"}");
                 return;
             }
-            int page = Integer.parseInt(params.getOrDefault("page", "1"));
-            int size = Math.min(pageSize, Integer.parseInt(params.getOrDefault("per_page", "30")));
-            JsonNode items = listOf(resource);
+            JsonNode items = list != null ? null : listOf(resource);
             Map<String, String> headers = new TreeMap<>();
             JsonNode body = resource;
+            if (list != null && page * size < list.size()) {
+                int last = (list.size() + size - 1) / size;
+                headers.put("Link", "</api/v3/" + path + "?" + withPage(params, page + 1) + ">; rel=\"next\", </api/v3/"
+                        + path + "?" + withPage(params, last) + ">; rel=\"last\"");
+            }
             if (items != null) {
                 int from = Math.min(items.size(), (page - 1) * size);
                 int to = Math.min(items.size(), from + size);

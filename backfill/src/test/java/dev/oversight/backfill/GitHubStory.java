@@ -7,7 +7,6 @@ import dev.oversight.events.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,8 +49,14 @@ public final class GitHubStory {
         return fullName;
     }
 
+    /** A commit id made from a name: the SHA-1 of it, 40 hex digits as Git's. */
     public static String sha(String seed) {
-        return String.format("%040x", new BigInteger(1, seed.getBytes(StandardCharsets.UTF_8))).substring(0, 40);
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(seed.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Serves the story on the fake API. */
@@ -126,7 +131,7 @@ public final class GitHubStory {
         throw new IllegalArgumentException("commit " + sha + " is not in the story's branch");
     }
 
-    ObjectNode deployment(Deploy d) {
+    public ObjectNode deployment(Deploy d) {
         ObjectNode node = (ObjectNode) template("deployment-items").get(0);
         node.put("id", d.id());
         node.put("url", "https://api.github.com/repos/" + fullName + "/deployments/" + d.id());
@@ -141,7 +146,7 @@ public final class GitHubStory {
         return node;
     }
 
-    ObjectNode status(Deploy d) {
+    public ObjectNode status(Deploy d) {
         ObjectNode node = (ObjectNode) template("deployment-status-items").get(0);
         node.put("id", d.statusId());
         node.put("state", d.state());
@@ -152,7 +157,7 @@ public final class GitHubStory {
         return node;
     }
 
-    ObjectNode pull(Pull p) {
+    public ObjectNode pull(Pull p) {
         ObjectNode node = (ObjectNode) template("pull-request-simple-items").get(0);
         node.put("id", 1_000_000 + p.number());
         node.put("number", p.number());
@@ -171,7 +176,7 @@ public final class GitHubStory {
         return node;
     }
 
-    ObjectNode review(Pull p, Review r) {
+    public ObjectNode review(Pull p, Review r) {
         ObjectNode node = (ObjectNode) template("pull-request-review-items").get(0);
         node.put("id", r.id());
         node.put("state", r.state());
@@ -183,7 +188,7 @@ public final class GitHubStory {
         return node;
     }
 
-    ObjectNode commit(Commit c) {
+    public ObjectNode commit(Commit c) {
         ObjectNode node = (ObjectNode) template("commit-comparison").get("commits").get(0);
         node.put("sha", c.sha());
         ObjectNode commit = (ObjectNode) node.get("commit");
@@ -195,7 +200,7 @@ public final class GitHubStory {
         return node;
     }
 
-    ObjectNode checkRun(Check c) {
+    public ObjectNode checkRun(Check c) {
         ObjectNode node = (ObjectNode) template("check-run-paginated").get("check_runs").get(0);
         node.put("id", c.id());
         node.put("name", c.name());

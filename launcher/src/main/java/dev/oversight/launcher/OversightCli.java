@@ -69,6 +69,9 @@ public final class OversightCli {
               report --from DAY --to DAY --out DIR
                                   Write the audit package of a period (population, seeded sample with
                                   evidence pages, exceptions, summary PDF, manifest) from the Kafka cluster.
+              backfill github --repository OWNER/NAME... --since DAY
+                                  Import the history GitHub already holds (deploys, merged pull requests,
+                                  reviews, checks) as evidence, judged like live events; --resume, --dry-run.
               config              List every configuration variable with its default.
               export              Write an evidence bundle for auditors: verdicts and actions of a period as
                                   stored, the signed checkpoints that vouch for them, a manifest.
@@ -177,6 +180,7 @@ public final class OversightCli {
                 case "ledger" -> help ? help(out, LedgerCommands.LEDGER_HELP)
                         : LedgerCommands.ledger(rest, Settings.fromEnvironment(), out, err);
                 case "report" -> help ? help(out, ReportCommand.HELP) : ReportCommand.run(rest, out, err);
+                case "backfill" -> help ? help(out, BackfillCommand.HELP) : BackfillCommand.run(rest, out, err);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
                     yield 2;
