@@ -130,6 +130,7 @@ public final class Backfill {
                         continue;
                     }
                     GitHubHistory.History history = github.read(repository, request.period(), progress);
+                    history.unavailable().forEach(note -> out.println(repository + ": no longer on GitHub: " + note));
                     List<Fact> fresh = history.facts().stream().filter(f -> !checkpoint.written(f.deliveryId()))
                             .toList();
                     int repoWritten = 0;
@@ -166,6 +167,7 @@ public final class Backfill {
             out.printf(Locale.ROOT, "%s: %d deploys, %d pull requests (%d reviews), %d checks%n", repository,
                     history.deploys().size(), history.pullRequests(), history.reviews(), history.checks());
             history.deploys().forEach(line -> out.println("  " + line));
+            history.unavailable().forEach(note -> out.println("  no longer on GitHub: " + note));
             out.println("  would write: " + byType.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                     .reduce((a, b) -> a + ", " + b).orElse("nothing"));
             facts += history.facts().size();

@@ -111,7 +111,8 @@ class BackfillIT {
         assertThat(all).extracting(ConsumerRecord::key).containsOnly("github:acme/ledger", "github:acme/vault");
         assertThat(all).as("each raw record says it was backfilled")
                 .allMatch(r -> "backfill".equals(header(r, RawDeliverySerde.PROVENANCE)));
-        assertThat(resumed.written()).isEqualTo(all.size() - afterFirst.size());
+        assertThat(resumed.written()).as("written on resuming (%d raw records after the first run, %d in all, %s)",
+                afterFirst.size(), all.size(), resumed).isEqualTo(all.size() - afterFirst.size());
         assertThat(resumed.alreadyWritten()).isEqualTo(afterFirst.size());
         long vault = all.stream().filter(r -> r.key().equals("github:acme/vault")).count();
         assertThat(vault).isEqualTo(afterFirst.size());
@@ -126,6 +127,6 @@ class BackfillIT {
         }
         assertThat(Files.readAllLines(checkpoint)).contains("done acme/ledger", "done acme/vault");
         assertThat(perDelivery.keySet().stream().map(Function.identity()))
-                .contains("backfill:deployment_status:1101", "backfill:pull_request_review:31");
+                .contains("backfill:acme/ledger:deployment_status:1101", "backfill:acme/ledger:pull_request_review:31");
     }
 }

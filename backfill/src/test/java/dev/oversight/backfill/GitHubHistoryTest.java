@@ -68,15 +68,15 @@ class GitHubHistoryTest {
         github.pageSize(1);
         GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
 
-        assertThat(read.facts()).extracting(Fact::deliveryId).contains(
-                "backfill:deployment:100", "backfill:deployment_status:1100", "backfill:deployment_status:1101",
-                "backfill:deployment_status:1102", "backfill:pull_request:1000001:merged",
-                "backfill:pull_request:1000002:merged", "backfill:pull_request:1000003:merged",
-                "backfill:pull_request_review:11", "backfill:pull_request_review:21", "backfill:pull_request_review:31",
-                "backfill:check_run:5001", "backfill:check_run:5002")
+        String id = "backfill:acme/ledger:";
+        assertThat(read.facts()).extracting(Fact::deliveryId).contains(id + "deployment:100",
+                id + "deployment_status:1100", id + "deployment_status:1101", id + "deployment_status:1102",
+                id + "pull_request:1000001:merged", id + "pull_request:1000002:merged",
+                id + "pull_request:1000003:merged", id + "pull_request_review:11", id + "pull_request_review:21",
+                id + "pull_request_review:31", id + "check_run:5001", id + "check_run:5002")
                 .as("the deploy before the previous one, and a change merged before the previous deploy, are not read")
-                .doesNotContain("backfill:deployment:99", "backfill:deployment_status:1099",
-                        "backfill:pull_request:1000009:merged", "backfill:pull_request_review:91")
+                .doesNotContain(id + "deployment:99", id + "deployment_status:1099", id + "pull_request:1000009:merged",
+                        id + "pull_request_review:91")
                 .doesNotHaveDuplicates();
         assertThat(read.facts()).extracting(Fact::occurredAt).isSorted();
         assertThat(read.deploys()).hasSize(2).allMatch(line -> line.contains("previous deploy: deployment 10"));
@@ -112,7 +112,7 @@ class GitHubHistoryTest {
         GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
 
         assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(1), Duration.ofSeconds(2));
-        assertThat(read.facts()).extracting(Fact::deliveryId).contains("backfill:pull_request_review:21");
+        assertThat(read.facts()).extracting(Fact::deliveryId).contains("backfill:acme/ledger:pull_request_review:21");
         assertThat(github.requests()).filteredOn(r -> r.startsWith("repos/acme/ledger/pulls/2/reviews")).hasSize(4);
     }
 
@@ -137,6 +137,22 @@ class GitHubHistoryTest {
 
         assertThat(github.notModified()).as("every answer of the second read was a 304").isEqualTo(requests);
         assertThat(again).extracting(Fact::deliveryId).isEqualTo(first.stream().map(Fact::deliveryId).toList());
+    }
+
+    @Test
+    void aReviewWhoseCommitIsGoneIsSaidSoAndDoesNotCountOnTheFinalHead() throws Exception {
+        GitHubStory.Pull first = story.pulls.stream().filter(pr -> pr.number() == 1).findFirst().orElseThrow();
+        com.fasterxml.jackson.databind.node.ObjectNode gone = story.review(first, first.reviews().get(0));
+        gone.putNull("commit_id"); // what GitHub answers once the commit was garbage collected or force-pushed away
+        github.put("repos/acme/ledger/pulls/1/reviews", dev.oversight.events.json.Json.mapper().createArrayNode().add(gone));
+
+        GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
+
+        assertThat(read.unavailable()).singleElement().asString()
+                .contains("review 11 of #1 by bob").contains("gone from GitHub");
+        assertThat(evidence(read.facts())).filteredOn(ReviewEvent.class::isInstance).map(ReviewEvent.class::cast)
+                .filteredOn(r -> r.number() == 1).singleElement()
+                .satisfies(r -> assertThat(r.commitSha()).isNull());
     }
 
     @Test

@@ -69,7 +69,10 @@ public final class GitHubHistory {
 
     /** What was read of one repository: the facts in the order they happened, and a line per deploy for people. */
     public record History(String repository, List<Fact> facts, List<String> deploys, int pullRequests, int reviews,
-                          int checks) {}
+                          int checks, List<String> unavailable) {}
+
+    /** How long GitHub keeps check runs and commit statuses. */
+    static final java.time.Duration CHECK_RETENTION = java.time.Duration.ofDays(400);
 
     public History read(String repository, Period period, Progress progress) throws IOException, InterruptedException {
         JsonNode repo = api.get(uri("repos/" + repository));
@@ -178,6 +181,7 @@ public final class GitHubHistory {
         progress.update(repository, done, units);
         Map<String, JsonNode> byMergeSha = new HashMap<>();
         int reviews = 0;
+        List<String> unavailable = new ArrayList<>();
         for (JsonNode pr : merged) {
             add(facts, mergedFact(pr, repoRef));
             if (pr.hasNonNull("merge_commit_sha")) {
@@ -186,6 +190,11 @@ public final class GitHubHistory {
             for (JsonNode review : api.all(uri("repos/" + repository + "/pulls/" + pr.path("number").asLong()
                     + "/reviews?per_page=100"), null)) {
                 Fact fact = reviewFact(pr, review, repoRef);
+                if (fact != null && !review.hasNonNull("commit_id")) {
+                    unavailable.add("review " + review.path("id").asText() + " of #" + pr.path("number").asText()
+                            + " by " + review.path("user").path("login").asText() + ": the commit it was given on is "
+                            + "gone from GitHub; it is not taken as given on the final head");
+                }
                 if (fact != null) {
                     add(facts, fact);
                     reviews++;
@@ -230,6 +239,7 @@ public final class GitHubHistory {
         // 5: the checks of every deployed commit.
         int checks = 0;
         for (String sha : deployedShas) {
+            int checksBefore = checks;
             for (JsonNode run : api.all(uri("repos/" + repository + "/commits/" + sha + "/check-runs?per_page=100"),
                     "check_runs")) {
                 add(facts, checkRunFact(run, repoRef));
@@ -240,11 +250,27 @@ public final class GitHubHistory {
                 add(facts, commitStatusFact(sha, status, repoRef));
                 checks++;
             }
+            Instant deployed = deployedAt(sha, succeeded, successOf);
+            if (checks == checksBefore && deployed != null && deployed.isBefore(clockNow().minus(CHECK_RETENTION))) {
+                unavailable.add("commit " + sha.substring(0, 7) + ", deployed " + deployed + ": no check run or "
+                        + "status; GitHub keeps them " + CHECK_RETENTION.toDays() + " days, so what ran is not known "
+                        + "(the verdict says CI_MISSING, never a pass)");
+            }
             progress.update(repository, ++done, units);
         }
         List<Fact> ordered = new ArrayList<>(facts.values());
         ordered.sort(Fact.ORDER);
-        return new History(repository, ordered, deployLines, merged.size(), reviews, checks);
+        return new History(repository, ordered, deployLines, merged.size(), reviews, checks, unavailable);
+    }
+
+    private static Instant deployedAt(String sha, List<JsonNode> succeeded, Map<String, JsonNode> successOf) {
+        return succeeded.stream().filter(d -> sha.equals(d.path("sha").asText()))
+                .map(d -> instant(successOf.get(d.path("id").asText()), "created_at"))
+                .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+    }
+
+    private static Instant clockNow() {
+        return Instant.now();
     }
 
     private List<JsonNode> statuses(String repository, JsonNode deployment) throws IOException, InterruptedException {
@@ -268,7 +294,7 @@ public final class GitHubHistory {
         body.set("deployment", deployment.deepCopy());
         body.set("repository", repo);
         body.set("sender", deployment.path("creator").deepCopy());
-        return new Fact("deployment", BackfillIds.PREFIX + "deployment:" + deployment.path("id").asText(),
+        return new Fact("deployment", BackfillIds.of(repo, "deployment:" + deployment.path("id").asText()),
                 instant(deployment, "created_at"), body, deployment.path("url").asText(null));
     }
 
@@ -283,7 +309,7 @@ public final class GitHubHistory {
         body.set("deployment", deployment.deepCopy());
         body.set("repository", repo);
         body.set("sender", status.path("creator").deepCopy());
-        return new Fact("deployment_status", BackfillIds.PREFIX + "deployment_status:" + status.path("id").asText(),
+        return new Fact("deployment_status", BackfillIds.of(repo, "deployment_status:" + status.path("id").asText()),
                 instant(status, "created_at"), body, status.path("url").asText(null));
     }
 
@@ -299,7 +325,7 @@ public final class GitHubHistory {
         if (pr.hasNonNull("merged_by")) {
             body.set("sender", pr.get("merged_by").deepCopy());
         }
-        return new Fact("pull_request", BackfillIds.PREFIX + "pull_request:" + pr.path("id").asText() + ":merged",
+        return new Fact("pull_request", BackfillIds.of(repo, "pull_request:" + pr.path("id").asText() + ":merged"),
                 instant(pr, "merged_at"), body, pr.path("url").asText(null));
     }
 
@@ -326,7 +352,7 @@ public final class GitHubHistory {
         body.set("pull_request", then);
         body.set("repository", repo);
         body.set("sender", review.path("user").deepCopy());
-        return new Fact("pull_request_review", BackfillIds.PREFIX + "pull_request_review:" + review.path("id").asText(),
+        return new Fact("pull_request_review", BackfillIds.of(repo, "pull_request_review:" + review.path("id").asText()),
                 submitted, body, review.path("pull_request_url").asText(null));
     }
 
@@ -337,7 +363,7 @@ public final class GitHubHistory {
         body.set("check_run", run.deepCopy());
         body.set("repository", repo);
         Instant at = instant(run, "completed_at") != null ? instant(run, "completed_at") : instant(run, "started_at");
-        return new Fact("check_run", BackfillIds.PREFIX + "check_run:" + run.path("id").asText(), at, body,
+        return new Fact("check_run", BackfillIds.of(repo, "check_run:" + run.path("id").asText()), at, body,
                 run.path("url").asText(null));
     }
 
@@ -350,7 +376,7 @@ public final class GitHubHistory {
             body.set("sender", status.get("creator").deepCopy());
         }
         Instant at = instant(status, "updated_at") != null ? instant(status, "updated_at") : instant(status, "created_at");
-        return new Fact("status", BackfillIds.PREFIX + "status:" + status.path("id").asText(), at, body,
+        return new Fact("status", BackfillIds.of(repo, "status:" + status.path("id").asText()), at, body,
                 status.path("url").asText(null));
     }
 
@@ -406,7 +432,7 @@ public final class GitHubHistory {
         if (last.path("author").hasNonNull("login")) {
             body.set("sender", last.get("author").deepCopy());
         }
-        return new Fact("push", BackfillIds.PREFIX + "push:" + before + ".." + after,
+        return new Fact("push", BackfillIds.of(repo, "push:" + before + ".." + after),
                 instant(last.path("commit").path("committer"), "date"), body, null);
     }
 
