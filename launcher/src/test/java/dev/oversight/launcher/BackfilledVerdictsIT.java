@@ -188,7 +188,7 @@ class BackfilledVerdictsIT {
                 .findFirst().orElseThrow();
         assertThat(first.previousSha()).as("the deploy before the period, not the repository's root")
                 .isEqualTo(sha("acme/imported/s0"));
-        assertThat(first.changes()).extracting(Verdict.Change::id)
+        assertThat(first.changes()).extracting(Verdict.ChangeSummary::id)
                 .containsExactlyInAnyOrder("github:acme/imported#1", "github:acme/imported#2");
         assertThat(first.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.SELF_APPROVAL);
     }
