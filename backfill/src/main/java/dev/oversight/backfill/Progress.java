@@ -31,6 +31,7 @@ public interface Progress {
         private long started;
         private long lastDraw;
         private int lastTenth = -1;
+        private long lastTotal;
 
         public Console(PrintStream err, boolean terminal) {
             this.err = err;
@@ -43,6 +44,10 @@ public interface Progress {
             if (!repository.equals(this.repository)) {
                 this.repository = repository;
                 started = now;
+                lastTenth = -1;
+            }
+            if (total != lastTotal) {
+                lastTotal = total; // more work was found: the tenths count again
                 lastTenth = -1;
             }
             int percent = total <= 0 ? 0 : (int) Math.min(100, done * 100 / total);

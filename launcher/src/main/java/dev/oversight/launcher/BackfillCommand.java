@@ -123,8 +123,10 @@ final class BackfillCommand {
         Optional.ofNullable(first(o, "--data-dir")).ifPresent(d -> overrides.put(CommonSettings.DATA_DIR.name(), d));
         Optional.ofNullable(first(o, "--api-url")).ifPresent(u -> overrides.put(WorkerConfig.GITHUB_API_URL.name(), u));
         record Config(KafkaConnection kafka, Path dataDir, URI api, String token) {}
-        Config config = ConfigReader.read(settings.with(overrides), c -> new Config(KafkaConnection.read(c, null),
-                c.get(CommonSettings.DATA_DIR), c.get(WorkerConfig.GITHUB_API_URL),
+        // A dry run reads no Kafka: the cluster need not be named.
+        Config config = ConfigReader.read(settings.with(overrides), c -> new Config(
+                KafkaConnection.read(c, dryRun ? "" : null), c.get(CommonSettings.DATA_DIR),
+                c.get(WorkerConfig.GITHUB_API_URL),
                 c.required(WorkerConfig.GITHUB_TOKEN, "oversight backfill github reads GitHub's API with it")));
         KafkaConnection kafka = null;
         if (!dryRun) {
@@ -179,13 +181,9 @@ final class BackfillCommand {
     static Map<String, List<String>> parse(String[] args) {
         Map<String, List<String>> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
+            OversightCli.OptionArg option = OversightCli.OptionArg.of(args[i]);
+            String arg = option.name();
+            String value = option.value();
             if (FLAGS.contains(arg)) {
                 if (value != null) {
                     throw new OversightCli.UsageException(arg + " takes no value");

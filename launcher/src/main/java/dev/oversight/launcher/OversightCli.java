@@ -457,13 +457,9 @@ public final class OversightCli {
     static Map<String, String> options(String[] args, Map<String, String> known) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
+            OptionArg option = OptionArg.of(args[i]);
+            String arg = option.name();
+            String value = option.value();
             String setting = known.get(arg);
             if (setting == null) {
                 throw new UsageException("unknown option '" + args[i] + "'");
@@ -482,6 +478,15 @@ public final class OversightCli {
             options.put(setting, value);
         }
         return options;
+    }
+
+    /** One argument: {@code --name=value} is the option and its value; anything else is a name without one (null). */
+    record OptionArg(String name, String value) {
+        static OptionArg of(String arg) {
+            int eq = arg.indexOf('=');
+            return arg.startsWith("--") && eq > 0 ? new OptionArg(arg.substring(0, eq), arg.substring(eq + 1))
+                    : new OptionArg(arg, null);
+        }
     }
 
     private static String[] rest(String[] args) {

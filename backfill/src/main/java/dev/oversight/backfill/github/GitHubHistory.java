@@ -115,8 +115,7 @@ public final class GitHubHistory {
         }
         Set<String> environments = new LinkedHashSet<>();
         inPeriod.forEach(d -> environments.add(d.path("environment").asText()));
-        long units = inPeriod.size();
-        progress.update(repository, 0, Math.max(1, units));
+        long units = 0;
 
         Map<String, JsonNode> successOf = new HashMap<>(); // deployment id → its success status
         List<JsonNode> previous = new ArrayList<>();
@@ -137,19 +136,6 @@ public final class GitHubHistory {
                 }
             }
         }
-        List<String> deployLines = new ArrayList<>();
-        long done = 0;
-        for (JsonNode deployment : inPeriod) {
-            add(facts, deploymentFact(deployment, repoRef));
-            for (JsonNode status : statuses(repository, deployment)) {
-                add(facts, statusFact(deployment, status, repoRef));
-                if ("success".equals(status.path("state").asText())) {
-                    successOf.putIfAbsent(deployment.path("id").asText(), status);
-                }
-            }
-            progress.update(repository, ++done, units);
-        }
-
         // 3: pull requests merged from the earliest previous deploy (or the period's start) to its end.
         Instant from = period.since();
         for (String environment : environments) {
@@ -177,8 +163,23 @@ public final class GitHubHistory {
             }
             return more;
         });
-        units += merged.size();
-        progress.update(repository, done, units);
+        // What is left to ask, per unit of the bar: a deploy's statuses, a pull request's reviews, a deployed commit's
+        // checks (and the comparisons with them).
+        units = inPeriod.size() + merged.size() + inPeriod.size() + previous.size();
+        progress.update(repository, 0, units);
+        List<String> deployLines = new ArrayList<>();
+        long done = 0;
+        for (JsonNode deployment : inPeriod) {
+            add(facts, deploymentFact(deployment, repoRef));
+            for (JsonNode status : statuses(repository, deployment)) {
+                add(facts, statusFact(deployment, status, repoRef));
+                if ("success".equals(status.path("state").asText())) {
+                    successOf.putIfAbsent(deployment.path("id").asText(), status);
+                }
+            }
+            progress.update(repository, ++done, units);
+        }
+
         Map<String, JsonNode> byMergeSha = new HashMap<>();
         int reviews = 0;
         List<String> unavailable = new ArrayList<>();
@@ -233,7 +234,7 @@ public final class GitHubHistory {
                 }
             }
         }
-        units += deployedShas.size();
+        units = done + deployedShas.size();
         progress.update(repository, done, units);
 
         // 5: the checks of every deployed commit.
