@@ -25,6 +25,7 @@ import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +43,9 @@ public final class FactWriter implements AutoCloseable {
     /** What came of a batch: the delivery ids now committed (or deliberately not used), and facts refused. */
     public record Outcome(List<String> handled, int written, List<String> refused) {}
 
+    /** How often a fact is sent before the backfill stops (it can be resumed). */
+    static final int ATTEMPTS = 5;
+
     private final KafkaConnection kafka;
     private final Source source;
     private final Normalizer normalizer;
@@ -56,12 +60,15 @@ public final class FactWriter implements AutoCloseable {
         this.publisher = new DeliveryPublisher(kafka, transactionalId, Duration.ofSeconds(30), new SimpleMeterRegistry());
     }
 
-    /** Writes the facts, each in the transaction of its batch; returns once all are committed (or throws). */
+    /**
+     * Writes the facts, each in the transaction of its batch; returns once all are committed (or throws). A
+     * transaction that failed made none of its records visible, so its facts are sent again, up to
+     * {@link #ATTEMPTS} times (Kafka busy, a producer fenced or timed out).
+     */
     public Outcome write(List<Fact> facts) throws IOException, InterruptedException {
         List<String> handled = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        int written = 0;
+        List<List<ProducerRecord<String, byte[]>>> toSend = new ArrayList<>();
         for (Fact fact : facts) {
             byte[] body = Json.mapper().writeValueAsBytes(fact.body());
             Normalized normalized;
@@ -77,14 +84,27 @@ public final class FactWriter implements AutoCloseable {
                 continue;
             }
             Delivery delivery = Delivery.of(source, fact.eventType(), fact.deliveryId(), body, normalized);
-            pending.add(publisher.publish(DeliveryRecords.of(kafka, source, delivery, clock.instant(),
-                    "application/json", headers(fact), null, DeliveryRecords.BACKFILL)));
-            written++;
+            toSend.add(DeliveryRecords.of(kafka, source, delivery, clock.instant(), "application/json", headers(fact),
+                    null, DeliveryRecords.BACKFILL));
         }
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get();
-        } catch (ExecutionException e) {
-            throw new IOException("Kafka did not take the facts: " + e.getCause().getMessage(), e.getCause());
+        int written = toSend.size();
+        for (int attempt = 1; !toSend.isEmpty(); attempt++) {
+            List<CompletableFuture<Void>> pending = toSend.stream().map(publisher::publish).toList();
+            List<List<ProducerRecord<String, byte[]>>> failed = new ArrayList<>();
+            String why = null;
+            for (int i = 0; i < pending.size(); i++) {
+                try {
+                    pending.get(i).get();
+                } catch (ExecutionException e) {
+                    failed.add(toSend.get(i));
+                    why = e.getCause().getMessage();
+                }
+            }
+            if (!failed.isEmpty() && attempt >= ATTEMPTS) {
+                throw new IOException("Kafka did not take " + failed.size() + " facts after " + ATTEMPTS
+                        + " attempts: " + why);
+            }
+            toSend = failed;
         }
         return new Outcome(handled, written, refused);
     }

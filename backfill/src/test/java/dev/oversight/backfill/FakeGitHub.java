@@ -47,6 +47,9 @@ public final class FakeGitHub implements AutoCloseable {
     }
 
     public static FakeGitHub start() throws IOException {
+        // Without it the JDK's server writes headers and body apart and every answer waits out the client's delayed
+        // ACK (~40 ms): a fake that slow would measure itself, not the backfill. Read once, when the server first starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         FakeGitHub fake = new FakeGitHub(server);
         server.createContext("/", fake::handle);

@@ -107,13 +107,16 @@ class GitHubHistoryTest {
         github.fail("repos/acme/ledger/pulls/2/reviews",
                 new FakeGitHub.Failure(403, Map.of("Retry-After", "7"),
                         "{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.\"}"),
+                new FakeGitHub.Failure(403, Map.of(),
+                        "{\"message\":\"You have exceeded a secondary rate limit and have been temporarily blocked.\"}"),
                 new FakeGitHub.Failure(502, Map.of(), "{\"message\":\"Server Error\"}"),
                 new FakeGitHub.Failure(503, Map.of(), "{\"message\":\"Service Unavailable\"}"));
         GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
 
-        assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ofMinutes(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
         assertThat(read.facts()).extracting(Fact::deliveryId).contains("backfill:acme/ledger:pull_request_review:21");
-        assertThat(github.requests()).filteredOn(r -> r.startsWith("repos/acme/ledger/pulls/2/reviews")).hasSize(4);
+        assertThat(github.requests()).filteredOn(r -> r.startsWith("repos/acme/ledger/pulls/2/reviews")).hasSize(5);
     }
 
     @Test

@@ -51,7 +51,7 @@ final class BackfillCommand {
               --repository OWNER/NAME...      the repositories (several after it, or the option repeated)
               --organization ORG              every repository of the organisation instead
               --since DAY, --until DAY        the period, days as YYYY-MM-DD in UTC, both included (or ISO
-                                              times); --until defaults to now
+                                              times); --until defaults to today
               --environment NAME...           only deploys to these environments (default: all)
               --api-url URL                   the API's root (%1$s, default https://api.github.com;
                                               GitHub Enterprise: https://HOST/api/v3)
@@ -110,7 +110,9 @@ final class BackfillCommand {
             throw new OversightCli.UsageException("--since DAY is required");
         }
         Instant since = time(first(o, "--since"), "--since", false);
-        Instant until = first(o, "--until") == null ? Instant.now() : time(first(o, "--until"), "--until", true);
+        // Without --until: to the end of today, so that a --resume later today names the same period.
+        String untilDay = first(o, "--until") == null ? LocalDate.now(ZoneOffset.UTC).toString() : first(o, "--until");
+        Instant until = time(untilDay, "--until", true);
         if (!since.isBefore(until)) {
             throw new OversightCli.UsageException("--since must be before --until");
         }

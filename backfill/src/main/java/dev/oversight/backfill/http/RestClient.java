@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * at 0 until its reset), retrying what may succeed later (5xx, a connection that broke) with backoff, and asking
  * with {@code If-None-Match} for what it read before ({@link ResponseCache}; a 304 costs no quota).
  *
- * <p>Failures are classified before acting: retriable (above, bounded), or fatal ({@link ApiException}: a token
+ * <p>Failures are classified before acting: retriable (above, bounded; a 403 or 429 that names a rate limit but no
+ * time waits a minute, as GitHub asks), or fatal ({@link ApiException}: a token
  * refused, a repository not found, a 4xx that asking again would not change).
  */
 public final class RestClient {
@@ -173,7 +174,7 @@ public final class RestClient {
      * How long to wait before asking again after a 403 or 429, if it is a rate limit: {@code Retry-After} (seconds);
      * or the quota at 0, until its reset. Empty: a refusal that waiting does not change.
      */
-    private Optional<Duration> rateLimitWait(HttpResponse<?> response) {
+    private Optional<Duration> rateLimitWait(HttpResponse<byte[]> response) {
         Optional<String> retryAfter = response.headers().firstValue("retry-after");
         if (retryAfter.isPresent()) {
             try {
@@ -182,7 +183,13 @@ public final class RestClient {
                 return Optional.of(Duration.ofMinutes(1));
             }
         }
-        return untilReset(response);
+        Optional<Duration> reset = untilReset(response);
+        if (reset.isPresent()) {
+            return reset;
+        }
+        // A secondary rate limit may come without either: GitHub asks for at least a minute's wait then.
+        return message(response).toLowerCase(java.util.Locale.ROOT).contains("rate limit")
+                ? Optional.of(Duration.ofMinutes(1)) : Optional.empty();
     }
 
     /** With the quota used up, waits until it is reset before the next request. */
