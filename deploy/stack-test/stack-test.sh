@@ -6,8 +6,17 @@
 #
 # Run from anywhere, as root, after the build (`mvn package` or `verify`: the webhooks are made by the launcher's jar):
 #   deploy/stack-test/stack-test.sh
+# or only make the Debian base images, which needs no build (.ci/run does it while Maven builds and tests):
+#   deploy/stack-test/stack-test.sh --prepare
 # Exit status 0: passed, or skipped because podman cannot run containers on this machine (said plainly); 1: failed.
 set -euo pipefail
+
+mode=test
+case "${1:-}" in
+  "") ;;
+  --prepare) mode=prepare ;;
+  *) echo "usage: $0 [--prepare]" >&2; exit 2 ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/deploy/stack-test"
@@ -83,14 +92,16 @@ teardown() {
 }
 trap teardown EXIT
 
-for jar in "$root/launcher/target/oversight-launcher.jar" "$root/launcher/target/lib"; do
-  [ -e "$jar" ] || fail "$jar is missing: build first (mvn -B package -DskipTests, or .ci/run's mvn verify)"
-done
-for port in 8080 8081 9090 9093; do
-  if ss -Hltn "sport = :$port" | grep -q .; then
-    fail "port $port is taken on this machine, and docker-compose.yml publishes it: free it and run again"
-  fi
-done
+if [ "$mode" = test ]; then
+  for jar in "$root/launcher/target/oversight-launcher.jar" "$root/launcher/target/lib"; do
+    [ -e "$jar" ] || fail "$jar is missing: build first (mvn -B package -DskipTests, or .ci/run's mvn verify)"
+  done
+  for port in 8080 8081 9090 9093; do
+    if ss -Hltn "sport = :$port" | grep -q .; then
+      fail "port $port is taken on this machine, and docker-compose.yml publishes it: free it and run again"
+    fi
+  done
+fi
 
 # --- The Debian base images: no registry is reachable, so they are made from Debian's packages. -------------------
 # Kept between runs (made again only when missing): a second run starts here in seconds.
@@ -118,6 +129,11 @@ debian_image jdk-maven || fail "the JDK and Maven image did not build"
 # Prometheus and Alertmanager (mostly downloading and unpacking packages) while the services' images build.
 (debian_image prometheus && debian_image alertmanager) &
 monitoring_images=$!
+if [ "$mode" = prepare ]; then
+  wait "$monitoring_images" || fail "the Prometheus and Alertmanager images did not build"
+  say "the Debian base images are ready"
+  exit 0
+fi
 
 say "building oversight-stack-kafka: Kafka 4.3.1's jars on the Debian base (deploy/stack-test/kafka)"
 rm -rf "$here/kafka/target/libs"
