@@ -118,13 +118,9 @@ final class LedgerCommands {
             Map<String, String> options = new HashMap<>();
             List<String> positional = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String value = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    value = arg.substring(eq + 1);
-                    arg = arg.substring(0, eq);
-                }
+                OversightCli.OptionArg option = OversightCli.OptionArg.of(args[i]);
+                String arg = option.name();
+                String value = option.value();
                 if (flags.contains(arg)) {
                     options.put(arg, "true");
                 } else if (withValue.contains(arg)) {

@@ -69,6 +69,9 @@ public final class OversightCli {
               report --from DAY --to DAY --out DIR
                                   Write the audit package of a period (population, seeded sample with
                                   evidence pages, exceptions, summary PDF, manifest) from the Kafka cluster.
+              backfill github --repository OWNER/NAME... --since DAY
+                                  Import the history GitHub already holds (deploys, merged pull requests,
+                                  reviews, checks) as evidence, judged like live events; --resume, --dry-run.
               whatif --policy FILE
                                   What a new policy would have decided on the stored history: every deploy
                                   whose verdict would flip (exit 1 when one becomes a violation).
@@ -180,6 +183,7 @@ public final class OversightCli {
                 case "ledger" -> help ? help(out, LedgerCommands.LEDGER_HELP)
                         : LedgerCommands.ledger(rest, Settings.fromEnvironment(), out, err);
                 case "report" -> help ? help(out, ReportCommand.HELP) : ReportCommand.run(rest, out, err);
+                case "backfill" -> help ? help(out, BackfillCommand.HELP) : BackfillCommand.run(rest, out, err);
                 case "whatif" -> help ? help(out, WhatIfCommand.HELP) : WhatIfCommand.run(rest, out, err);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
@@ -457,13 +461,9 @@ public final class OversightCli {
     static Map<String, String> options(String[] args, Map<String, String> known) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
+            OptionArg option = OptionArg.of(args[i]);
+            String arg = option.name();
+            String value = option.value();
             String setting = known.get(arg);
             if (setting == null) {
                 throw new UsageException("unknown option '" + args[i] + "'");
@@ -482,6 +482,15 @@ public final class OversightCli {
             options.put(setting, value);
         }
         return options;
+    }
+
+    /** One argument: {@code --name=value} is the option and its value; anything else is a name without one (null). */
+    record OptionArg(String name, String value) {
+        static OptionArg of(String arg) {
+            int eq = arg.indexOf('=');
+            return arg.startsWith("--") && eq > 0 ? new OptionArg(arg.substring(0, eq), arg.substring(eq + 1))
+                    : new OptionArg(arg, null);
+        }
     }
 
     private static String[] rest(String[] args) {

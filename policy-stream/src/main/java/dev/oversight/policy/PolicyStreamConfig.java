@@ -43,7 +43,7 @@ public record PolicyStreamConfig(
     public static final Setting<Integer> THREADS = Setting.integer("OVERSIGHT_POLICY_THREADS", 1, 1, 64,
             "stream threads of this instance");
     public static final Setting<Duration> RETENTION = Setting.duration("OVERSIGHT_STATE_RETENTION", Duration.ofDays(30),
-            "how long closed changes and decided deploys stay in state");
+            "how long evidence stays in state from when it was stored (longer while a deploy using it is open), and decided deploys from their decision");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("OVERSIGHT_POLICY_COMMIT_INTERVAL",
             Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofSeconds(60),
             "how often verdicts are committed (latency against throughput)");

@@ -117,7 +117,7 @@ public record WorkerConfig(
             e -> List.of(e.getMessage()),
             "runbook link in every alert; {reason}, {alertname}, {service}, {environment} are filled in");
     public static final Setting<Optional<String>> GITHUB_TOKEN = Setting.secret("OVERSIGHT_GITHUB_TOKEN",
-            "GitHub token for the github rollback executor (deployments: write)");
+            "GitHub token for the github rollback executor (deployments: write) and oversight backfill github (read)");
     public static final Setting<URI> GITHUB_API_URL = Setting.url("OVERSIGHT_GITHUB_API_URL",
             URI.create("https://api.github.com"), "GitHub REST API base (GitHub Enterprise: https://HOST/api/v3)");
     public static final Setting<Optional<URI>> ARGOCD_URL = Setting.url("OVERSIGHT_ARGOCD_URL",

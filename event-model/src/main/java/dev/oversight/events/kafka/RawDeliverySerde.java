@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *       {@code ce_source} {@code /oversight/ingest/<source>}, {@code ce_time} the time of receipt,
  *       {@code ce_subject} the repository (also the key), {@code content-type} the body's media type;</li>
  *   <li>extension attributes {@code ce_eventtype} (the sender's event type) and, for an event of a CloudEvents batch,
- *       {@code ce_batchindex} (from 1) and {@code ce_batchsize};</li>
+ *       {@code ce_batchindex} (from 1) and {@code ce_batchsize}; {@code ce_provenance} {@code backfill} on a fact
+ *       read from the source's API by {@code oversight backfill} (absent on a webhook's delivery);</li>
  *   <li>{@code http_<name>} for every request header kept (lower-case name; the value's bytes as received).</li>
  * </ul>
  *
@@ -42,6 +43,11 @@ public final class RawDeliverySerde implements Serde<RawDelivery> {
     public static final String EVENT_TYPE = "ce_eventtype";
     public static final String BATCH_INDEX = "ce_batchindex";
     public static final String BATCH_SIZE = "ce_batchsize";
+    /**
+     * Extension attribute: how the delivery reached Oversight when not as a webhook — {@code backfill} for a fact
+     * that {@code oversight backfill} read from the source's API. Absent on a webhook's delivery.
+     */
+    public static final String PROVENANCE = "ce_provenance";
     /** A request header {@code X-Hub-Signature-256} is the record header {@code http_x-hub-signature-256}. */
     public static final String HTTP_PREFIX = "http_";
 

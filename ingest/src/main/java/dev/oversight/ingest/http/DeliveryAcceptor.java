@@ -1,13 +1,7 @@
 package dev.oversight.ingest.http;
 
-import dev.oversight.events.DeliveryReceipt;
-import dev.oversight.events.Evidence;
 import dev.oversight.events.RawDelivery;
 import dev.oversight.events.Source;
-import dev.oversight.events.kafka.CloudEventHeaders;
-import dev.oversight.events.kafka.RawDeliverySerde;
-import dev.oversight.events.kafka.Topic;
-import dev.oversight.events.kafka.Topics;
 import dev.oversight.ingest.Normalized;
 import dev.oversight.ingest.dedup.DeliveryLedger;
 import dev.oversight.ingest.kafka.DeliveryPublisher;
@@ -31,8 +25,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,31 +176,10 @@ public final class DeliveryAcceptor {
     /** The raw record, the evidence records and the receipt of one delivery, all keyed by its repository. */
     private List<ProducerRecord<String, byte[]>> records(Source source, Intake intake, Delivery delivery,
                                                         Instant receivedAt, MultiMap headers) {
-        Normalized.Accepted accepted = (Normalized.Accepted) delivery.normalized();
-        String ceSource = RawDeliverySerde.SOURCE_PREFIX + source.id();
-        String key = accepted.repository();
-        String deliveryId = delivery.deliveryId();
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        RawDelivery raw = new RawDelivery(RawDelivery.SCHEMA, source, delivery.eventType(), deliveryId, key,
-                receivedAt, contentType(headers.get("Content-Type")), evidenceHeaders(headers),
-                intake.batch() ? new RawDelivery.Batch(intake.deliveries().indexOf(delivery) + 1,
-                        intake.deliveries().size()) : null, delivery.body());
-        Topic<String, RawDelivery> rawTopic = kafka.topic(Topics.RAW);
-        Headers rawHeaders = new RecordHeaders();
-        // The value is the body's bytes as received: nothing is copied or escaped.
-        byte[] body = rawTopic.valueSerde().serializer().serialize(rawTopic.name(), rawHeaders, raw);
-        records.add(new ProducerRecord<>(rawTopic.name(), null, key, body, rawHeaders));
-        int index = 0;
-        for (Evidence evidence : accepted.evidence()) {
-            records.add(record(kafka.topic(Topics.forEvidence(evidence)), key, evidence,
-                    CloudEventHeaders.write(new RecordHeaders(), deliveryId + "/" + index++,
-                            evidence.kind() + ".v1", ceSource, evidence.occurredAt())));
-        }
-        records.add(record(kafka.topic(Topics.INGEST_DEDUP), delivery.dedupKey(),
-                new DeliveryReceipt(DeliveryReceipt.SCHEMA, source, deliveryId, key, receivedAt),
-                CloudEventHeaders.write(new RecordHeaders(), deliveryId + "/receipt", "delivery-receipt.v1",
-                        ceSource, receivedAt)));
-        return records;
+        RawDelivery.Batch batch = intake.batch() ? new RawDelivery.Batch(intake.deliveries().indexOf(delivery) + 1,
+                intake.deliveries().size()) : null;
+        return DeliveryRecords.of(kafka, source, delivery, receivedAt, contentType(headers.get("Content-Type")),
+                evidenceHeaders(headers), batch, null);
     }
 
     /**
@@ -221,12 +192,6 @@ public final class DeliveryAcceptor {
     static String contentType(String requestContentType) {
         return requestContentType.regionMatches(true, 0, "application/cloudevents", 0, 23) ? "application/json"
                 : requestContentType;
-    }
-
-    private static <V> ProducerRecord<String, byte[]> record(Topic<String, V> topic, String key, V value,
-                                                            Headers headers) {
-        byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-        return new ProducerRecord<>(topic.name(), null, key, bytes, headers);
     }
 
     /**

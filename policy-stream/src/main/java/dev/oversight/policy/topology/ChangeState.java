@@ -42,6 +42,8 @@ final class ChangeState {
     public Set<String> files = new LinkedHashSet<>();
     public List<String> evidence = new ArrayList<>();
     public Instant lastSeen;
+    /** When Oversight last stored it (stream time): what its retention counts from. Null on entries stored before. */
+    public Instant storedAt;
 
     static ChangeState empty(String changeId, String repository) {
         ChangeState state = new ChangeState();

@@ -20,6 +20,8 @@ final class CheckSet {
     public Map<String, StoredCheck> checks = new LinkedHashMap<>();
     public List<String> evidence = new ArrayList<>();
     public Instant lastSeen;
+    /** When Oversight last stored it (stream time): what its retention counts from. Null on entries stored before. */
+    public Instant storedAt;
 
     /** One check's latest report. */
     public record StoredCheck(String name, CiResult.CiSystem system, String runId, int attempt,

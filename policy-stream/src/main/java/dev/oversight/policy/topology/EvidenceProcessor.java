@@ -79,7 +79,7 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         stores = new StoreView(context);
-        writer = new EvidenceWriter(stores);
+        writer = new EvidenceWriter(stores, this::now);
         walk = new ChangeSetWalk(stores, policy);
         deploys = Stores.get(context, Stores.DEPLOYS);
         open = Stores.get(context, Stores.OPEN);
@@ -89,13 +89,15 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
         // chain, one writer, its head in this task's state.
         chain = Ledger.chainId(verdictsTopic, context.taskId().partition());
         StateSweeper sweeper = new StateSweeper(retention)
-                .add(stores.changes, (c, cutoff) -> StateSweeper.changeExpired(c, cutoff, retention))
-                .add(stores.commits, (c, cutoff) -> StateSweeper.before(c.at(), cutoff))
-                .add(stores.pushes, (p, cutoff) -> StateSweeper.before(p.at, cutoff))
-                .add(stores.checks, (c, cutoff) -> StateSweeper.before(c.lastSeen, cutoff))
-                .add(stores.artifacts, (a, cutoff) -> StateSweeper.before(a.at(), cutoff))
-                .add(stores.deployed, (d, cutoff) -> StateSweeper.before(d.at(), cutoff))
-                .add(deploys, StateSweeper::deployExpired, (id, d) -> closeOpen(d));
+                .openDeploys(this::oldestOpenByRepository)
+                .add(stores.changes, (id, c) -> c.repository,
+                        (c, cutoff) -> StateSweeper.changeExpired(c, cutoff, retention), (k, v) -> { })
+                .add(stores.commits, (c, cutoff) -> StateSweeper.stored(c.storedAt(), c.at(), cutoff))
+                .add(stores.pushes, (p, cutoff) -> StateSweeper.stored(p.storedAt, p.at, cutoff))
+                .add(stores.checks, (c, cutoff) -> StateSweeper.stored(c.storedAt, c.lastSeen, cutoff))
+                .add(stores.artifacts, (a, cutoff) -> StateSweeper.stored(a.storedAt(), a.at(), cutoff))
+                .add(stores.deployed, (d, cutoff) -> StateSweeper.stored(d.storedAt(), d.at(), cutoff))
+                .add(deploys, (id, d) -> null, StateSweeper::deployExpired, (id, d) -> closeOpen(d));
         timers = new DeployTimers(Stores.get(context, Stores.DUE), sweeper);
         // Which repositories have open deploys, rebuilt from the store: most evidence is of repositories that
         // have none, and then there is nothing to look up.
@@ -199,7 +201,13 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
                 writer.recordDeployed(deploy);
             }
         }
-        ChangeSetWalk.Assembled assembled = walk.assemble(deploy, now);
+        ChangeSetWalk.Assembled assembled;
+        stores.horizon = deploy.receivedAt == null ? null : deploy.receivedAt.minus(retention);
+        try {
+            assembled = walk.assemble(deploy, now);
+        } finally {
+            stores.horizon = null;
+        }
         deploy.previousSha = assembled.facts().previousSha();
         EffectivePolicy effective = policy.resolve(deploy.repository, deploy.service, deploy.environment);
         DeployFacts facts = assembled.facts();
@@ -346,6 +354,20 @@ final class EvidenceProcessor implements Processor<String, Evidence, String, Obj
             }
         }
         timers.sweepIfDue(now);
+    }
+
+    /** Each repository with open deploys, and when the oldest of them arrived (what its evidence is kept for). */
+    private Map<String, Instant> oldestOpenByRepository() {
+        Map<String, Instant> oldest = new java.util.HashMap<>();
+        try (KeyValueIterator<String, String> it = open.all()) {
+            it.forEachRemaining(kv -> {
+                DeployState deploy = deploys.get(kv.value);
+                if (deploy != null && deploy.receivedAt != null) {
+                    oldest.merge(deploy.repository, deploy.receivedAt, (a, b) -> a.isBefore(b) ? a : b);
+                }
+            });
+        }
+        return oldest;
     }
 
     private void openDeploy(DeployState deploy) {

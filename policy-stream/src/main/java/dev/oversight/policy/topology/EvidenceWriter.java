@@ -6,6 +6,8 @@ import dev.oversight.events.CiResult;
 import dev.oversight.events.DeployEvent;
 import dev.oversight.events.PushEvent;
 import dev.oversight.events.ReviewEvent;
+import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * Where evidence is stored: each kind of evidence updates the one store that keeps what it says (two for a merged
@@ -15,29 +17,34 @@ import dev.oversight.events.ReviewEvent;
 final class EvidenceWriter {
 
     private final StoreView stores;
+    private final Supplier<Instant> clock;
 
-    EvidenceWriter(StoreView stores) {
+    /** @param clock the stream's time: each entry written records it as its {@code storedAt} (see StateSweeper) */
+    EvidenceWriter(StoreView stores, Supplier<Instant> clock) {
         this.stores = stores;
+        this.clock = clock;
     }
 
     void change(String repository, ChangeEvent e) {
         ChangeState change = existingOrNew(e.changeId(), repository);
         String headBefore = change.headSha;
         change.apply(e);
+        change.storedAt = clock.get();
         stores.changes.put(e.changeId(), change);
         if (e.merged() && e.mergeSha() != null) {
             stores.commits.put(StoreKeys.of(repository, e.mergeSha()),
-                    new CommitLink(e.changeId(), e.occurredAt(), CommitLink.Kind.MERGE));
+                    new CommitLink(e.changeId(), e.occurredAt(), CommitLink.Kind.MERGE, change.storedAt));
         } else if (change.mergedAt == null && change.headSha != null && !change.headSha.equals(headBefore)) {
             // A new head of an open change: a deploy or push of this commit is of this change.
             stores.commits.put(StoreKeys.of(repository, change.headSha),
-                    new CommitLink(e.changeId(), e.occurredAt(), CommitLink.Kind.HEAD));
+                    new CommitLink(e.changeId(), e.occurredAt(), CommitLink.Kind.HEAD, change.storedAt));
         }
     }
 
     void review(ReviewEvent e) {
         ChangeState change = existingOrNew(e.changeId(), e.repository());
         change.apply(e);
+        change.storedAt = clock.get();
         stores.changes.put(e.changeId(), change);
     }
 
@@ -54,7 +61,9 @@ final class EvidenceWriter {
         if (!e.deleted()) {
             // Who pushed to a change's branch, and what files its pushes touched, is read from these when a verdict
             // needs it (ChangeSetWalk): evidence is frequent, verdicts are not.
-            stores.pushes.put(StoreKeys.of(repository, e.after()), PushState.of(e));
+            PushState push = PushState.of(e);
+            push.storedAt = clock.get();
+            stores.pushes.put(StoreKeys.of(repository, e.after()), push);
         }
     }
 
@@ -66,12 +75,13 @@ final class EvidenceWriter {
             stores.knownChecks.add(key);
         }
         set.apply(e);
+        set.storedAt = clock.get();
         stores.checks.put(key, set);
     }
 
     void artifact(String repository, ArtifactEvent e) {
         stores.artifacts.put(StoreKeys.of(repository, e.artifactId()),
-                new Stores.ArtifactLink(e.sha(), e.changeId(), e.occurredAt()));
+                new Stores.ArtifactLink(e.sha(), e.changeId(), e.occurredAt(), clock.get()));
     }
 
     /** A deploy event merged into what is known of the deploy (a new state when none is). */
@@ -130,7 +140,7 @@ final class EvidenceWriter {
         if (deploy.sha != null) {
             String deployedKey = StoreKeys.of(deploy.repository, deploy.service, deploy.environment, deploy.sha);
             if (stores.deployed.get(deployedKey) == null) {
-                stores.deployed.put(deployedKey, new DeployedCommit(deploy.deployId, deploy.deployedAt));
+                stores.deployed.put(deployedKey, new DeployedCommit(deploy.deployId, deploy.deployedAt, clock.get()));
             }
         }
     }

@@ -22,6 +22,8 @@ final class PushState {
     public Set<String> files = new LinkedHashSet<>();
     public Instant at;
     public String deliveryId;
+    /** When Oversight stored it (stream time): what its retention counts from. Null on entries stored before. */
+    public Instant storedAt;
 
     static PushState of(PushEvent e) {
         PushState state = new PushState();

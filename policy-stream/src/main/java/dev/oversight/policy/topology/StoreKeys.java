@@ -18,6 +18,12 @@ final class StoreKeys {
         return first + SEP;
     }
 
+    /** The repository of a key made repository + SEP + …; the whole key when it has no part after it. */
+    static String repositoryOf(String key) {
+        int sep = key.indexOf(SEP);
+        return sep < 0 ? key : key.substring(0, sep);
+    }
+
     static String last(String key) {
         return key.substring(key.lastIndexOf(SEP) + 1);
     }

@@ -82,5 +82,10 @@ final class Stores {
     }
 
     /** An artifact built from a commit or a change (CDEvents artifact.packaged). */
-    record ArtifactLink(String sha, String changeId, java.time.Instant at) {}
+    record ArtifactLink(String sha, String changeId, java.time.Instant at, java.time.Instant storedAt) {
+
+        ArtifactLink(String sha, String changeId, java.time.Instant at) {
+            this(sha, changeId, at, null);
+        }
+    }
 }

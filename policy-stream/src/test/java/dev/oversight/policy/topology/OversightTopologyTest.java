@@ -233,7 +233,7 @@ class OversightTopologyTest {
     @Test
     void stateIsBoundedByTheRetention() {
         start();
-        // Change 16 merged long ago; its evidence is older than the 30-day retention when the sweep runs.
+        // Change 16 merged long ago, and is told only now (a backfill, a late delivery): its retention counts from now.
         Instant old = T0.minus(Duration.ofDays(40));
         topology.send(acme.opened(16, "alice", sha("head16"), old),
                 acme.approved(16, "alice", "bob", sha("head16"), old.plusSeconds(1)),
@@ -246,16 +246,74 @@ class OversightTopologyTest {
                 acme.deployed(16, sha("stray16"), "production", T0.plusSeconds(2)));
         topology.advance(Duration.ofMinutes(2));
         assertThat(topology.verdicts()).extracting(Verdict::status).endsWith(VerdictStatus.VIOLATION);
-        assertThat(store("changes").get(acme.changeId(16))).as("closed 40 days ago").isNull();
-        assertThat(count("commits")).isZero();
+        assertThat(store("changes").get(acme.changeId(16))).as("closed 40 days ago, stored 2 minutes ago").isNotNull();
+        assertThat(count("commits")).as("its head and its merge").isEqualTo(2);
         assertThat(store("deploys").get(acme.deployId(16))).as("decided 2 minutes ago").isNotNull();
 
         topology.advance(Duration.ofDays(31));
         assertThat(store("deploys").get(acme.deployId(16))).as("settled more than 30 days ago").isNull();
         assertThat(count("open-deploys")).isZero();
+        topology.advance(Duration.ofMinutes(2));
+        assertThat(store("changes").get(acme.changeId(16))).as("stored 31 days ago, no deploy open").isNull();
+        assertThat(count("commits")).isZero();
+        assertThat(count("checks")).isZero();
         // The deployed commit's change is gone: a late approval can no longer remediate it, and nothing breaks.
         topology.send(acme.approved(16, "alice", "bob", sha("head16"), topology.now()));
         assertThat(topology.verdicts()).isEmpty();
+    }
+
+    /**
+     * A quarter imported at once: evidence whose own time is months ago is kept from its arrival, so the deploys
+     * imported after it are judged on it (before, the first sweep threw it away and the deploy was UNKNOWN_CHANGE).
+     */
+    @Test
+    void historyImportedTodayIsKeptFromItsArrivalNotItsOwnTime() {
+        start();
+        Instant quarter = T0.minus(Duration.ofDays(90));
+        topology.send(acme.deployed(30, sha("base30"), "production", quarter));
+        topology.send(acme.opened(31, "alice", sha("head31"), quarter.plusSeconds(10)),
+                acme.approved(31, "alice", "bob", sha("head31"), quarter.plusSeconds(20)),
+                acme.merged(31, "alice", sha("head31"), sha("merge31"), quarter.plusSeconds(30)),
+                acme.push("main", sha("base30"), sha("merge31"), "alice", quarter.plusSeconds(31),
+                        List.of(sha("merge31")), List.of("ledger.txt")),
+                acme.check(sha("merge31"), "build", CiConclusion.SUCCESS, quarter.plusSeconds(40)));
+        topology.advance(Duration.ofMinutes(5)); // several sweeps run while the import goes on
+        topology.send(acme.deployed(31, sha("merge31"), "production", quarter.plusSeconds(50)));
+        topology.advance(Duration.ofMinutes(2));
+
+        assertThat(topology.verdicts()).filteredOn(v -> v.deployId().equals(acme.deployId(31))).last()
+                .satisfies(v -> {
+                    assertThat(v.status()).isEqualTo(VerdictStatus.COMPLIANT);
+                    assertThat(v.previousSha()).isEqualTo(sha("base30"));
+                    assertThat(v.changes()).singleElement().satisfies(c -> assertThat(c.approvers())
+                            .containsExactly("bob"));
+                });
+    }
+
+    /**
+     * Evidence is kept while a deploy that uses it is open: a violation decided 29 days after its change arrived is
+     * still remediated by a review a week later, though the change was stored 36 days before.
+     */
+    @Test
+    void evidenceIsKeptWhileADeployThatUsesItIsOpen() {
+        start();
+        topology.send(acme.deployed(40, sha("base40"), "production", T0));
+        topology.send(acme.opened(41, "carol", sha("head41"), T0.plusSeconds(10)),
+                acme.merged(41, "carol", sha("head41"), sha("merge41"), T0.plusSeconds(20)),
+                acme.push("main", sha("base40"), sha("merge41"), "carol", T0.plusSeconds(21),
+                        List.of(sha("merge41")), List.of("ledger.txt")),
+                acme.check(sha("merge41"), "build", CiConclusion.SUCCESS, T0.plusSeconds(30)));
+        topology.advance(Duration.ofDays(29));
+        topology.send(acme.deployed(41, sha("merge41"), "production", topology.now()));
+        topology.advance(Duration.ofMinutes(2));
+        assertThat(topology.verdicts()).filteredOn(v -> v.deployId().equals(acme.deployId(41))).last()
+                .satisfies(v -> assertThat(v.reasons()).extracting(Verdict.Reason::code)
+                        .containsExactly(ReasonCode.NO_APPROVAL));
+
+        topology.advance(Duration.ofDays(7));
+        topology.send(acme.approved(41, "carol", "dave", sha("head41"), topology.now()));
+        assertThat(topology.verdicts()).filteredOn(v -> v.deployId().equals(acme.deployId(41))).last()
+                .satisfies(v -> assertThat(v.status()).isEqualTo(VerdictStatus.REMEDIATED));
     }
 
     private org.apache.kafka.streams.state.KeyValueStore<String, Object> store(String name) {

@@ -1,0 +1,156 @@
+package dev.oversight.report.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.oversight.events.Verdict;
+import dev.oversight.events.json.Json;
+import dev.oversight.report.Samples;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every column the writer stores for a verdict — its row, its reasons, changes and checks — is the verdict's own
+ * value, for generated verdicts of every shape (schema 1 and 2, with and without a decision, a deadline, a reason's
+ * unknown code, no changes).
+ */
+class ProjectionWriterTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachVerdictIsStoredColumnByColumnAsItWasRead() throws Exception {
+        Samples samples = new Samples(77, Instant.parse("2026-06-01T08:00:00Z"));
+        List<Verdict> verdicts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            verdicts.addAll(samples.next().verdicts());
+        }
+        // Times with nanoseconds are stored to the microsecond; a reason whose code is null is kept, as the empty code.
+        Verdict first = verdicts.get(0);
+        verdicts.add(new Verdict(first.schema(), first.deployId() + "-odd@1", 1, first.deployId() + "-odd",
+                first.repository(), first.service(), first.environment(), first.sha(), null, first.status(),
+                List.of(new Verdict.Reason(null, "a code this version does not know")), List.of(), List.of(),
+                null, Instant.parse("2026-06-01T08:00:00.123456789Z"), null, null, null, null, null, List.of(), null));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        for (int i = 0; i < verdicts.size(); i++) {
+            rows.add(new ProjectionWriter.VerdictRow(verdicts.get(i), Json.toString(verdicts.get(i)), i % 3, i));
+        }
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(rows.subList(0, 200), List.of(), Map.of(new TopicPartition("verdicts", 0), 200L));
+            writer.write(rows.subList(200, rows.size()), List.of(), Map.of(new TopicPartition("verdicts", 0), 400L));
+            try (Connection c = db.reader()) {
+                for (ProjectionWriter.VerdictRow row : rows) {
+                    check(c, row);
+                }
+            }
+            assertThat(db.count("verdicts")).isEqualTo(rows.size());
+        }
+    }
+
+    private static void check(Connection c, ProjectionWriter.VerdictRow row) throws Exception {
+        Verdict v = row.verdict();
+        try (PreparedStatement s = c.prepareStatement("SELECT * FROM verdicts WHERE verdict_id = ?")) {
+            s.setString(1, v.verdictId());
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as(v.verdictId()).isTrue();
+                assertThat(rs.getString("deploy_id")).isEqualTo(v.deployId());
+                assertThat(rs.getInt("revision")).isEqualTo(v.revision());
+                assertThat(rs.getInt("schema_version")).isEqualTo(v.schema());
+                assertThat(rs.getString("status")).isEqualTo(v.status().name());
+                assertThat(strings(rs.getArray("reason_codes"))).isEqualTo(v.reasons().stream()
+                        .map(r -> r.code() == null ? "" : r.code().name()).toList());
+                assertThat(rs.getString("repository")).isEqualTo(v.repository());
+                assertThat(rs.getString("service")).isEqualTo(v.service());
+                assertThat(rs.getString("environment")).isEqualTo(v.environment());
+                assertThat(rs.getString("team")).isEqualTo(v.team());
+                assertThat(rs.getString("sha")).isEqualTo(v.sha());
+                assertThat(rs.getString("previous_sha")).isEqualTo(v.previousSha());
+                assertThat(rs.getString("deployer")).isEqualTo(v.deployer());
+                assertThat(rs.getString("url")).isEqualTo(v.url());
+                assertThat(instant(rs.getTimestamp("deployed_at"))).isEqualTo(micros(v.deployedAt()));
+                assertThat(instant(rs.getTimestamp("decided_at"))).isEqualTo(micros(v.decidedAt()));
+                assertThat(instant(rs.getTimestamp("deadline"))).isEqualTo(micros(v.deadline()));
+                assertThat(rs.getString("policy_name")).isEqualTo(v.policy() == null ? null : v.policy().name());
+                assertThat(rs.getString("policy_version")).isEqualTo(v.policy() == null ? null : v.policy().version());
+                Verdict.Decision d = v.decision();
+                assertThat(rs.getObject("decision_protected")).isEqualTo(d == null ? null : d.isProtected());
+                assertThat(rs.getString("decision_action")).isEqualTo(d == null ? null : d.action());
+                assertThat(rs.getObject("decision_dry_run")).isEqualTo(d == null ? null : d.dryRun());
+                assertThat(rs.getBoolean("deployer_authored")).isEqualTo(ProjectionWriter.deployerAuthored(v));
+                assertThat(strings(rs.getArray("evidence"))).isEqualTo(v.evidence());
+                assertThat(rs.getString("raw_json")).isEqualTo(row.rawJson());
+                assertThat(rs.getInt("kafka_partition")).isEqualTo(row.partition());
+                assertThat(rs.getLong("kafka_offset")).isEqualTo(row.offset());
+                assertThat(rs.next()).isFalse();
+            }
+        }
+        List<List<Object>> reasons = new ArrayList<>();
+        for (int i = 0; i < v.reasons().size(); i++) {
+            Verdict.Reason r = v.reasons().get(i);
+            reasons.add(Arrays.asList(v.deployId(), i, r.code() == null ? "" : r.code().name(), r.detail()));
+        }
+        assertThat(rows(c, "SELECT deploy_id, position, code, detail FROM verdict_reasons WHERE verdict_id = ? "
+                + "ORDER BY position", v.verdictId())).isEqualTo(reasons);
+        List<List<Object>> changes = new ArrayList<>();
+        for (int i = 0; i < v.changes().size(); i++) {
+            Verdict.ChangeSummary ch = v.changes().get(i);
+            changes.add(Arrays.asList(v.deployId(), i, ch.id(), ch.title(), ch.url(), ch.author(),
+                    String.join(",", ch.approvers()), ch.headSha(), ch.mergeSha()));
+        }
+        assertThat(rows(c, "SELECT deploy_id, position, change_id, title, url, author, array_to_string(approvers, ','), "
+                + "head_sha, merge_sha FROM verdict_changes WHERE verdict_id = ? ORDER BY position", v.verdictId()))
+                .isEqualTo(changes);
+        List<List<Object>> checks = new ArrayList<>();
+        for (int i = 0; i < v.ci().size(); i++) {
+            Verdict.CheckSummary ch = v.ci().get(i);
+            checks.add(Arrays.asList(v.deployId(), i, ch.name(), ch.conclusion(), ch.sha(), ch.url()));
+        }
+        assertThat(rows(c, "SELECT deploy_id, position, name, conclusion, sha, url FROM verdict_checks "
+                + "WHERE verdict_id = ? ORDER BY position", v.verdictId())).isEqualTo(checks);
+    }
+
+    private static List<List<Object>> rows(Connection c, String sql, String id) throws Exception {
+        List<List<Object>> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        Object value = rs.getObject(i);
+                        row.add(value instanceof Number n && !(value instanceof Long) ? n.intValue() : value);
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> strings(Array array) throws Exception {
+        return Arrays.stream((Object[]) array.getArray()).map(o -> (String) o).toList();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+    }
+
+    private static Instant micros(Instant at) {
+        return at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+}
