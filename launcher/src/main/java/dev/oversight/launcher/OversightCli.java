@@ -72,6 +72,9 @@ public final class OversightCli {
               backfill github --repository OWNER/NAME... --since DAY
                                   Import the history GitHub already holds (deploys, merged pull requests,
                                   reviews, checks) as evidence, judged like live events; --resume, --dry-run.
+              whatif --policy FILE
+                                  What a new policy would have decided on the stored history: every deploy
+                                  whose verdict would flip (exit 1 when one becomes a violation).
               config              List every configuration variable with its default.
               export              Write an evidence bundle for auditors: verdicts and actions of a period as
                                   stored, the signed checkpoints that vouch for them, a manifest.
@@ -181,6 +184,7 @@ public final class OversightCli {
                         : LedgerCommands.ledger(rest, Settings.fromEnvironment(), out, err);
                 case "report" -> help ? help(out, ReportCommand.HELP) : ReportCommand.run(rest, out, err);
                 case "backfill" -> help ? help(out, BackfillCommand.HELP) : BackfillCommand.run(rest, out, err);
+                case "whatif" -> help ? help(out, WhatIfCommand.HELP) : WhatIfCommand.run(rest, out, err);
                 default -> {
                     err.println("oversight: unknown command '" + args[0] + "'. Try: oversight --help");
                     yield 2;

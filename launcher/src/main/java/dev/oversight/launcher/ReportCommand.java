@@ -149,13 +149,20 @@ final class ReportCommand {
 
         private final PrintStream err;
         private final boolean terminal;
+        private final String what;
         private long lastDraw;
         private int lastTenth = -1;
         private boolean drawn;
 
         Progress(PrintStream err, boolean terminal) {
+            this(err, terminal, "reading the verdicts and actions");
+        }
+
+        /** @param what what is being read, as the bar starts with */
+        Progress(PrintStream err, boolean terminal, String what) {
             this.err = err;
             this.terminal = terminal;
+            this.what = what;
         }
 
         @Override
@@ -167,18 +174,22 @@ final class ReportCommand {
                     return;
                 }
                 lastDraw = now;
-                err.print("\r" + bar(read, total));
+                err.print("\r" + bar(what, read, total));
                 drawn = true;
             } else if (percent / 10 > lastTenth) {
                 lastTenth = percent / 10;
-                err.println(bar(read, total));
+                err.println(bar(what, read, total));
             }
         }
 
         static String bar(long read, long total) {
+            return bar("reading the verdicts and actions", read, total);
+        }
+
+        static String bar(String what, long read, long total) {
             int percent = total == 0 ? 100 : (int) Math.min(100, read * 100 / total);
             int filled = percent * WIDTH / 100;
-            return "reading the verdicts and actions [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] "
+            return what + " [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] "
                     + String.format(Locale.ROOT, "%3d%% %d of %d records", percent, read, total);
         }
 

@@ -32,6 +32,20 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String topic = "oversight.dlq";
+
+    /**
+     * Sets Kafka Streams' properties so that this handler takes every record that cannot be read or processed, to the
+     * topic given, counted on the meters given (policy-stream, and the what-if replay of its topology).
+     */
+    public static void install(Map<? super String, Object> props, String topic, PolicyMeters meters) {
+        props.put(org.apache.kafka.streams.StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterHandler.class);
+        props.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterHandler.class);
+        props.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(TOPIC_CONFIG, topic);
+        props.put(METERS_CONFIG, meters);
+    }
     private PolicyMeters meters;
 
     @Override

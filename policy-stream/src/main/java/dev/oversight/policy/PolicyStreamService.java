@@ -71,11 +71,7 @@ public final class PolicyStreamService implements ManagedService {
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, OversightRocksDbConfig.class);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(DeadLetterHandler.TOPIC_CONFIG, config.kafka().topic(Topics.DLQ).name());
-        props.put(DeadLetterHandler.METERS_CONFIG, meters);
+        DeadLetterHandler.install(props, config.kafka().topic(Topics.DLQ).name(), meters);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 8 * 1024 * 1024);
         // Static membership: a restarted instance (after a crash, kill -9) rejoins under the same id and gets its
         // partitions back at once, instead of waiting for the group to give up on its dead predecessor (the

@@ -14,6 +14,9 @@ import dev.oversight.events.Verdict;
 import dev.oversight.events.kafka.Topics;
 import dev.oversight.launcher.EmbeddedKafka;
 import dev.oversight.policy.PolicyMeters;
+import dev.oversight.policy.file.PolicyFile;
+import dev.oversight.whatif.Scope;
+import dev.oversight.whatif.WhatIf;
 import dev.oversight.policy.PolicyStreamConfig;
 import dev.oversight.policy.PolicyStreamService;
 import dev.oversight.runtime.config.CommonSettings;
@@ -94,6 +97,7 @@ public final class PolicyStreamBenchmark {
         int samples = options.getOrDefault("--samples", 300);
         int small = options.getOrDefault("--small", 10_000);
         int large = options.getOrDefault("--large", 1_000_000);
+        boolean whatIf = options.getOrDefault("--whatif", 0) == 1;
 
         Path workDir = Files.createTempDirectory("oversight-bench-");
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
@@ -107,9 +111,11 @@ public final class PolicyStreamBenchmark {
             TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
             PolicyStreamBenchmark bench = new PolicyStreamBenchmark(kafka, workDir);
             if (records > 0) {
-                bench.throughput(records); // --records 0 skips it
+                bench.throughput(records, whatIf); // --records 0 skips it
             }
-            bench.latency(samples, small, large);
+            if (samples > 0) {
+                bench.latency(samples, small, large); // --samples 0 skips it
+            }
             bench.producer.close();
         } finally {
             if (broker != null) {
@@ -120,7 +126,7 @@ public final class PolicyStreamBenchmark {
 
     // ---- 1. throughput ---------------------------------------------------------------------------------------
 
-    private void throughput(int records) throws Exception {
+    private void throughput(int records, boolean whatIf) throws Exception {
         System.out.printf("%nLoading %,d evidence records (changes, reviews, merges, pushes, checks of %d repositories)...%n",
                 records, REPOSITORIES);
         int loaded = load(records);
@@ -154,6 +160,35 @@ public final class PolicyStreamBenchmark {
         System.out.printf("  state written: %,d changelog records, %.2f per evidence record%n", written,
                 (double) written / loaded);
         System.out.printf("Throughput ratio (Oversight / pass-through): %.2f  (aim: at least 0.50)%n", oversight / passthrough);
+        if (whatIf) {
+            double replay = whatIfRate(loaded);
+            System.out.printf("What-if replay / live Oversight topology: %.2f  (aim: at least 0.50)%n", replay / oversight);
+        }
+    }
+
+    /**
+     * {@code oversight whatif} over the same records (module whatif: read with assign and seek, merged by time, through
+     * the production topology under the in-process driver), with the default policy; its rate is taken like the live
+     * one's, over the last 80 % of the records read.
+     */
+    private double whatIfRate(long loaded) throws InterruptedException {
+        Instant now = Instant.now();
+        Scope scope = new Scope(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)), Duration.ZERO, null, null,
+                null, null, 20);
+        AtomicLong read = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread replay = new Thread(() -> {
+            WhatIf.Run run = WhatIf.run(kafka, PolicyFile.defaultPolicy(), scope, Duration.ofDays(30),
+                    (n, total) -> read.set(n));
+            read.set(Math.max(read.get(), loaded));
+            done.set(true);
+            System.out.printf("  what-if run: %,d evidence records replayed, %d deploys compared, in %.1f s%n",
+                    run.evidenceRecords(), run.result().compared(), run.took().toMillis() / 1000.0);
+        }, "bench-whatif");
+        replay.start();
+        double rate = rate(read::get, loaded, "what-if replay (in-process)");
+        replay.join();
+        return rate;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 
 /**
  * policy-stream's topology, built in one method that reads top to bottom. Every node and store is named, so the
@@ -42,6 +43,19 @@ public final class OversightTopology {
      */
     public static Topology build(Function<Topic<String, ?>, String> topics, Policy policy, Duration retention,
                                  Duration punctuateEvery, PolicyMeters meters) {
+        return build(topics, policy, retention, punctuateEvery, meters, Stores.ROCKSDB);
+    }
+
+    /**
+     * The same topology with its stores kept elsewhere than in RocksDB (the what-if replay keeps them in memory:
+     * its in-process driver commits after every record, and a RocksDB commit flushes every store to disk). The
+     * stores' names, serdes, caching and the processor are the same.
+     *
+     * @param storage the store supplier of each store name, e.g. {@code org.apache.kafka.streams.state.Stores::inMemoryKeyValueStore}
+     */
+    public static Topology build(Function<Topic<String, ?>, String> topics, Policy policy, Duration retention,
+                                 Duration punctuateEvery, PolicyMeters meters,
+                                 Function<String, KeyValueBytesStoreSupplier> storage) {
         Topic<String, Evidence> reviews = Topics.REVIEWS;
         Topic<String, Verdict> verdicts = Topics.VERDICTS;
         Topic<String, LastGood> lastGood = Topics.LAST_GOOD;
@@ -55,18 +69,18 @@ public final class OversightTopology {
                 .addProcessor(PROCESSOR, () -> new EvidenceProcessor(policy, retention, punctuateEvery, meters,
                                 topics.apply(Topics.VERDICTS)),
                         "reviews-source", "ci-source", "deploys-source")
-                .addStateStore(Stores.persistentCached(Stores.CHANGES, ChangeState.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.COMMITS, CommitLink.class), PROCESSOR)
-                .addStateStore(Stores.persistentCached(Stores.CHECKS, CheckSet.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.PUSHES, PushState.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.ARTIFACTS, Stores.ArtifactLink.class), PROCESSOR)
-                .addStateStore(Stores.persistentCached(Stores.DEPLOYS, DeployState.class), PROCESSOR)
-                .addStateStore(Stores.persistentIndex(Stores.OPEN), PROCESSOR)
-                .addStateStore(Stores.persistentIndex(Stores.DUE), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.LATEST, DeployHistory.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.DEPLOYED, DeployedCommit.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.LAST_GOOD, LastGood.class), PROCESSOR)
-                .addStateStore(Stores.persistent(Stores.LEDGER, Ledger.Head.class), PROCESSOR)
+                .addStateStore(Stores.persistentCached(Stores.CHANGES, ChangeState.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.COMMITS, CommitLink.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistentCached(Stores.CHECKS, CheckSet.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.PUSHES, PushState.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.ARTIFACTS, Stores.ArtifactLink.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistentCached(Stores.DEPLOYS, DeployState.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.OPEN, storage), PROCESSOR)
+                .addStateStore(Stores.persistentIndex(Stores.DUE, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LATEST, DeployHistory.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.DEPLOYED, DeployedCommit.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LAST_GOOD, LastGood.class, storage), PROCESSOR)
+                .addStateStore(Stores.persistent(Stores.LEDGER, Ledger.Head.class, storage), PROCESSOR)
                 .addSink(EvidenceProcessor.VERDICTS_SINK, topics.apply(Topics.VERDICTS),
                         verdicts.keySerde().serializer(), anyValue(verdicts.valueSerde().serializer()),
                         OversightTopology::chainPartition, PROCESSOR)

@@ -4,6 +4,8 @@ import dev.oversight.events.kafka.JsonSerde;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -41,23 +43,34 @@ final class Stores {
 
     private Stores() {}
 
+    /** Where the stores keep their data: RocksDB, as policy-stream does; the what-if replay may keep it in memory. */
+    static final Function<String, KeyValueBytesStoreSupplier> ROCKSDB =
+            org.apache.kafka.streams.state.Stores::persistentKeyValueStore;
+
     /** A store written once per key, mostly: no record cache (it would only cost). */
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type) {
-        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), serde(type));
+        return persistent(name, type, ROCKSDB);
+    }
+
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type,
+                                                                 Function<String, KeyValueBytesStoreSupplier> storage) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(storage.apply(name), Serdes.String(),
+                serde(type));
     }
 
     /**
      * A store whose entries are rewritten by several events in quick succession (a change opened, reviewed and
      * merged; a check queued, running and done): the record cache folds them into one changelog write per commit.
      */
-    static <V> StoreBuilder<KeyValueStore<String, V>> persistentCached(String name, Class<V> type) {
-        return persistent(name, type).withCachingEnabled();
+    static <V> StoreBuilder<KeyValueStore<String, V>> persistentCached(String name, Class<V> type,
+                                                                       Function<String, KeyValueBytesStoreSupplier> storage) {
+        return persistent(name, type, storage).withCachingEnabled();
     }
 
-    static StoreBuilder<KeyValueStore<String, String>> persistentIndex(String name) {
-        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+    static StoreBuilder<KeyValueStore<String, String>> persistentIndex(String name,
+                                                                       Function<String, KeyValueBytesStoreSupplier> storage) {
+        return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(storage.apply(name), Serdes.String(),
+                Serdes.String());
     }
 
     private static <V> Serde<V> serde(Class<V> type) {

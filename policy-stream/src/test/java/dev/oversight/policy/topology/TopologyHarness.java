@@ -41,18 +41,20 @@ final class TopologyHarness implements AutoCloseable {
     private Instant now;
 
     TopologyHarness(Policy policy, Instant start, Path stateDir) {
+        this(policy, start, stateDir, Stores.ROCKSDB);
+    }
+
+    /** With the stores kept by {@code storage} (the what-if replay keeps them in memory). */
+    TopologyHarness(Policy policy, Instant start, Path stateDir,
+                    java.util.function.Function<String, org.apache.kafka.streams.state.KeyValueBytesStoreSupplier> storage) {
         PolicyMeters meters = new PolicyMeters(registry);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(DeadLetterHandler.TOPIC_CONFIG, Topics.DLQ.name());
-        props.put(DeadLetterHandler.METERS_CONFIG, meters);
+        DeadLetterHandler.install(props, Topics.DLQ.name(), meters);
         driver = new TopologyTestDriver(OversightTopology.build(Topic::name, policy, Duration.ofDays(30),
-                Duration.ofSeconds(1), meters), props, start);
+                Duration.ofSeconds(1), meters, storage), props, start);
         now = start;
         reviews = input(Topics.REVIEWS);
         ci = input(Topics.CI);

@@ -42,6 +42,19 @@ public final class Pages {
 
     public record DeployPage(DeployDetail deploy, boolean logout) {}
 
+    /**
+     * The what-if page: the form (with what was typed in it), the problems of what was sent (a policy file's, or the
+     * form's), and the run when there was one.
+     */
+    public record WhatIfPage(java.util.Map<String, String> form, String problemsTitle, List<String> problems,
+                             dev.oversight.whatif.WhatIf.Run run, boolean logout) {
+
+        public String value(String name) {
+            String v = form.get(name);
+            return v == null ? "" : v;
+        }
+    }
+
     static Chart rates(String title, List<Rate> rates, Function<Rate, String> link) {
         return new Chart(title, rates.stream().map(r -> new Chart.Bar(r.group(), r.percent(),
                 Fmt.percent(r.percent()) + " of " + r.judged(), link.apply(r))).toList(), 100);

@@ -42,10 +42,18 @@ public final class ReportRoutes {
     private final int pageSize;
     private final Clock clock;
     private final AuditDownload audit;
+    private final WhatIfRuns whatIf;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
     public ReportRoutes(ReportQueries queries, Export export, Access access, int pageSize, Clock clock,
                         AuditDownload audit) {
+        this(queries, export, access, pageSize, clock, audit, null);
+    }
+
+    /** @param whatIf runs the what-if page's comparisons; null: the page says it is not available here */
+    public ReportRoutes(ReportQueries queries, Export export, Access access, int pageSize, Clock clock,
+                        AuditDownload audit, WhatIfRuns whatIf) {
+        this.whatIf = whatIf;
         this.queries = queries;
         this.export = export;
         this.access = access;
@@ -64,6 +72,28 @@ public final class ReportRoutes {
         router.get(DEPLOY_PREFIX + "*").handler(this::guard).blockingHandler(this::handleDeploy, false);
         router.get("/exceptions").handler(this::guard).blockingHandler(this::handleExceptions, false);
         router.get("/reports/audit").handler(this::guard).blockingHandler(this::handleAudit, false);
+        router.get("/whatif").handler(this::guard).handler(ctx -> render(ctx, 200, "whatif.jte",
+                new Pages.WhatIfPage(java.util.Map.of(), null, java.util.List.of(), null, access.tokenProtected())));
+        router.post("/whatif").handler(BodyHandler.create().setBodyLimit(WhatIfRuns.MAX_POLICY_BYTES)
+                        .setDeleteUploadedFilesOnEnd(true)).handler(this::guard)
+                .blockingHandler(this::handleWhatIf, false);
+    }
+
+    /** A policy file uploaded: the comparison of the period with it, on this page (report/README.md, "What if"). */
+    private void handleWhatIf(RoutingContext ctx) {
+        page(ctx, () -> {
+            java.util.Map<String, String> form = new java.util.HashMap<>();
+            ctx.request().formAttributes().forEach(e -> form.put(e.getKey(), e.getValue()));
+            if (whatIf == null) {
+                message(ctx, 503, "What if is not available here", "This report service has no Kafka cluster to"
+                        + " replay the evidence from.", null);
+                return;
+            }
+            WhatIfRuns.Outcome outcome = whatIf.run(ctx.fileUploads().stream().filter(u -> u.name().equals("policy"))
+                    .findFirst().orElse(null), form);
+            render(ctx, outcome.status(), "whatif.jte", new Pages.WhatIfPage(form, outcome.problemsTitle(),
+                    outcome.problems(), outcome.run(), access.tokenProtected()));
+        });
     }
 
     private void guard(RoutingContext ctx) {
