@@ -27,11 +27,6 @@ import org.duckdb.DuckDBConnection;
  * (or action id and phase) are deleted and the staged rows inserted, the {@code deploys} row of every deploy the
  * batch touched is derived again from all its revisions, and the offsets are stored. A verdict that appears twice
  * (a reprocessed one keeps its id) is therefore one row, the last one read.
- *
- * <p>A verdict is staged as two strings: its raw JSON and a compact document of its columns and child rows, which
- * DuckDB takes apart ({@code from_json}) into the four verdict tables. The appender's cost is per string — each one
- * longer than 12 bytes is a call into the native library — and a verdict has about sixty (report/README.md,
- * "Performance").
  */
 final class ProjectionWriter implements AutoCloseable {
 
@@ -41,48 +36,8 @@ final class ProjectionWriter implements AutoCloseable {
     /** An action as read, with where it was read. */
     record ActionRow(Action action, String rawJson, int partition, long offset) {}
 
-    private static final List<String> STAGED = List.of("actions");
-
-    /** The shape of a staged verdict's document, as {@code from_json} reads it (written by {@link #document}). */
-    private static final String DOCUMENT = """
-            {"id": "VARCHAR", "deploy": "VARCHAR", "rev": "INTEGER", "schema": "INTEGER", "status": "VARCHAR",
-             "codes": ["VARCHAR"], "repository": "VARCHAR", "service": "VARCHAR", "environment": "VARCHAR",
-             "team": "VARCHAR", "sha": "VARCHAR", "previous": "VARCHAR", "deployer": "VARCHAR", "url": "VARCHAR",
-             "deployed": "BIGINT", "decided": "BIGINT", "deadline": "BIGINT", "policy": "VARCHAR",
-             "policyVersion": "VARCHAR", "protected": "BOOLEAN", "action": "VARCHAR", "dryRun": "BOOLEAN",
-             "authored": "BOOLEAN", "evidence": ["VARCHAR"],
-             "reasons": [{"pos": "INTEGER", "code": "VARCHAR", "detail": "VARCHAR"}],
-             "changes": [{"pos": "INTEGER", "id": "VARCHAR", "title": "VARCHAR", "url": "VARCHAR", "author": "VARCHAR",
-                          "approvers": ["VARCHAR"], "head": "VARCHAR", "merge": "VARCHAR"}],
-             "checks": [{"pos": "INTEGER", "name": "VARCHAR", "conclusion": "VARCHAR", "sha": "VARCHAR",
-                         "url": "VARCHAR"}]}""";
-
-    /** The staged verdicts' documents, taken apart: {@code d} the document, then where it was read. */
-    private static final String PARSE = "INSERT INTO stage_parsed SELECT from_json(doc, '" + DOCUMENT.replace("'", "''")
-            + "'), raw_json, kafka_partition, kafka_offset FROM stage_docs";
-
-    private static final String INSERT_VERDICTS = """
-            INSERT INTO verdicts
-            SELECT d.id, d.deploy, d.rev, d.schema, d.status, d.codes, d.repository, d.service, d.environment, d.team,
-                   d.sha, d.previous, d.deployer, d.url, make_timestamp(d.deployed), make_timestamp(d.decided),
-                   make_timestamp(d.deadline), d.policy, d.policyVersion, d.protected, d.action, d.dryRun, d.authored,
-                   d.evidence, raw_json, kafka_partition, kafka_offset
-            FROM stage_parsed""";
-
-    private static final String INSERT_REASONS = """
-            INSERT INTO verdict_reasons
-            SELECT id, deploy, r.pos, r.code, r.detail
-            FROM (SELECT d.id AS id, d.deploy AS deploy, unnest(d.reasons) AS r FROM stage_parsed)""";
-
-    private static final String INSERT_CHANGES = """
-            INSERT INTO verdict_changes
-            SELECT id, deploy, c.pos, c.id, c.title, c.url, c.author, c.approvers, c.head, c.merge
-            FROM (SELECT d.id AS id, d.deploy AS deploy, unnest(d.changes) AS c FROM stage_parsed)""";
-
-    private static final String INSERT_CHECKS = """
-            INSERT INTO verdict_checks
-            SELECT id, deploy, c.pos, c.name, c.conclusion, c.sha, c.url
-            FROM (SELECT d.id AS id, d.deploy AS deploy, unnest(d.checks) AS c FROM stage_parsed)""";
+    private static final List<String> STAGED = List.of("verdicts", "verdict_reasons", "verdict_changes",
+            "verdict_checks", "actions");
 
     /** Derives one row per deploy touched by the staged verdicts from every revision the projection holds. */
     private static final String DERIVE_DEPLOYS = """
@@ -106,7 +61,7 @@ final class ProjectionWriter implements AutoCloseable {
                        bool_or(status = 'EXCEPTION' OR list_contains(reason_codes, 'BREAK_GLASS')) AS break_glass,
                        bool_or(list_contains(reason_codes, 'BREAK_GLASS_EXPIRED')) AS break_glass_expired
                 FROM verdicts
-                WHERE deploy_id IN (SELECT d.deploy FROM stage_parsed)
+                WHERE deploy_id IN (SELECT deploy_id FROM stage_verdicts)
                 GROUP BY deploy_id) h
               ON v.deploy_id = h.deploy_id AND v.revision = h.revision
             """;
@@ -119,10 +74,6 @@ final class ProjectionWriter implements AutoCloseable {
             for (String table : STAGED) {
                 s.execute("CREATE TEMP TABLE stage_" + table + " AS SELECT * FROM " + table + " LIMIT 0");
             }
-            s.execute("CREATE TEMP TABLE stage_docs (doc VARCHAR, raw_json VARCHAR, kafka_partition INTEGER, "
-                    + "kafka_offset BIGINT)");
-            s.execute("CREATE TEMP TABLE stage_parsed AS SELECT from_json('{}', '" + DOCUMENT.replace("'", "''")
-                    + "') AS d, raw_json, kafka_partition, kafka_offset FROM stage_docs LIMIT 0");
         }
     }
 
@@ -149,23 +100,20 @@ final class ProjectionWriter implements AutoCloseable {
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
             if (!verdicts.isEmpty()) {
-                s.execute(PARSE);
                 // Mostly the ids are new: one look tells whether there is anything to delete in the four tables.
                 boolean seenBefore;
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
-                        + "WHERE verdict_id IN (SELECT d.id FROM stage_parsed)")) {
+                        + "WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)")) {
                     rs.next();
                     seenBefore = rs.getLong(1) > 0;
                 }
-                if (seenBefore) {
-                    for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
-                        s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT d.id FROM stage_parsed)");
+                for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
+                    if (seenBefore) {
+                        s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)");
                     }
+                    s.execute("INSERT INTO " + table + " SELECT * FROM stage_" + table);
                 }
-                for (String insert : List.of(INSERT_VERDICTS, INSERT_REASONS, INSERT_CHANGES, INSERT_CHECKS)) {
-                    s.execute(insert);
-                }
-                s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT d.deploy FROM stage_parsed)");
+                s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM stage_verdicts)");
                 s.execute(DERIVE_DEPLOYS);
             }
             if (!actions.isEmpty()) {
@@ -217,20 +165,33 @@ final class ProjectionWriter implements AutoCloseable {
             for (String table : STAGED) {
                 s.execute("DELETE FROM stage_" + table);
             }
-            s.execute("DELETE FROM stage_docs");
-            s.execute("DELETE FROM stage_parsed");
         }
-        try (DuckDBAppender docs = connection.createAppender("temp", "main", "stage_docs")) {
-            java.io.StringWriter text = new java.io.StringWriter(4096);
+        try (DuckDBAppender v = appender("verdicts"); DuckDBAppender reasons = appender("verdict_reasons");
+             DuckDBAppender changes = appender("verdict_changes"); DuckDBAppender checks = appender("verdict_checks")) {
             for (VerdictRow row : verdicts) {
-                text.getBuffer().setLength(0);
-                document(row.verdict(), text);
-                docs.beginRow().append(text.toString()).append(row.rawJson()).append(row.partition())
-                        .append(row.offset()).endRow();
+                appendVerdict(v, row);
+                Verdict verdict = row.verdict();
+                for (int i = 0; i < verdict.reasons().size(); i++) {
+                    Verdict.Reason r = verdict.reasons().get(i);
+                    reasons.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
+                            .append(r.code() == null ? "" : r.code().name()).append(r.detail()).endRow();
+                }
+                for (int i = 0; i < verdict.changes().size(); i++) {
+                    Verdict.ChangeSummary c = verdict.changes().get(i);
+                    changes.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
+                            .append(c.id()).append(c.title()).append(c.url()).append(c.author())
+                            .append(c.approvers()).append(c.headSha()).append(c.mergeSha()).endRow();
+                }
+                for (int i = 0; i < verdict.ci().size(); i++) {
+                    Verdict.CheckSummary c = verdict.ci().get(i);
+                    checks.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
+                            .append(c.name()).append(c.conclusion()).append(c.sha()).append(c.url()).endRow();
+                }
             }
-            docs.flush();
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot write a verdict's document", e);
+            v.flush();
+            reasons.flush();
+            changes.flush();
+            checks.flush();
         }
         try (DuckDBAppender a = appender("actions")) {
             for (ActionRow row : actions) {
@@ -244,102 +205,27 @@ final class ProjectionWriter implements AutoCloseable {
         return connection.createAppender("temp", "main", "stage_" + table);
     }
 
-    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
-
-    /** The document {@link #DOCUMENT} describes: the verdict's columns (times in microseconds) and child rows. */
-    static void document(Verdict v, java.io.Writer out) throws java.io.IOException {
+    private static void appendVerdict(DuckDBAppender a, VerdictRow row) throws SQLException {
+        Verdict v = row.verdict();
         Verdict.Decision d = v.decision();
-        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("id", v.verdictId());
-            g.writeStringField("deploy", v.deployId());
-            g.writeNumberField("rev", v.revision());
-            g.writeNumberField("schema", v.schema());
-            g.writeStringField("status", v.status().name());
-            g.writeArrayFieldStart("codes");
-            for (Verdict.Reason r : v.reasons()) {
-                g.writeString(r.code() == null ? "" : r.code().name());
-            }
-            g.writeEndArray();
-            g.writeStringField("repository", v.repository());
-            g.writeStringField("service", v.service());
-            g.writeStringField("environment", v.environment());
-            g.writeStringField("team", v.team());
-            g.writeStringField("sha", v.sha());
-            g.writeStringField("previous", v.previousSha());
-            g.writeStringField("deployer", v.deployer());
-            g.writeStringField("url", v.url());
-            micros(g, "deployed", v.deployedAt());
-            micros(g, "decided", v.decidedAt());
-            micros(g, "deadline", v.deadline());
-            g.writeStringField("policy", v.policy() == null ? null : v.policy().name());
-            g.writeStringField("policyVersion", v.policy() == null ? null : v.policy().version());
-            if (d != null) {
-                g.writeBooleanField("protected", d.isProtected());
-                g.writeStringField("action", d.action());
-                g.writeBooleanField("dryRun", d.dryRun());
-            }
-            g.writeBooleanField("authored", deployerAuthored(v));
-            g.writeArrayFieldStart("evidence");
-            for (String id : v.evidence()) {
-                g.writeString(id);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("reasons");
-            for (int i = 0; i < v.reasons().size(); i++) {
-                Verdict.Reason r = v.reasons().get(i);
-                g.writeStartObject();
-                g.writeNumberField("pos", i);
-                // A reason without a code (null on the record) is kept, as the empty code, as in reason_codes.
-                g.writeStringField("code", r.code() == null ? "" : r.code().name());
-                g.writeStringField("detail", r.detail());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("changes");
-            for (int i = 0; i < v.changes().size(); i++) {
-                Verdict.ChangeSummary c = v.changes().get(i);
-                g.writeStartObject();
-                g.writeNumberField("pos", i);
-                g.writeStringField("id", c.id());
-                g.writeStringField("title", c.title());
-                g.writeStringField("url", c.url());
-                g.writeStringField("author", c.author());
-                g.writeArrayFieldStart("approvers");
-                for (String approver : c.approvers()) {
-                    g.writeString(approver);
-                }
-                g.writeEndArray();
-                g.writeStringField("head", c.headSha());
-                g.writeStringField("merge", c.mergeSha());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("checks");
-            for (int i = 0; i < v.ci().size(); i++) {
-                Verdict.CheckSummary c = v.ci().get(i);
-                g.writeStartObject();
-                g.writeNumberField("pos", i);
-                g.writeStringField("name", c.name());
-                g.writeStringField("conclusion", c.conclusion());
-                g.writeStringField("sha", c.sha());
-                g.writeStringField("url", c.url());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-    }
-
-    /** A time as microseconds since the epoch (the projection's precision), or null. */
-    private static void micros(com.fasterxml.jackson.core.JsonGenerator g, String field, Instant at)
-            throws java.io.IOException {
-        if (at == null) {
-            g.writeNullField(field);
-        } else {
-            g.writeNumberField(field, Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L),
-                    at.getNano() / 1_000));
-        }
+        a.beginRow()
+                .append(v.verdictId()).append(v.deployId()).append(v.revision()).append(v.schema())
+                .append(v.status().name())
+                .append(v.reasons().stream().map(r -> r.code() == null ? "" : r.code().name()).toList())
+                .append(v.repository()).append(v.service()).append(v.environment()).append(v.team())
+                .append(v.sha()).append(v.previousSha()).append(v.deployer()).append(v.url());
+        time(a, v.deployedAt());
+        time(a, v.decidedAt());
+        time(a, v.deadline());
+        a.append(v.policy() == null ? null : v.policy().name())
+                .append(v.policy() == null ? null : v.policy().version())
+                .append(d == null ? null : d.isProtected())
+                .append(d == null ? null : d.action())
+                .append(d == null ? null : d.dryRun())
+                .append(deployerAuthored(v))
+                .append(v.evidence())
+                .append(row.rawJson()).append(row.partition()).append(row.offset())
+                .endRow();
     }
 
     private static void appendAction(DuckDBAppender a, ActionRow row) throws SQLException {
