@@ -87,7 +87,13 @@ final class OctokitComparison {
             if (first == null || !first.startsWith("listening ")) {
                 throw new IllegalStateException("the octokit receiver did not start: " + first);
             }
-            Thread drain = new Thread(() -> nodeOut.lines().forEach(line -> { }), "octokit-output");
+            Thread drain = new Thread(() -> {
+                try {
+                    nodeOut.lines().forEach(line -> { });
+                } catch (java.io.UncheckedIOException closed) {
+                    // the receiver was stopped at the end of the run: nothing more to read
+                }
+            }, "octokit-output");
             drain.setDaemon(true);
             drain.start();
             String ingestUrl = "http://127.0.0.1:" + ingest.httpPort() + "/webhooks/github";
