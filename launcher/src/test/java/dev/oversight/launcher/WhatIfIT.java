@@ -254,7 +254,7 @@ class WhatIfIT {
         String token = "whatif-page-" + UUID.randomUUID();
         KafkaConnection kafka = new KafkaConnection(RealKafka.bootstrapServers(), PREFIX, 3, 1, Map.of());
         ReportService service = new ReportService(new ReportConfig(dataDir.resolve("report.duckdb"),
-                java.util.Optional.of(token), 500, 20, "127.0.0.1", 0, kafka), MetricsSetup.prometheus(),
+                java.util.Optional.of(token), 500, 20, Duration.ofDays(30), "127.0.0.1", 0, kafka), MetricsSetup.prometheus(),
                 java.time.Clock.systemUTC());
         Map<String, Long> offsetsBefore = endOffsets();
         Set<String> groupsBefore = groups();

@@ -1,11 +1,13 @@
 package dev.oversight.report;
 
+import dev.oversight.policy.PolicyStreamConfig;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
 import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,12 +18,15 @@ import java.util.Optional;
  * @param token     the token that opens the pages; empty: only requests from loopback are answered
  * @param batchSize the most records written to the projection in one transaction
  * @param pageSize  rows on one page of a list
+ * @param stateRetention policy-stream's state retention ({@code OVERSIGHT_STATE_RETENTION}), which the What if page's
+ *                  replay keeps as policy-stream does
  */
 public record ReportConfig(
         Path database,
         Optional<String> token,
         int batchSize,
         int pageSize,
+        Duration stateRetention,
         String httpHost,
         int httpPort,
         KafkaConnection kafka) {
@@ -48,6 +53,7 @@ public record ReportConfig(
                 config.get(TOKEN),
                 config.get(BATCH_SIZE),
                 config.get(PAGE_SIZE),
+                config.get(PolicyStreamConfig.RETENTION),
                 config.get(CommonSettings.HTTP_HOST),
                 config.get(CommonSettings.HTTP_PORT),
                 KafkaConnection.read(config, bootstrapWhenUnset));
@@ -55,7 +61,7 @@ public record ReportConfig(
 
     /** This configuration with another Kafka connection (the embedded broker's, once it has started). */
     public ReportConfig withKafka(KafkaConnection kafka) {
-        return new ReportConfig(database, token, batchSize, pageSize, httpHost, httpPort, kafka);
+        return new ReportConfig(database, token, batchSize, pageSize, stateRetention, httpHost, httpPort, kafka);
     }
 
     /** Never shows the token. */

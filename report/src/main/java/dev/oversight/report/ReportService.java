@@ -12,7 +12,6 @@ import dev.oversight.report.web.Export;
 import dev.oversight.report.web.ReportQueries;
 import dev.oversight.report.web.ReportRoutes;
 import dev.oversight.report.web.WhatIfRuns;
-import dev.oversight.policy.PolicyStreamConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -69,7 +68,7 @@ public final class ReportService implements ManagedService {
         new ReportRoutes(new ReportQueries(database), new Export(database), new Access(config.token()),
                 config.pageSize(), clock, new AuditDownload(database, auditSource(),
                 () -> LedgerEvidence.read(config.kafka(), clock), LedgerEvidence.bundle(config.kafka(), clock), clock),
-                new WhatIfRuns(config.kafka(), PolicyStreamConfig.RETENTION.defaultValue(), clock)).mount(router);
+                new WhatIfRuns(config.kafka(), config.stateRetention(), clock)).mount(router);
     }
 
     /** What an audit package's manifest says of where its rows came from: this service's projection of the topics. */

@@ -63,7 +63,7 @@ public final class ReportFixture implements AutoCloseable {
         TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
         int records = produce(kafka, deploys);
         ReportConfig config = new ReportConfig(dataDir.resolve("report").resolve("report.duckdb"), token, 500, 20,
-                "127.0.0.1", 0, kafka);
+                Duration.ofDays(30), "127.0.0.1", 0, kafka);
         ReportService service = new ReportService(config, MetricsSetup.prometheus(),
                 Clock.fixed(START.plus(Duration.ofDays(30)), ZoneOffset.UTC));
         ServiceRunner runner = ServiceRunner.start("127.0.0.1", 0, Duration.ofSeconds(30), MetricsSetup.prometheus(),
