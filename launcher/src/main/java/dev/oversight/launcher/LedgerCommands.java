@@ -112,33 +112,11 @@ final class LedgerCommands {
 
     private LedgerCommands() {}
 
-    /** Options of the form {@code --name value} (or {@code --name=value}); flags given in {@code flags}; one positional. */
-    private record Args(Map<String, String> options, List<String> positional) {
-        static Args parse(String[] args, Set<String> withValue, Set<String> flags) {
-            Map<String, String> options = new HashMap<>();
-            List<String> positional = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                OversightCli.OptionArg option = OversightCli.OptionArg.of(args[i]);
-                String arg = option.name();
-                String value = option.value();
-                if (flags.contains(arg)) {
-                    options.put(arg, "true");
-                } else if (withValue.contains(arg)) {
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            throw new OversightCli.UsageException(arg + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    options.put(arg, value);
-                } else if (arg.startsWith("-")) {
-                    throw new OversightCli.UsageException("unknown option '" + args[i] + "'");
-                } else {
-                    positional.add(arg);
-                }
-            }
-            return new Args(options, positional);
-        }
+    /** Options of the form {@code --name value} (or {@code --name=value}), each under its own name; flags; positionals. */
+    private static OversightCli.CommandLine parse(String[] args, Set<String> withValue, Set<String> flags) {
+        Map<String, String> valued = new HashMap<>();
+        withValue.forEach(name -> valued.put(name, name));
+        return OversightCli.parse(args, valued, flags, true);
     }
 
     private static KafkaConnection kafka(Settings settings, String bootstrap) {
@@ -156,7 +134,7 @@ final class LedgerCommands {
 
     /** @param settings the environment (and config file): Kafka's settings and the topic prefix */
     static int export(String[] raw, Settings settings, PrintStream out, PrintStream err) {
-        Args args = Args.parse(raw, Set.of("--bootstrap-servers", "--out", "--from", "--to", "--environment",
+        OversightCli.CommandLine args = parse(raw, Set.of("--bootstrap-servers", "--out", "--from", "--to", "--environment",
                 "--service", "--team", "--repository"), Set.of());
         if (!args.positional().isEmpty()) {
             throw new OversightCli.UsageException("unexpected argument '" + args.positional().get(0) + "'");
@@ -198,7 +176,7 @@ final class LedgerCommands {
     }
 
     static int verify(String[] raw, Settings settings, PrintStream out, PrintStream err) {
-        Args args = Args.parse(raw, Set.of("--bootstrap-servers", "--public-key", "--github-secret-file"),
+        OversightCli.CommandLine args = parse(raw, Set.of("--bootstrap-servers", "--public-key", "--github-secret-file"),
                 Set.of("--json", "--raw"));
         String bootstrap = args.options().get("--bootstrap-servers");
         if (args.options().containsKey("--raw")) {
@@ -255,7 +233,7 @@ final class LedgerCommands {
         }
     }
 
-    private static int verifyRaw(Args args, Settings settings, PrintStream out, PrintStream err) {
+    private static int verifyRaw(OversightCli.CommandLine args, Settings settings, PrintStream out, PrintStream err) {
         String bootstrap = args.options().get("--bootstrap-servers");
         if (bootstrap == null || !args.positional().isEmpty()) {
             throw new OversightCli.UsageException("--raw checks the live raw topic: give --bootstrap-servers HOST:PORT"
@@ -312,7 +290,7 @@ final class LedgerCommands {
     }
 
     static int ledger(String[] raw, Settings settings, PrintStream out, PrintStream err) {
-        Args args = Args.parse(raw, Set.of("--data-dir"), Set.of());
+        OversightCli.CommandLine args = parse(raw, Set.of("--data-dir"), Set.of());
         if (args.positional().size() != 1 || !args.positional().get(0).equals("public-key")) {
             throw new OversightCli.UsageException("the ledger command is: oversight ledger public-key");
         }

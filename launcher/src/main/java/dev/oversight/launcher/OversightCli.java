@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -456,32 +457,48 @@ public final class OversightCli {
     }
 
     /**
-     * Options ({@code --name value} or {@code --name=value}) as the settings they stand for; {@link #KEEP} is a flag.
+     * Options ({@code --name value} or {@code --name=value}) as the settings they stand for; {@link #KEEP}, where
+     * {@code known} has it, is a flag.
      */
     static Map<String, String> options(String[] args, Map<String, String> known) {
+        return parse(args, known, known.containsKey(KEEP) ? Set.of(KEEP) : Set.of(), false).options();
+    }
+
+    /** A command line read: each option under the key it stands for ({@code "true"} for a flag), and the rest. */
+    record CommandLine(Map<String, String> options, List<String> positional) {}
+
+    /**
+     * Reads a command's arguments: options with a value ({@code --name value} or {@code --name=value}), stored under
+     * the key {@code valued} maps them to; flags, stored as {@code "true"} under their own name; and, where
+     * {@code positionals} allows, arguments that are not options.
+     */
+    static CommandLine parse(String[] args, Map<String, String> valued, Set<String> flags, boolean positionals) {
         Map<String, String> options = new HashMap<>();
+        List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             OptionArg option = OptionArg.of(args[i]);
             String arg = option.name();
             String value = option.value();
-            String setting = known.get(arg);
-            if (setting == null) {
+            if (flags.contains(arg)) {
+                if (value != null) {
+                    throw new UsageException(arg + " takes no value");
+                }
+                options.put(arg, "true");
+            } else if (valued.containsKey(arg)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException(arg + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                options.put(valued.get(arg), value);
+            } else if (positionals && !arg.startsWith("-")) {
+                positional.add(arg);
+            } else {
                 throw new UsageException("unknown option '" + args[i] + "'");
             }
-            if (arg.equals(KEEP)) {
-                if (value != null) {
-                    throw new UsageException(KEEP + " takes no value");
-                }
-                value = "true";
-            } else if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException(arg + " needs a value");
-                }
-                value = args[++i];
-            }
-            options.put(setting, value);
         }
-        return options;
+        return new CommandLine(options, positional);
     }
 
     /** One argument: {@code --name=value} is the option and its value; anything else is a name without one (null). */
