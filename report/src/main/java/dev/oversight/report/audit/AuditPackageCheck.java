@@ -101,15 +101,21 @@ public final class AuditPackageCheck {
         }
     }
 
-    /** A verdict as the ledger holds it: what a population row is checked against. */
+    /**
+     * A verdict as the ledger holds it: what a population row is checked against ({@code inScope}: its deploy is in
+     * the package's period and filters).
+     */
     private record Held(String chain, long seq, String hash, String verdictId, String deployId, int revision,
-                        String status, JsonNode record) {}
+                        String status, String deployedAt, boolean inScope) {}
 
     private static List<Report.Problem> population(Path dir, JsonNode manifest, Path ledgerDir, List<String> notes) {
         List<Report.Problem> problems = new ArrayList<>();
         Map<String, Held> byVerdict = new HashMap<>();
         Map<String, Held> latestByDeploy = new HashMap<>();
         JsonNode covered = manifest.at("/ledgerBundle/populationCoversChainsTo");
+        Instant start = instant(manifest.at("/period/start").asText(null));
+        Instant end = instant(manifest.at("/period/endExclusive").asText(null));
+        JsonNode filters = manifest.path("filters");
         try (BufferedReader lines = Files.newBufferedReader(ledgerDir.resolve(Bundle.VERDICTS), StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 JsonNode record = tree(line);
@@ -119,7 +125,8 @@ public final class AuditPackageCheck {
                 JsonNode link = record.path("ledger");
                 Held held = new Held(link.path("chain").asText(), link.path("seq").asLong(), link.path("hash").asText(),
                         record.get("verdictId").asText(), record.path("deployId").asText(),
-                        record.path("revision").asInt(), record.path("status").asText(), record);
+                        record.path("revision").asInt(), record.path("status").asText(),
+                        record.path("deployedAt").asText(), inScope(record, start, end, filters));
                 byVerdict.put(held.verdictId(), held);
                 // Only what the population could have seen counts towards its completeness.
                 if (held.seq() <= covered.path(held.chain()).asLong(0)) {
@@ -184,17 +191,14 @@ public final class AuditPackageCheck {
             notes.add(beforeTheLedger + " population row(s) have verdicts written before the ledger: not vouched for");
         }
 
-        Instant start = instant(manifest.at("/period/start").asText(null));
-        Instant end = instant(manifest.at("/period/endExclusive").asText(null));
-        JsonNode filters = manifest.path("filters");
         for (Held latest : latestByDeploy.values().stream()
                 .sorted(java.util.Comparator.comparing(Held::chain).thenComparingLong(Held::seq)).toList()) {
-            if (rows.contains(latest.deployId()) || !inScope(latest.record(), start, end, filters)) {
+            if (rows.contains(latest.deployId()) || !latest.inScope()) {
                 continue;
             }
             problems.add(new Report.Problem(Report.Kind.POPULATION_INCOMPLETE, latest.chain(), latest.seq(),
                     AuditPackage.POPULATION_JSONL, "deploy " + latest.deployId() + " (" + latest.status()
-                            + ", deployed " + latest.record().path("deployedAt").asText() + ") is in the period and"
+                            + ", deployed " + latest.deployedAt() + ") is in the period and"
                             + " the filters, and the ledger holds its verdict; the population leaves it out"));
         }
         return problems;
