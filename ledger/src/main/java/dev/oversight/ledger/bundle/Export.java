@@ -128,47 +128,61 @@ public final class Export {
         return byChain;
     }
 
+    /** A chained record's link, read from its value; null for a record that carries none of this chain. */
+    private static Rec linked(String chain, byte[] value) {
+        try {
+            JsonNode tree = Json.mapper().readTree(value);
+            JsonNode link = tree.path("ledger");
+            if (!link.path("seq").canConvertToLong() || !chain.equals(link.path("chain").asText())) {
+                return null;
+            }
+            return new Rec(link.path("seq").asLong(), chain, tree, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Exports one topic in two passes over it, holding no record (a year of verdicts is larger than memory): the
+     * first finds the seqs each chain's selection spans, the second writes the records of each chain's vouched range,
+     * as stored when selected and as their link alone otherwise.
+     */
     private ObjectNode export(String topic, String file, Path out, Map<String, List<Cp>> checkpoints,
                               java.util.function.Predicate<JsonNode> selects, Set<String> selectedIds,
                               Set<String> usedKeys, List<byte[]> cpLines, List<String> warnings) throws IOException {
         long[] lastShown = {System.nanoTime()};
-        Map<Integer, List<TopicReader.Stored>> stored = TopicReader.read(kafka, topic, n -> {
+        java.util.function.LongConsumer shown = n -> {
             if (System.nanoTime() - lastShown[0] > 2_000_000_000L) {
                 lastShown[0] = System.nanoTime();
                 progress.accept("reading " + topic + ": " + n + " records so far");
             }
-        });
-        ObjectNode counts = Json.mapper().createObjectNode();
-        long selected = 0;
-        long linkOnly = 0;
-        long unchained = 0;
+        };
+        // Pass 1: per partition, the first and last selected seq, and the newest selected ones in order.
+        Map<Integer, long[]> spans = new TreeMap<>();
+        Map<Integer, List<Long>> selectedSeqs = new TreeMap<>();
+        long[] unchained = {0};
+        TopicReader.forEach(kafka, topic, p -> { }, r -> {
+            Rec rec = linked(Ledger.chainId(topic, r.partition()), r.value());
+            if (rec == null) {
+                unchained[0]++;
+            } else if (selects.test(rec.tree())) {
+                spans.merge(r.partition(), new long[] {rec.seq(), rec.seq()},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                selectedSeqs.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(rec.seq());
+            }
+        }, shown);
         long waiting = 0;
-        List<byte[]> lines = new ArrayList<>();
-        Map<String, Object> chainsOut = new TreeMap<>();
-        for (var partition : stored.entrySet()) {
-            String chain = Ledger.chainId(topic, partition.getKey());
-            List<Rec> recs = new ArrayList<>();
-            for (TopicReader.Stored s : partition.getValue()) {
-                JsonNode tree = Json.mapper().readTree(s.value());
-                JsonNode link = tree.path("ledger");
-                if (!link.path("seq").canConvertToLong() || !chain.equals(link.path("chain").asText())) {
-                    unchained++;
-                    continue;
-                }
-                recs.add(new Rec(link.path("seq").asLong(), chain, tree, s.value()));
-            }
-            List<Long> matches = recs.stream().filter(r -> selects.test(r.tree())).map(Rec::seq).toList();
-            if (matches.isEmpty()) {
-                continue;
-            }
-            long first = matches.get(0);
-            long last = matches.get(matches.size() - 1);
+        Map<Integer, long[]> ranges = new TreeMap<>();
+        for (var span : spans.entrySet()) {
+            String chain = Ledger.chainId(topic, span.getKey());
+            long first = span.getValue()[0];
+            long last = span.getValue()[1];
             List<Cp> cps = checkpoints.getOrDefault(chain, List.of());
             long start = cps.stream().mapToLong(Cp::seq).filter(s -> s <= first).max().orElse(Long.MIN_VALUE);
             long end = cps.stream().mapToLong(Cp::seq).filter(s -> s >= last).min()
                     .orElse(cps.stream().mapToLong(Cp::seq).max().orElse(last));
             if (end < last) {
-                long newer = matches.stream().filter(s -> s > end).count();
+                long newer = selectedSeqs.get(span.getKey()).stream().filter(s -> s > end).count();
                 waiting += newer;
                 warnings.add(chain + ": " + newer + " selected record(s) are newer than the chain's last checkpoint"
                         + " (seq " + end + ") and are not in this bundle; export again after the next checkpoint");
@@ -176,43 +190,60 @@ public final class Export {
             if (cps.isEmpty()) {
                 warnings.add(chain + ": no checkpoint vouches for this chain yet; the bundle will not verify");
             }
-            long from = Long.MAX_VALUE;
-            long to = 0;
-            for (Rec r : recs) {
-                if (r.seq() < start || r.seq() > end) {
-                    continue;
+            ranges.put(span.getKey(), new long[] {start, end});
+        }
+        selectedSeqs.clear();
+        // Pass 2: each chain's range, written as it comes (each chain in seq order; chains may interleave).
+        long[] counts = new long[2]; // selected, link only
+        Map<Integer, long[]> written = new TreeMap<>(); // partition -> {from, to}
+        try (java.io.OutputStream lines = new java.io.BufferedOutputStream(Files.newOutputStream(out.resolve(file)),
+                64 * 1024)) {
+            TopicReader.forEach(kafka, topic, p -> { }, r -> {
+                long[] range = ranges.get(r.partition());
+                Rec rec = range == null ? null : linked(Ledger.chainId(topic, r.partition()), r.value());
+                if (rec == null || rec.seq() < range[0] || rec.seq() > range[1]) {
+                    return;
                 }
-                from = Math.min(from, r.seq());
-                to = Math.max(to, r.seq());
-                if (selects.test(r.tree())) {
-                    lines.add(r.value());
-                    selected++;
-                    if (selectedIds != null) {
-                        selectedIds.add(r.tree().path("verdictId").asText());
+                written.merge(r.partition(), new long[] {rec.seq(), rec.seq()},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                try {
+                    if (selects.test(rec.tree())) {
+                        lines.write(rec.value());
+                        counts[0]++;
+                        if (selectedIds != null) {
+                            selectedIds.add(rec.tree().path("verdictId").asText());
+                        }
+                    } else {
+                        lines.write(Bundle.linkOnly(rec.tree()));
+                        counts[1]++;
                     }
-                } else {
-                    lines.add(Bundle.linkOnly(r.tree()));
-                    linkOnly++;
+                    lines.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }
-            long cpFrom = from;
-            long cpTo = to;
-            for (Cp cp : cps) {
-                if (cp.seq() >= cpFrom && cp.seq() <= cpTo) {
+            }, shown);
+        }
+        Map<String, Object> chainsOut = new TreeMap<>();
+        for (var range : written.entrySet()) {
+            String chain = Ledger.chainId(topic, range.getKey());
+            long from = range.getValue()[0];
+            long to = range.getValue()[1];
+            for (Cp cp : checkpoints.getOrDefault(chain, List.of())) {
+                if (cp.seq() >= from && cp.seq() <= to) {
                     cpLines.add(cp.value());
                     usedKeys.add(cp.tree().path("publicKey").asText());
                 }
             }
             chainsOut.put(chain, Map.of("fromSeq", from, "toSeq", to));
         }
-        write(out.resolve(file), lines);
-        counts.put("selected", selected);
-        counts.put("linkOnly", linkOnly);
-        counts.put("unchained", unchained);
-        counts.put("newerThanLastCheckpoint", waiting);
-        counts.set("chains", Json.mapper().valueToTree(chainsOut));
-        progress.accept(file + ": " + selected + " records selected, " + linkOnly + " as their link alone");
-        return counts;
+        ObjectNode result = Json.mapper().createObjectNode();
+        result.put("selected", counts[0]);
+        result.put("linkOnly", counts[1]);
+        result.put("unchained", unchained[0]);
+        result.put("newerThanLastCheckpoint", waiting);
+        result.set("chains", Json.mapper().valueToTree(chainsOut));
+        progress.accept(file + ": " + counts[0] + " records selected, " + counts[1] + " as their link alone");
+        return result;
     }
 
     private static void write(Path file, List<byte[]> lines) throws IOException {
