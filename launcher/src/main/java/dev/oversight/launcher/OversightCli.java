@@ -54,8 +54,9 @@ public final class OversightCli {
 
             Commands:
               up                  Run the whole platform until Ctrl-C: an embedded Kafka broker (data under
-                                  %2$s), ingest, policy-stream and rollback-worker, with one HTTP port for
-                                  webhooks, /metrics and /health. Starting again resumes on the same data.
+                                  %2$s), ingest, policy-stream, rollback-worker and the report, with one HTTP
+                                  port for webhooks, the report's pages, /metrics and /health. Starting again
+                                  resumes on the same data.
                   --bootstrap-servers HOST:PORT   use an existing Kafka cluster instead of embedding one
                                                   (same as %1$s)
                   --port N                        HTTP port (%3$s, default %4$s)
@@ -79,8 +80,8 @@ public final class OversightCli {
               config              List every configuration variable with its default.
               export              Write an evidence bundle for auditors: verdicts and actions of a period as
                                   stored, the signed checkpoints that vouch for them, a manifest.
-              verify DIR          Check a bundle offline (or the live topics, --bootstrap-servers): every hash,
-                                  link and signed checkpoint of the ledger.
+              verify DIR          Check a bundle or an audit package offline (or the live topics,
+                                  --bootstrap-servers): every hash, link and signed checkpoint of the ledger.
               ledger public-key   Print the public key that signs the ledger's checkpoints.
               help, --help        This text; `oversight COMMAND --help` explains one command.
               --version           The version of Oversight.
@@ -96,8 +97,8 @@ public final class OversightCli {
             Usage: oversight up [--bootstrap-servers HOST:PORT] [--port N] [--data-dir DIR]
 
             Runs the whole platform in this process until Ctrl-C or SIGTERM: an embedded Kafka broker (unless a
-            cluster is named), ingest, policy-stream and rollback-worker, with one HTTP port for webhooks, /metrics
-            and /health. Starting again resumes on the same data.
+            cluster is named), ingest, policy-stream, rollback-worker and the report, with one HTTP port for webhooks,
+            the report's pages, /metrics and /health. Starting again resumes on the same data.
 
             Options:
               --bootstrap-servers HOST:PORT   use an existing Kafka cluster instead of embedding one (%1$s)
