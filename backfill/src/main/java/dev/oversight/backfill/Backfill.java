@@ -1,10 +1,12 @@
 package dev.oversight.backfill;
 
 import dev.oversight.backfill.github.GitHubHistory;
+import dev.oversight.backfill.gitlab.GitLabHistory;
 import dev.oversight.backfill.http.ResponseCache;
 import dev.oversight.backfill.http.RestClient;
 import dev.oversight.events.Source;
 import dev.oversight.ingest.github.GitHubNormalizer;
+import dev.oversight.ingest.gitlab.GitLabNormalizer;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,8 +36,10 @@ public final class Backfill {
     /**
      * What to read.
      *
-     * @param repositories {@code owner/name} each; empty when {@code organization} is given
-     * @param apiUrl       the API's root ({@code https://api.github.com}, {@code https://HOST/api/v3})
+     * @param repositories {@code owner/name} each (GitLab: the projects' {@code group/sub/project}); empty when
+     *                     {@code organization} (a GitHub organisation, a GitLab group) is given
+     * @param apiUrl       the API's root ({@code https://api.github.com}, {@code https://HOST/api/v3};
+     *                     {@code https://gitlab.com/api/v4})
      */
     public record Request(Source source, List<String> repositories, String organization, Period period, URI apiUrl,
                           String token, boolean dryRun, boolean resume, Path dataDir) {
@@ -89,23 +93,44 @@ public final class Backfill {
     }
 
     public Summary run() throws IOException, InterruptedException {
-        if (request.source() != Source.GITHUB) {
-            throw new UnsupportedOperationException("backfill from " + request.source().id() + " is not available yet");
-        }
         ResponseCache cache = request.dryRun() ? ResponseCache.none()
                 : ResponseCache.in(request.dataDir().resolve("backfill").resolve("answers"));
-        RestClient api = new RestClient(Map.of(
-                "Authorization", "Bearer " + request.token(),
-                "Accept", "application/vnd.github+json",
-                "X-GitHub-Api-Version", "2022-11-28",
-                "User-Agent", "oversight-backfill"),
-                RestClient.RateLimitHeaders.GITHUB, cache, sleeper, clock,
-                (wait, why) -> out.printf(Locale.ROOT, "waiting %d s: %s%n", wait.toSeconds(), why));
-        GitHubHistory github = new GitHubHistory(api, request.apiUrl());
-        List<String> repositories = request.organization() != null ? github.repositories(request.organization())
+        RestClient.Listener waits = (wait, why) -> out.printf(Locale.ROOT, "waiting %d s: %s%n", wait.toSeconds(), why);
+        RestClient api;
+        HistorySource source;
+        FactWriter.Normalizer normalizer;
+        switch (request.source()) {
+            case GITHUB -> {
+                api = new RestClient(Map.of(
+                        "Authorization", "Bearer " + request.token(),
+                        "Accept", "application/vnd.github+json",
+                        "X-GitHub-Api-Version", "2022-11-28",
+                        "User-Agent", "oversight-backfill"),
+                        RestClient.RateLimitHeaders.GITHUB, cache, sleeper, clock, waits);
+                source = new GitHubHistory(api, request.apiUrl());
+                normalizer = (fact, now) -> GitHubNormalizer.normalize(fact.eventType(), fact.deliveryId(),
+                        fact.body(), now);
+            }
+            case GITLAB -> {
+                api = new RestClient(Map.of(
+                        "PRIVATE-TOKEN", request.token(),
+                        "Accept", "application/json",
+                        "User-Agent", "oversight-backfill"),
+                        RestClient.RateLimitHeaders.GITLAB, cache, sleeper, clock, waits);
+                source = new GitLabHistory(api, request.apiUrl());
+                // A GitLab hook carries no time for some facts (a push): the webhook's would have been its arrival,
+                // which for a fact read afterwards is when it happened, not when it was imported.
+                normalizer = (fact, now) -> GitLabNormalizer.normalize(fact.eventType(), fact.deliveryId(),
+                        fact.body(), fact.occurredAt());
+            }
+            default -> throw new UnsupportedOperationException("backfill from " + request.source().id()
+                    + " is not available");
+        }
+        HistorySource.Words words = source.words();
+        List<String> repositories = request.organization() != null ? source.repositories(request.organization())
                 : request.repositories();
         if (request.dryRun()) {
-            return dryRun(github, repositories, api);
+            return dryRun(source, repositories, api);
         }
         try (Checkpoint checkpoint = Checkpoint.at(request.checkpointFile())) {
             if (checkpoint.started() && !request.resume()) {
@@ -121,16 +146,15 @@ public final class Backfill {
             int written = 0;
             int already = 0;
             List<String> refused = new ArrayList<>();
-            try (FactWriter writer = new FactWriter(kafka, request.source(),
-                    (fact, now) -> GitHubNormalizer.normalize(fact.eventType(), fact.deliveryId(), fact.body(), now),
-                    transactionalId, clock)) {
+            try (FactWriter writer = new FactWriter(kafka, request.source(), normalizer, transactionalId, clock)) {
                 for (String repository : repositories) {
                     if (checkpoint.done(repository)) {
                         progress.finished(repository, repository + ": done before, skipped");
                         continue;
                     }
-                    GitHubHistory.History history = github.read(repository, request.period(), progress);
-                    history.unavailable().forEach(note -> out.println(repository + ": no longer on GitHub: " + note));
+                    History history = source.read(repository, request.period(), progress);
+                    history.unavailable().forEach(note -> out.println(repository + ": no longer on "
+                            + words.source() + ": " + note));
                     List<Fact> fresh = history.facts().stream().filter(f -> !checkpoint.written(f.deliveryId()))
                             .toList();
                     int repoWritten = 0;
@@ -145,10 +169,8 @@ public final class Backfill {
                     facts += history.facts().size();
                     written += repoWritten;
                     already += history.facts().size() - fresh.size();
-                    progress.finished(repository, String.format(Locale.ROOT,
-                            "%s: %d deploys, %d pull requests (%d reviews), %d checks; %d facts written%s",
-                            repository, history.deploys().size(), history.pullRequests(), history.reviews(),
-                            history.checks(), repoWritten, history.facts().size() == fresh.size() ? ""
+                    progress.finished(repository, String.format(Locale.ROOT, "%s; %d facts written%s",
+                            counts(history, words), repoWritten, history.facts().size() == fresh.size() ? ""
                                     : ", " + (history.facts().size() - fresh.size()) + " written before"));
                 }
             }
@@ -156,18 +178,25 @@ public final class Backfill {
         }
     }
 
-    private Summary dryRun(GitHubHistory github, List<String> repositories, RestClient api)
+    /** {@code acme/payments: 14 deploys, 580 pull requests (902 reviews), 31 checks} */
+    private static String counts(History history, HistorySource.Words words) {
+        return String.format(Locale.ROOT, "%s: %d deploys, %d %s (%d %s), %d %s", history.repository(),
+                history.deploys().size(), history.changes(), words.changes(), history.reviews(), words.reviews(),
+                history.checks(), words.checks());
+    }
+
+    private Summary dryRun(HistorySource source, List<String> repositories, RestClient api)
             throws IOException, InterruptedException {
         int facts = 0;
         for (String repository : repositories) {
-            GitHubHistory.History history = github.read(repository, request.period(), progress);
+            History history = source.read(repository, request.period(), progress);
             Map<String, Integer> byType = new TreeMap<>();
             history.facts().forEach(f -> byType.merge(f.eventType(), 1, Integer::sum));
             progress.finished(repository, repository + ": would import " + history.facts().size() + " facts");
-            out.printf(Locale.ROOT, "%s: %d deploys, %d pull requests (%d reviews), %d checks%n", repository,
-                    history.deploys().size(), history.pullRequests(), history.reviews(), history.checks());
+            out.println(counts(history, source.words()));
             history.deploys().forEach(line -> out.println("  " + line));
-            history.unavailable().forEach(note -> out.println("  no longer on GitHub: " + note));
+            history.unavailable().forEach(note -> out.println("  no longer on " + source.words().source() + ": "
+                    + note));
             out.println("  would write: " + byType.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                     .reduce((a, b) -> a + ", " + b).orElse("nothing"));
             facts += history.facts().size();

@@ -13,6 +13,11 @@ public final class BackfillIds {
 
     /** @param repo the repository as the facts' bodies carry it ({@code full_name}) */
     public static String of(com.fasterxml.jackson.databind.JsonNode repo, String fact) {
-        return PREFIX + repo.path("full_name").asText() + ":" + fact;
+        return of(repo.path("full_name").asText(), fact);
+    }
+
+    /** @param repository the repository's full path ({@code owner/name}, GitLab's {@code group/sub/project}) */
+    public static String of(String repository, String fact) {
+        return PREFIX + repository + ":" + fact;
     }
 }

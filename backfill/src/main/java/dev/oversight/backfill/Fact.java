@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * One fact read from a source's API, as the webhook that would have told it: its event type ({@code X-GitHub-Event}),
+ * One fact read from a source's API, as the webhook that would have told it: its event type ({@code X-GitHub-Event}, {@code X-Gitlab-Event}),
  * a delivery id that is the same every time the same fact is read (so a resumed or repeated backfill recognizes it),
  * when it happened, the webhook-shaped body, and the API address it was read from.
  */
@@ -12,6 +12,6 @@ public record Fact(String eventType, String deliveryId, Instant occurredAt, Obje
 
     /** Facts of a repository are written in the order they happened; at the same time, deploys last. */
     public static final java.util.Comparator<Fact> ORDER = java.util.Comparator.comparing(Fact::occurredAt)
-            .thenComparing(f -> f.eventType().startsWith("deployment") ? 1 : 0)
+            .thenComparing(f -> f.eventType().regionMatches(true, 0, "deployment", 0, 10) ? 1 : 0)
             .thenComparing(Fact::deliveryId);
 }

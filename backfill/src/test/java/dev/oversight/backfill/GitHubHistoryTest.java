@@ -66,7 +66,7 @@ class GitHubHistoryTest {
     @Test
     void readsThePeriodAndTheDeployBeforeItThroughEveryPage() throws Exception {
         github.pageSize(1);
-        GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
+        History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
 
         String id = "backfill:acme/ledger:";
         assertThat(read.facts()).extracting(Fact::deliveryId).contains(id + "deployment:100",
@@ -111,7 +111,7 @@ class GitHubHistoryTest {
                         "{\"message\":\"You have exceeded a secondary rate limit and have been temporarily blocked.\"}"),
                 new FakeGitHub.Failure(502, Map.of(), "{\"message\":\"Server Error\"}"),
                 new FakeGitHub.Failure(503, Map.of(), "{\"message\":\"Service Unavailable\"}"));
-        GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
+        History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
 
         assertThat(waits).containsExactly(Duration.ofSeconds(7), Duration.ofMinutes(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(2));
@@ -149,7 +149,7 @@ class GitHubHistoryTest {
         gone.putNull("commit_id"); // what GitHub answers once the commit was garbage collected or force-pushed away
         github.put("repos/acme/ledger/pulls/1/reviews", dev.oversight.events.json.Json.mapper().createArrayNode().add(gone));
 
-        GitHubHistory.History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
+        History read = history(ResponseCache.none()).read("acme/ledger", QUARTER, Progress.NONE);
 
         assertThat(read.unavailable()).singleElement().asString()
                 .contains("review 11 of #1 by bob").contains("gone from GitHub");

@@ -8,6 +8,7 @@ import dev.oversight.events.Source;
 import dev.oversight.rollback.WorkerConfig;
 import dev.oversight.runtime.config.CommonSettings;
 import dev.oversight.runtime.config.ConfigReader;
+import dev.oversight.runtime.config.Setting;
 import dev.oversight.runtime.config.Settings;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import dev.oversight.runtime.kafka.TopicProvisioner;
@@ -33,28 +34,44 @@ import java.util.Set;
  */
 final class BackfillCommand {
 
+    /** The token {@code oversight backfill gitlab} reads GitLab's API with. */
+    static final Setting<Optional<String>> GITLAB_TOKEN = Setting.secret("OVERSIGHT_GITLAB_TOKEN",
+            "GitLab token for oversight backfill gitlab (read_api), sent as PRIVATE-TOKEN");
+    /** GitLab's address, gitlab.com or a self-managed instance. */
+    static final Setting<URI> GITLAB_URL = Setting.url("OVERSIGHT_GITLAB_URL", URI.create("https://gitlab.com"),
+            "GitLab's address for oversight backfill gitlab (self-managed: https://HOST; its API is HOST/api/v4)");
+    static final List<Setting<?>> KEYS = List.of(GITLAB_TOKEN, GITLAB_URL);
+
     static final String HELP = """
             Usage: oversight backfill github (--repository OWNER/NAME... | --organization ORG) --since DAY
                                     [--until DAY] [--environment NAME...] [--api-url URL] [--resume] [--dry-run]
                                     [--bootstrap-servers HOST:PORT] [--data-dir DIR]
+                   oversight backfill gitlab (--project GROUP/PROJECT... | --group GROUP) --since DAY
+                                    [--until DAY] [--environment NAME...] [--api-url URL] [--resume] [--dry-run]
+                                    [--bootstrap-servers HOST:PORT] [--data-dir DIR]
 
-            Reads the history of a period from GitHub's REST API and writes it to Kafka as the evidence the webhooks
-            would have delivered, so Oversight judges it with exactly the same rules as live events: the deployments
-            created in the period and their statuses, the deploy before the period in each environment (the first
-            deploy of the period is judged from it), the pull requests merged from that deploy to the end of the
-            period (by merge time) with their reviews, the commits between consecutive deploys, and the check runs
-            and commit statuses of every deployed commit. Each is written as ingest writes a webhook's delivery
-            (raw record marked provenance backfill, evidence, receipt), so the verdicts look exactly like live ones
-            and a fact written twice is the same evidence. Facts GitHub no longer has cannot be imported.
+            Reads the history of a period from GitHub's or GitLab's REST API and writes it to Kafka as the evidence
+            the webhooks would have delivered, so Oversight judges it with exactly the same rules as live events: the
+            deployments created in the period and their statuses, the deploy before the period in each environment
+            (the first deploy of the period is judged from it), the pull requests (GitLab: merge requests) merged
+            from that deploy to the end of the period (by merge time) with their reviews (approvals), the commits
+            between consecutive deploys, and the check runs and commit statuses (GitLab: pipelines) of every deployed
+            commit. Each is written as ingest writes a webhook's delivery (raw record marked provenance backfill,
+            evidence, receipt), so the verdicts look exactly like live ones and a fact written twice is the same
+            evidence. Facts the source no longer has cannot be imported; what is missing is named at the end.
 
             Options:
-              --repository OWNER/NAME...      the repositories (several after it, or the option repeated)
-              --organization ORG              every repository of the organisation instead
+              --repository OWNER/NAME...      github: the repositories (several after it, or the option repeated)
+              --organization ORG              github: every repository of the organisation instead
+              --project GROUP/PROJECT...      gitlab: the projects, by their full path (subgroups included)
+              --group GROUP                   gitlab: every project of the group and its subgroups instead
               --since DAY, --until DAY        the period, days as YYYY-MM-DD in UTC, both included (or ISO
                                               times); --until defaults to today
               --environment NAME...           only deploys to these environments (default: all)
-              --api-url URL                   the API's root (%1$s, default https://api.github.com;
+              --api-url URL                   github: the API's root (%1$s, default https://api.github.com;
                                               GitHub Enterprise: https://HOST/api/v3)
+                                              gitlab: GitLab's address (%6$s, default https://gitlab.com;
+                                              self-managed: https://HOST)
               --resume                        continue a backfill of the same request that stopped, writing
                                               nothing twice (its checkpoint is under DIR/backfill)
               --dry-run                       print what would be imported; write nothing, not even a checkpoint
@@ -62,19 +79,20 @@ final class BackfillCommand {
               --data-dir DIR                  where the checkpoint and the API's answers are kept (%4$s)
               --help                          this text
 
-            The token comes from %5$s (or %5$s_FILE): a token that can read the repositories' contents, pull
-            requests, deployments and checks. The API's rate limit is respected (it waits when told to, and asks
-            again for what it read before with If-None-Match, which costs no quota); a progress bar per repository
-            shows the time left. Ctrl-C stops it; --resume continues.
+            The token comes from %5$s (or %5$s_FILE) for GitHub: a token that can read the repositories'
+            contents, pull requests, deployments and checks; from %7$s (or %7$s_FILE) for GitLab: a token
+            with read_api, sent as PRIVATE-TOKEN. The API's rate limit is respected (it waits when told to, and
+            asks again for what it read before with If-None-Match); a progress bar per repository shows the time
+            left. Ctrl-C stops it; --resume continues.
 
             Exit status: 0 done; 1 it failed (the API refused, Kafka unreachable) or was stopped; 2 the command
             line or the configuration is wrong.
             """.formatted(WorkerConfig.GITHUB_API_URL, KafkaConnection.BOOTSTRAP, KafkaConnection.TOPIC_PREFIX,
-            CommonSettings.DATA_DIR, WorkerConfig.GITHUB_TOKEN);
+            CommonSettings.DATA_DIR, WorkerConfig.GITHUB_TOKEN, GITLAB_URL, GITLAB_TOKEN);
 
-    private static final Set<String> SINGLE = Set.of("--organization", "--since", "--until", "--api-url",
+    private static final Set<String> SINGLE = Set.of("--organization", "--group", "--since", "--until", "--api-url",
             "--bootstrap-servers", "--data-dir");
-    private static final Set<String> MANY = Set.of("--repository", "--environment");
+    private static final Set<String> MANY = Set.of("--repository", "--project", "--environment");
     private static final Set<String> FLAGS = Set.of("--resume", "--dry-run");
 
     private BackfillCommand() {}
@@ -86,24 +104,36 @@ final class BackfillCommand {
     static int run(String[] args, Settings settings, PrintStream out, PrintStream err, RestClient.Sleeper sleeper)
             throws Exception {
         if (args.length == 0) {
-            throw new OversightCli.UsageException("name the source: oversight backfill github …");
+            throw new OversightCli.UsageException("name the source: oversight backfill github … or gitlab …");
         }
         Source source = switch (args[0]) {
             case "github" -> Source.GITHUB;
-            case "gitlab" -> throw new OversightCli.UsageException("backfill from GitLab is not available yet; "
-                    + "only github is");
-            default -> throw new OversightCli.UsageException("unknown source '" + args[0] + "': github");
+            case "gitlab" -> Source.GITLAB;
+            default -> throw new OversightCli.UsageException("unknown source '" + args[0] + "': github or gitlab");
         };
+        boolean gitlab = source == Source.GITLAB;
         Map<String, List<String>> o = parse(java.util.Arrays.copyOfRange(args, 1, args.length));
-        List<String> repositories = o.getOrDefault("--repository", List.of());
-        String organization = first(o, "--organization");
+        // Each source names what it reads in its own words; the other's are refused rather than taken to mean them.
+        String many = gitlab ? "--project" : "--repository";
+        String all = gitlab ? "--group" : "--organization";
+        for (String other : gitlab ? List.of("--repository", "--organization") : List.of("--project", "--group")) {
+            if (o.containsKey(other)) {
+                throw new OversightCli.UsageException(other + " is for " + (gitlab ? "github" : "gitlab")
+                        + "; oversight backfill " + args[0] + " takes " + many + " or " + all);
+            }
+        }
+        List<String> repositories = o.getOrDefault(many, List.of());
+        String organization = first(o, all);
         if (repositories.isEmpty() == (organization == null)) {
-            throw new OversightCli.UsageException("name the repositories with --repository OWNER/NAME…, or "
-                    + "--organization ORG (one of the two)");
+            throw new OversightCli.UsageException(gitlab
+                    ? "name the projects with --project GROUP/PROJECT…, or --group GROUP (one of the two)"
+                    : "name the repositories with --repository OWNER/NAME…, or --organization ORG (one of the two)");
         }
         for (String repository : repositories) {
-            if (!repository.matches("[^/\\s]+/[^/\\s]+")) {
-                throw new OversightCli.UsageException("--repository takes OWNER/NAME, got '" + repository + "'");
+            if (gitlab ? !repository.matches("[^/\\s]+(/[^/\\s]+)+") : !repository.matches("[^/\\s]+/[^/\\s]+")) {
+                throw new OversightCli.UsageException(gitlab ? "--project takes the project's full path "
+                        + "GROUP/PROJECT (or GROUP/SUBGROUP/PROJECT), got '" + repository + "'"
+                        : "--repository takes OWNER/NAME, got '" + repository + "'");
             }
         }
         if (first(o, "--since") == null) {
@@ -123,13 +153,15 @@ final class BackfillCommand {
         Map<String, String> overrides = new HashMap<>();
         Optional.ofNullable(first(o, "--bootstrap-servers")).ifPresent(b -> overrides.put(KafkaConnection.BOOTSTRAP.name(), b));
         Optional.ofNullable(first(o, "--data-dir")).ifPresent(d -> overrides.put(CommonSettings.DATA_DIR.name(), d));
-        Optional.ofNullable(first(o, "--api-url")).ifPresent(u -> overrides.put(WorkerConfig.GITHUB_API_URL.name(), u));
+        Setting<URI> apiUrl = gitlab ? GITLAB_URL : WorkerConfig.GITHUB_API_URL;
+        Setting<Optional<String>> token = gitlab ? GITLAB_TOKEN : WorkerConfig.GITHUB_TOKEN;
+        Optional.ofNullable(first(o, "--api-url")).ifPresent(u -> overrides.put(apiUrl.name(), u));
         record Config(KafkaConnection kafka, Path dataDir, URI api, String token) {}
         // A dry run reads no Kafka: the cluster need not be named.
         Config config = ConfigReader.read(settings.with(overrides), c -> new Config(
-                KafkaConnection.read(c, dryRun ? "" : null), c.get(CommonSettings.DATA_DIR),
-                c.get(WorkerConfig.GITHUB_API_URL),
-                c.required(WorkerConfig.GITHUB_TOKEN, "oversight backfill github reads GitHub's API with it")));
+                KafkaConnection.read(c, dryRun ? "" : null), c.get(CommonSettings.DATA_DIR), c.get(apiUrl),
+                c.required(token, "oversight backfill " + args[0] + " reads " + (gitlab ? "GitLab" : "GitHub")
+                        + "'s API with it")));
         KafkaConnection kafka = null;
         if (!dryRun) {
             if (config.kafka().bootstrapServers() == null || config.kafka().bootstrapServers().isBlank()) {
@@ -150,8 +182,8 @@ final class BackfillCommand {
             return 2;
         }
         if (!dryRun) {
-            out.printf(Locale.ROOT, "oversight: backfill of %d repositories from %s to %s done: %d facts written%s, "
-                            + "%d API requests%n", summary.repositories(), since, until, summary.written(),
+            out.printf(Locale.ROOT, "oversight: backfill of %d %s from %s to %s done: %d facts written%s, "
+                            + "%d API requests%n", summary.repositories(), gitlab ? "projects" : "repositories", since, until, summary.written(),
                     summary.alreadyWritten() == 0 ? "" : " (" + summary.alreadyWritten() + " written before)",
                     summary.requests());
         }

@@ -72,8 +72,10 @@ public final class OversightCli {
                                   Write the audit package of a period (population, seeded sample with
                                   evidence pages, exceptions, summary PDF, manifest) from the Kafka cluster.
               backfill github --repository OWNER/NAME... --since DAY
-                                  Import the history GitHub already holds (deploys, merged pull requests,
-                                  reviews, checks) as evidence, judged like live events; --resume, --dry-run.
+              backfill gitlab --project GROUP/PROJECT... --since DAY
+                                  Import the history GitHub or GitLab already holds (deploys, merged pull or
+                                  merge requests, reviews or approvals, checks or pipelines) as evidence,
+                                  judged like live events; --resume, --dry-run.
               whatif --policy FILE
                                   What a new policy would have decided on the stored history: every deploy
                                   whose verdict would flip (exit 1 when one becomes a violation).
@@ -431,7 +433,7 @@ public final class OversightCli {
     /** Every setting of the platform, as {@code oversight config} lists them: each read by some configuration. */
     static final List<Setting<?>> SETTINGS = Stream.<List<Setting<?>>>of(KafkaConnection.KEYS, Platform.KEYS,
             CommonSettings.KEYS, IngestConfig.KEYS, PolicyStreamConfig.KEYS, WorkerConfig.KEYS, LedgerSettings.KEYS,
-            ReportConfig.KEYS,
+            ReportConfig.KEYS, BackfillCommand.KEYS,
             List.of(Settings.CONFIG_FILE)).flatMap(List::stream).toList();
 
     private static int config(String[] args, PrintStream out) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.backfill.BackfillIds;
 import dev.oversight.backfill.Fact;
+import dev.oversight.backfill.History;
+import dev.oversight.backfill.HistorySource;
 import dev.oversight.backfill.Period;
 import dev.oversight.backfill.Progress;
 import dev.oversight.backfill.http.RestClient;
@@ -42,7 +44,7 @@ import java.util.regex.Pattern;
  *   <li>Checks: the check runs and commit statuses of every deployed commit.</li>
  * </ol>
  */
-public final class GitHubHistory {
+public final class GitHubHistory implements HistorySource {
 
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
     /** How many deployments before the period are looked at for the previous deploy of an environment. */
@@ -59,6 +61,7 @@ public final class GitHubHistory {
     }
 
     /** The repositories of an organisation ({@code owner/name}), archived ones included: their history still counts. */
+    @Override
     public List<String> repositories(String organization) throws IOException, InterruptedException {
         List<String> names = new ArrayList<>();
         for (JsonNode repo : api.all(uri("orgs/" + organization + "/repos?per_page=100&type=all"), null)) {
@@ -67,13 +70,15 @@ public final class GitHubHistory {
         return names;
     }
 
-    /** What was read of one repository: the facts in the order they happened, and a line per deploy for people. */
-    public record History(String repository, List<Fact> facts, List<String> deploys, int pullRequests, int reviews,
-                          int checks, List<String> unavailable) {}
+    @Override
+    public Words words() {
+        return Words.GITHUB;
+    }
 
     /** How long GitHub keeps check runs and commit statuses. */
     static final java.time.Duration CHECK_RETENTION = java.time.Duration.ofDays(400);
 
+    @Override
     public History read(String repository, Period period, Progress progress) throws IOException, InterruptedException {
         JsonNode repo = api.get(uri("repos/" + repository));
         ObjectNode repoRef = Json.mapper().createObjectNode();

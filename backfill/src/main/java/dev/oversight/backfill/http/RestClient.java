@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a source's REST API the way its operators ask clients to: every page (the {@code Link} header's
- * {@code rel="next"}), waiting when the rate limit says so ({@code Retry-After} on a 403 or 429; the remaining quota
- * at 0 until its reset), retrying what may succeed later (5xx, a connection that broke) with backoff, and asking
+ * {@code rel="next"}, or GitLab's {@code X-Next-Page}), waiting when the rate limit says so ({@code Retry-After} on
+ * a 403 or 429; the remaining quota at 0 until its reset), retrying what may succeed later (5xx, a connection that broke) with backoff, and asking
  * with {@code If-None-Match} for what it read before ({@link ResponseCache}; a 304 costs no quota).
  *
  * <p>Failures are classified before acting: retriable (above, bounded; a 403 or 429 that names a rate limit but no
@@ -221,7 +221,10 @@ public final class RestClient {
         sleeper.sleep(capped);
     }
 
-    /** The {@code rel="next"} link, resolved against the page's own address. */
+    /**
+     * The {@code rel="next"} link, resolved against the page's own address; without one, GitLab's
+     * {@code X-Next-Page} (a page number, empty on the last page) put into the page's own address.
+     */
     static URI next(URI page, HttpResponse<?> response) {
         for (String link : response.headers().allValues("link")) {
             Matcher m = NEXT.matcher(link);
@@ -229,7 +232,13 @@ public final class RestClient {
                 return page.resolve(m.group(1));
             }
         }
-        return null;
+        String nextPage = response.headers().firstValue("x-next-page").map(String::trim).orElse("");
+        if (!nextPage.matches("[0-9]+")) {
+            return null;
+        }
+        String query = page.getRawQuery() == null ? "" : page.getRawQuery().replaceAll("(^|&)page=[^&]*", "");
+        query = (query.startsWith("&") ? query.substring(1) : query);
+        return page.resolve(page.getRawPath() + "?" + (query.isEmpty() ? "" : query + "&") + "page=" + nextPage);
     }
 
     private static String message(HttpResponse<byte[]> response) {
@@ -237,6 +246,10 @@ public final class RestClient {
             JsonNode body = Json.mapper().readTree(response.body());
             if (body.hasNonNull("message")) {
                 return body.get("message").asText();
+            }
+            if (body.hasNonNull("error")) { // GitLab, for a token refused by scope
+                return body.get("error").asText() + (body.hasNonNull("error_description")
+                        ? " (" + body.get("error_description").asText() + ")" : "");
             }
         } catch (IOException | RuntimeException notJson) {
             // the status says enough
