@@ -23,12 +23,21 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * GitHub's REST API on loopback, as GitHub Enterprise serves it (under {@code /api/v3}): the resources a test puts
- * in, each list served in pages with {@code Link} headers, an {@code ETag} on every answer (304 to a matching
- * {@code If-None-Match}), the rate-limit headers, and the failures a test scripts (a 403 with {@code Retry-After}, a
- * 502, a 503) before the real answer.
+ * GitHub's REST API on loopback, as GitHub Enterprise serves it (under {@code /api/v3}), or GitLab's (under
+ * {@code /api/v4}, {@link #startGitLab()}): the resources a test puts in, each list served in pages with {@code Link}
+ * headers (GitLab: and {@code X-Next-Page}), an {@code ETag} on every answer (304 to a matching
+ * {@code If-None-Match}), the source's rate-limit headers, and the failures a test scripts (a 403 or 429 with
+ * {@code Retry-After}, a 502, a 503) before the real answer.
  */
 public final class FakeGitHub implements AutoCloseable {
+
+    /** How the source serves its API: where, how a token is sent, how its headers are named. */
+    private record Flavor(String root, String tokenHeader, String token, String rateLimitPrefix,
+                          List<String> pagedFields) {
+        static final Flavor GITHUB = new Flavor("/api/v3/", "Authorization", "Bearer test-token", "X-RateLimit-",
+                List.of("check_runs", "commits"));
+        static final Flavor GITLAB = new Flavor("/api/v4/", "PRIVATE-TOKEN", "test-token", "RateLimit-", List.of());
+    }
 
     /** A scripted answer given instead of the resource, once. */
     public record Failure(int status, Map<String, String> headers, String body) {}
@@ -41,26 +50,49 @@ public final class FakeGitHub implements AutoCloseable {
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private volatile int pageSize = 100;
     private volatile int notModified;
+    private volatile boolean linkHeaders = true;
+    private final Flavor flavor;
 
-    private FakeGitHub(HttpServer server) {
+    private FakeGitHub(HttpServer server, Flavor flavor) {
         this.server = server;
+        this.flavor = flavor;
     }
 
     public static FakeGitHub start() throws IOException {
+        return start(Flavor.GITHUB);
+    }
+
+    /** GitLab's API v4: {@code PRIVATE-TOKEN}, {@code RateLimit-*}, {@code X-Next-Page} besides {@code Link}. */
+    public static FakeGitHub startGitLab() throws IOException {
+        return start(Flavor.GITLAB);
+    }
+
+    private static FakeGitHub start(Flavor flavor) throws IOException {
         // Without it the JDK's server writes headers and body apart and every answer waits out the client's delayed
         // ACK (~40 ms): a fake that slow would measure itself, not the backfill. Read once, when the server first starts.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        FakeGitHub fake = new FakeGitHub(server);
+        FakeGitHub fake = new FakeGitHub(server, flavor);
         server.createContext("/", fake::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
         return fake;
     }
 
-    /** The API's root, GitHub Enterprise style. */
+    /** The API's root, GitHub Enterprise style ({@code /api/v3}); GitLab's ({@code /api/v4}). */
     public URI api() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v3");
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + flavor.root().replaceAll("/$", ""));
+    }
+
+    /** The server's address without the API's root: GitLab's address as users give it. */
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Without {@code Link} headers: pages are then found through {@code X-Next-Page} alone (GitLab only). */
+    public FakeGitHub linkHeaders(boolean on) {
+        this.linkHeaders = on;
+        return this;
     }
 
     /** A resource at {@code path} (with its query, without {@code per_page}/{@code page}). */
@@ -77,9 +109,16 @@ public final class FakeGitHub implements AutoCloseable {
 
     private record Generated(int size, java.util.function.IntFunction<JsonNode> item) {}
 
-    /** Makes the resource of a path no resource was put for (its key: path?query without paging); null: 404. */
+    /**
+     * Makes the resource of a path no resource was put for (its key: path?query without paging); null: 404, or
+     * what the resolvers given before make of it.
+     */
     public FakeGitHub resolver(java.util.function.Function<String, JsonNode> resolver) {
-        this.resolver = resolver;
+        java.util.function.Function<String, JsonNode> before = this.resolver;
+        this.resolver = key -> {
+            JsonNode made = resolver.apply(key);
+            return made != null ? made : before.apply(key);
+        };
         return this;
     }
 
@@ -109,11 +148,12 @@ public final class FakeGitHub implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String raw = exchange.getRequestURI().getRawPath();
-            String path = raw.startsWith("/api/v3/") ? raw.substring("/api/v3/".length()) : raw.substring(1);
+            String path = raw.startsWith(flavor.root()) ? raw.substring(flavor.root().length()) : raw.substring(1);
             String query = exchange.getRequestURI().getRawQuery();
             log.add(path + (query == null ? "" : "?" + query));
-            if (!"Bearer test-token".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                send(exchange, 401, Map.of(), "{\"message\":\"Bad credentials\"}");
+            if (!flavor.token().equals(exchange.getRequestHeaders().getFirst(flavor.tokenHeader()))) {
+                send(exchange, 401, Map.of(), flavor == Flavor.GITHUB ? "{\"message\":\"Bad credentials\"}"
+                        : "{\"message\":\"401 Unauthorized\"}");
                 return;
             }
             Map<String, String> params = params(query);
@@ -146,9 +186,7 @@ public final class FakeGitHub implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             JsonNode body = resource;
             if (list != null && page * size < list.size()) {
-                int last = (list.size() + size - 1) / size;
-                headers.put("Link", "</api/v3/" + path + "?" + withPage(params, page + 1) + ">; rel=\"next\", </api/v3/"
-                        + path + "?" + withPage(params, last) + ">; rel=\"last\"");
+                pageHeaders(headers, path, params, page, (list.size() + size - 1) / size);
             }
             if (items != null) {
                 int from = Math.min(items.size(), (page - 1) * size);
@@ -160,9 +198,7 @@ public final class FakeGitHub implements AutoCloseable {
                 body = resource.isArray() ? slice : ((ObjectNode) resource.deepCopy()).set(field(resource), slice);
                 int last = Math.max(1, (items.size() + size - 1) / size);
                 if (page < last) {
-                    String base = "/api/v3/" + path + "?" + withPage(params, page + 1);
-                    headers.put("Link", "<" + base + ">; rel=\"next\", </api/v3/" + path + "?" + withPage(params, last)
-                            + ">; rel=\"last\"");
+                    pageHeaders(headers, path, params, page, last);
                 }
             }
             byte[] bytes = Json.mapper().writeValueAsBytes(body);
@@ -179,7 +215,20 @@ public final class FakeGitHub implements AutoCloseable {
         }
     }
 
-    private static JsonNode listOf(JsonNode resource) {
+    /** {@code Link} to the next and last pages; GitLab's {@code X-Page}, {@code X-Next-Page} too. */
+    private void pageHeaders(Map<String, String> headers, String path, Map<String, String> params, int page, int last) {
+        if (linkHeaders) {
+            headers.put("Link", "<" + flavor.root() + path + "?" + withPage(params, page + 1) + ">; rel=\"next\", <"
+                    + flavor.root() + path + "?" + withPage(params, last) + ">; rel=\"last\"");
+        }
+        if (flavor == Flavor.GITLAB) {
+            headers.put("X-Page", String.valueOf(page));
+            headers.put("X-Next-Page", String.valueOf(page + 1));
+            headers.put("X-Total-Pages", String.valueOf(last));
+        }
+    }
+
+    private JsonNode listOf(JsonNode resource) {
         if (resource.isArray()) {
             return resource;
         }
@@ -187,9 +236,9 @@ public final class FakeGitHub implements AutoCloseable {
         return field == null ? null : resource.get(field);
     }
 
-    /** The array a list answer that is an object pages: check runs, a comparison's commits. */
-    private static String field(JsonNode resource) {
-        for (String field : List.of("check_runs", "commits")) {
+    /** The array a list answer that is an object pages: check runs, a comparison's commits (GitHub's). */
+    private String field(JsonNode resource) {
+        for (String field : flavor.pagedFields()) {
             if (resource.path(field).isArray()) {
                 return field;
             }
@@ -197,12 +246,13 @@ public final class FakeGitHub implements AutoCloseable {
         return null;
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
+    private void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.getResponseHeaders().set("X-RateLimit-Limit", "5000");
-        exchange.getResponseHeaders().set("X-RateLimit-Remaining", "4999");
-        exchange.getResponseHeaders().set("X-RateLimit-Reset", String.valueOf(System.currentTimeMillis() / 1000 + 3600));
+        exchange.getResponseHeaders().set(flavor.rateLimitPrefix() + "Limit", "5000");
+        exchange.getResponseHeaders().set(flavor.rateLimitPrefix() + "Remaining", "4999");
+        exchange.getResponseHeaders().set(flavor.rateLimitPrefix() + "Reset",
+                String.valueOf(System.currentTimeMillis() / 1000 + 3600));
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

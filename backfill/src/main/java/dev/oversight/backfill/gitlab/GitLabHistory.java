@@ -263,6 +263,7 @@ public final class GitLabHistory implements HistorySource {
 
         // 5: the pipelines of every deployed commit.
         int pipelines = 0;
+        List<String> withoutPipeline = new ArrayList<>();
         for (String sha : deployedShas) {
             int before0 = pipelines;
             for (JsonNode pipeline : api.all(uri(project + "/pipelines?sha=" + sha + "&per_page=100"), null)) {
@@ -270,11 +271,14 @@ public final class GitLabHistory implements HistorySource {
                 pipelines++;
             }
             if (pipelines == before0) {
-                unavailable.add("commit " + sha.substring(0, Math.min(8, sha.length())) + ": no pipeline; if one ran, "
-                        + "GitLab no longer has it (pipelines can be deleted or expire), so what ran is not known "
-                        + "(the verdict says CI_MISSING, never a pass)");
+                withoutPipeline.add(sha.substring(0, Math.min(8, sha.length())));
             }
             progress.update(path, ++done, units);
+        }
+        if (!withoutPipeline.isEmpty()) {
+            unavailable.add("deployed commits without a pipeline (" + String.join(", ", withoutPipeline) + "): none "
+                    + "ran, or GitLab no longer has it (pipelines can be deleted, or expire where an instance says "
+                    + "so); what ran is not known, and the verdict says CI_MISSING, never a pass");
         }
         List<Fact> ordered = new ArrayList<>(facts.values());
         ordered.sort(Fact.ORDER);
@@ -495,14 +499,15 @@ public final class GitLabHistory implements HistorySource {
             commit.put("id", c.path("id").asText());
             commit.put("message", c.path("message").asText(""));
             commit.put("title", c.path("title").asText(""));
-            commit.put("timestamp", c.path("committed_date").asText(null));
+            commit.put("timestamp", c.path("committed_date").asText(c.path("created_at").asText(null)));
             commit.put("url", c.path("web_url").asText(null));
             ObjectNode author = commit.putObject("author");
             author.put("name", c.path("author_name").asText(null));
             author.put("email", c.path("author_email").asText(null));
         }
         body.put("total_commits_count", commits.size());
-        Instant at = event != null ? instant(event, "created_at") : instant(last, "committed_date");
+        Instant at = event != null ? instant(event, "created_at") : instant(last, "committed_date") != null
+                ? instant(last, "committed_date") : instant(last, "created_at");
         return new Fact("Push Hook", BackfillIds.of(project.path(), "push:" + before + ".." + after), at, body, null);
     }
 
