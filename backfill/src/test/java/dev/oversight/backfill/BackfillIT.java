@@ -66,8 +66,12 @@ class BackfillIT {
     }
 
     private Backfill.Summary backfill(boolean resume) throws Exception {
-        Backfill.Request request = new Backfill.Request(Source.GITHUB, List.of("acme/ledger", "acme/vault"), null,
-                QUARTER, github.api(), "test-token", false, resume, dataDir);
+        return backfill(Source.GITHUB, github.api(), resume);
+    }
+
+    private Backfill.Summary backfill(Source source, java.net.URI api, boolean resume) throws Exception {
+        Backfill.Request request = new Backfill.Request(source, List.of("acme/ledger", "acme/vault"), null,
+                QUARTER, api, "test-token", false, resume, dataDir);
         return new Backfill(request, kafka, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 Progress.NONE, RestClient.Sleeper.REAL, Clock.systemUTC()).run();
     }
@@ -89,9 +93,29 @@ class BackfillIT {
         // The first run stops at the second repository: the API refuses (as a token revoked midway would).
         github.fail("repos/acme/vault/pulls?direction=desc&sort=updated&state=closed",
                 new FakeGitHub.Failure(401, Map.of(), "{\"message\":\"Bad credentials\"}"));
-        assertThatThrownBy(() -> backfill(false)).hasMessageContaining("refused the token (401)");
+        interruptedAndResumed(Source.GITHUB, github.api(), "backfill:acme/ledger:deployment_status:1101",
+                "backfill:acme/ledger:pull_request_review:31");
+    }
+
+    @Test
+    void anInterruptedGitLabBackfillResumesWritingNothingTwice() throws Exception {
+        try (FakeGitHub gitlab = FakeGitHub.startGitLab()) {
+            new GitLabStory(Stories.quarter("acme/ledger", SINCE)).serve(gitlab);
+            new GitLabStory(Stories.quarter("acme/vault", SINCE)).serve(gitlab);
+            gitlab.pageSize(2);
+            gitlab.fail("projects/acme%2Fvault/merge_requests/1/versions",
+                    new FakeGitHub.Failure(401, Map.of(), "{\"message\":\"401 Unauthorized\"}"));
+            interruptedAndResumed(Source.GITLAB, gitlab.base(), "backfill:acme/ledger:deployment:101:success",
+                    "backfill:acme/ledger:merge_request:1000003:approved:erin");
+        }
+    }
+
+    private void interruptedAndResumed(Source source, java.net.URI api, String... someIds) throws Exception {
+        String ledger = source.id() + ":acme/ledger";
+        String vault = source.id() + ":acme/vault";
+        assertThatThrownBy(() -> backfill(source, api, false)).hasMessageContaining("refused the token (401)");
         List<ConsumerRecord<String, byte[]>> afterFirst = raw();
-        assertThat(afterFirst).isNotEmpty().allMatch(r -> r.key().equals("github:acme/ledger"));
+        assertThat(afterFirst).isNotEmpty().allMatch(r -> r.key().equals(ledger));
 
         // And it was killed after Kafka committed its last batch but before its checkpoint said so.
         Path checkpoint = Files.list(dataDir.resolve("backfill")).filter(f -> f.toString().endsWith(".checkpoint"))
@@ -100,22 +124,22 @@ class BackfillIT {
         int kept = lines.size() / 2;
         Files.write(checkpoint, lines.subList(0, kept));
 
-        assertThatThrownBy(() -> backfill(false)).as("run again without --resume")
+        assertThatThrownBy(() -> backfill(source, api, false)).as("run again without --resume")
                 .isInstanceOf(Backfill.NotResumed.class).hasMessageContaining("--resume");
-        Backfill.Summary resumed = backfill(true);
+        Backfill.Summary resumed = backfill(source, api, true);
 
         List<ConsumerRecord<String, byte[]>> all = raw();
         Map<String, Long> perDelivery = all.stream().collect(Collectors.groupingBy(r -> header(r, "ce_id"),
                 Collectors.counting()));
         assertThat(perDelivery).as("every fact once").allSatisfy((id, n) -> assertThat(n).as(id).isOne());
-        assertThat(all).extracting(ConsumerRecord::key).containsOnly("github:acme/ledger", "github:acme/vault");
+        assertThat(all).extracting(ConsumerRecord::key).containsOnly(ledger, vault);
         assertThat(all).as("each raw record says it was backfilled")
                 .allMatch(r -> "backfill".equals(header(r, RawDeliverySerde.PROVENANCE)));
         assertThat(resumed.written()).as("written on resuming (%d raw records after the first run, %d in all, %s)",
                 afterFirst.size(), all.size(), resumed).isEqualTo(all.size() - afterFirst.size());
         assertThat(resumed.alreadyWritten()).isEqualTo(afterFirst.size());
-        long vault = all.stream().filter(r -> r.key().equals("github:acme/vault")).count();
-        assertThat(vault).isEqualTo(afterFirst.size());
+        long vaults = all.stream().filter(r -> r.key().equals(vault)).count();
+        assertThat(vaults).isEqualTo(afterFirst.size());
 
         // Evidence too: each evidence record of each fact once.
         for (var topic : List.of(Topics.REVIEWS, Topics.CI, Topics.DEPLOYS)) {
@@ -126,7 +150,6 @@ class BackfillIT {
             }
         }
         assertThat(Files.readAllLines(checkpoint)).contains("done acme/ledger", "done acme/vault");
-        assertThat(perDelivery.keySet().stream().map(Function.identity()))
-                .contains("backfill:acme/ledger:deployment_status:1101", "backfill:acme/ledger:pull_request_review:31");
+        assertThat(perDelivery.keySet().stream().map(Function.identity())).contains(someIds);
     }
 }
