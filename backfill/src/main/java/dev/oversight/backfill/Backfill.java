@@ -153,8 +153,8 @@ public final class Backfill {
                         continue;
                     }
                     History history = source.read(repository, request.period(), progress);
-                    history.unavailable().forEach(note -> out.println(repository + ": no longer on "
-                            + words.source() + ": " + note));
+                    history.unavailable().forEach(note -> out.println(repository + ": " + words.missing() + ": "
+                            + note));
                     List<Fact> fresh = history.facts().stream().filter(f -> !checkpoint.written(f.deliveryId()))
                             .toList();
                     int repoWritten = 0;
@@ -195,8 +195,7 @@ public final class Backfill {
             progress.finished(repository, repository + ": would import " + history.facts().size() + " facts");
             out.println(counts(history, source.words()));
             history.deploys().forEach(line -> out.println("  " + line));
-            history.unavailable().forEach(note -> out.println("  no longer on " + source.words().source() + ": "
-                    + note));
+            history.unavailable().forEach(note -> out.println("  " + source.words().missing() + ": " + note));
             out.println("  would write: " + byType.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                     .reduce((a, b) -> a + ", " + b).orElse("nothing"));
             facts += history.facts().size();

@@ -3,6 +3,7 @@ package dev.oversight.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oversight.backfill.FakeGitHub;
+import dev.oversight.backfill.GitLabStory;
 import dev.oversight.backfill.Stories;
 import dev.oversight.runtime.config.Settings;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,18 @@ class BackfillCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--since takes a day (YYYY-MM-DD)");
         err.reset();
         assertThat(cli("backfill", "gitlab", "--repository", "acme/ledger", "--since", "2026-07-01")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not available yet");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--repository is for github")
+                .contains("takes --project or --group");
+        err.reset();
+        assertThat(cli("backfill", "gitlab", "--project", "ledger", "--since", "2026-07-01")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("GROUP/PROJECT");
+        err.reset();
+        assertThat(cli("backfill", "gitlab", "--project", "acme/ledger", "--group", "acme", "--since",
+                "2026-07-01")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("one of the two");
+        err.reset();
+        assertThat(cli("backfill", "bitbucket", "--since", "2026-07-01")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("github or gitlab");
     }
 
     @Test
@@ -78,5 +90,36 @@ class BackfillCommandTest {
         try (var files = Files.list(dataDir)) {
             assertThat(files).as("no checkpoint, no kept answers").isEmpty();
         }
+    }
+
+    @Test
+    void aGitLabDryRunReadsTheProjectWithTheGitLabToken(@TempDir Path dataDir) throws Exception {
+        try (FakeGitHub gitlab = FakeGitHub.startGitLab()) {
+            new GitLabStory(Stories.quarter("acme/payments/ledger", Instant.parse("2026-07-01T00:00:00Z")))
+                    .serve(gitlab);
+            int status = BackfillCommand.run(new String[] {"gitlab", "--project", "acme/payments/ledger", "--since",
+                            "2026-07-01", "--until", "2026-09-30", "--dry-run", "--api-url", gitlab.base().toString()},
+                    Settings.of(Map.of("OVERSIGHT_GITLAB_TOKEN", "test-token",
+                            "OVERSIGHT_DATA_DIR", dataDir.toString())),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), d -> { });
+            assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("acme/payments/ledger: 2 deploys, 3 merge requests (3 approvals), 2 pipelines")
+                .contains("previous deploy: deployment 100")
+                .contains("not known from GitLab: deployed commits without a pipeline")
+                .contains("would write: 3 Deployment Hook, 10 Merge Request Hook, 2 Pipeline Hook, 4 Push Hook")
+                .contains("dry run: nothing was written");
+        try (var files = Files.list(dataDir)) {
+            assertThat(files).as("no checkpoint, no kept answers").isEmpty();
+        }
+    }
+
+    @Test
+    void gitLabWithoutItsTokenIsRefusedNamingIt() {
+        assertThat(cli("backfill", "gitlab", "--project", "acme/ledger", "--since", "2026-07-01", "--dry-run"))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("OVERSIGHT_GITLAB_TOKEN");
     }
 }

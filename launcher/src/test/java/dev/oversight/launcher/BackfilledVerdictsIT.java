@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oversight.backfill.FakeGitHub;
 import dev.oversight.backfill.GitHubStory;
+import dev.oversight.backfill.GitLabStory;
 import dev.oversight.backfill.Stories;
 import dev.oversight.events.ReasonCode;
 import dev.oversight.events.Verdict;
@@ -38,12 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One story told two ways to one running Oversight: as the signed webhooks GitHub sent at the time (repository
  * acme/live), and read afterwards from GitHub's REST API by {@code oversight backfill github} (acme/imported, the
- * API served on loopback from GitHub's published examples). The verdicts of the period's deploys are the same.
+ * API served on loopback from GitHub's published examples). The verdicts of the period's deploys are the same. And
+ * the same for GitLab: its hooks (project acme/gitlab/live) and {@code oversight backfill gitlab} reading its API v4
+ * (acme/gitlab/imported, served from GitLab's documented examples).
  */
 @ExtendWith(RealKafka.class)
 class BackfilledVerdictsIT {
 
     private static final String SECRET = "backfill-e2e-secret";
+    private static final String GITLAB_TOKEN = "backfill-e2e-gitlab-token";
     private static final String PREFIX = "it-backfill-e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     private static final Instant SINCE = Instant.parse("2026-07-01T00:00:00Z");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -56,6 +60,7 @@ class BackfilledVerdictsIT {
     @BeforeAll
     static void start() throws Exception {
         settings = new HashMap<>(EndToEndIT.settings(PREFIX, dataDir, SECRET, "backfill-e2e"));
+        settings.put("OVERSIGHT_GITLAB_WEBHOOK_TOKEN", GITLAB_TOKEN);
         platform = Platform.start(Settings.of(settings));
         assertThat(platform.awaitReady(Duration.ofSeconds(90))).as("platform ready").isTrue();
     }
@@ -190,6 +195,122 @@ class BackfilledVerdictsIT {
                 .isEqualTo(sha("acme/imported/s0"));
         assertThat(first.changes()).extracting(Verdict.ChangeSummary::id)
                 .containsExactlyInAnyOrder("github:acme/imported#1", "github:acme/imported#2");
+        assertThat(first.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.SELF_APPROVAL);
+    }
+
+    /**
+     * The story as GitLab's hooks told it, in the order GitLab sent them, from the deploy before the period on: a
+     * merge request opened on its first head, approved, updated with a new head, merged; a push per commit; a
+     * pipeline per check; each deploy's final status.
+     */
+    private static void sendAsGitLabHooks(GitHubStory story) throws Exception {
+        GitLabWebhooks gitlab = new GitLabWebhooks(story.fullName());
+        List<TimedGitLab> deliveries = new ArrayList<>();
+        for (GitHubStory.Deploy d : story.deploys) {
+            if (d.id() >= 100) {
+                deliveries.add(new TimedGitLab(d.at(), gitlab.deployment(d.id(), d.sha(), d.environment(),
+                        d.creator(), "success".equals(d.state()) ? "success" : "failed", d.at())));
+            }
+        }
+        for (GitHubStory.Pull pull : story.pulls) {
+            if (pull.number() == 9) {
+                continue; // merged before the deploy before the period: neither way tells it
+            }
+            String firstHead = GitLabStory.firstHead(pull);
+            deliveries.add(new TimedGitLab(pull.createdAt(), gitlab.mergeRequest("open", "opened", pull.number(),
+                    pull.title(), pull.author(), pull.author(), firstHead, null, null, pull.createdAt())));
+            for (GitHubStory.Review r : pull.reviews()) {
+                deliveries.add(new TimedGitLab(r.at(), gitlab.mergeRequest("approved", "opened", pull.number(),
+                        pull.title(), pull.author(), r.reviewer(), r.commitId(), null, null, r.at())));
+            }
+            if (!firstHead.equals(pull.headSha())) {
+                Instant pushed = GitLabStory.pushedAt(pull);
+                deliveries.add(new TimedGitLab(pushed, gitlab.mergeRequest("update", "opened", pull.number(),
+                        pull.title(), pull.author(), pull.author(), pull.headSha(), firstHead, null, pushed)));
+            }
+            deliveries.add(new TimedGitLab(pull.mergedAt(), gitlab.mergeRequest("merge", "merged", pull.number(),
+                    pull.title(), pull.author(), pull.author(), pull.headSha(), null, pull.mergeSha(),
+                    pull.mergedAt())));
+        }
+        List<GitHubStory.Commit> main = story.commits;
+        for (int i = 1; i < main.size(); i++) {
+            GitHubStory.Commit c = main.get(i);
+            if (!c.at().isBefore(SINCE.minus(Duration.ofDays(15)))) {
+                deliveries.add(new TimedGitLab(c.at(), gitlab.push(main.get(i - 1).sha(), c.sha(), c.author(),
+                        "ledger/" + c.author() + ".txt", c.at())));
+            }
+        }
+        for (GitHubStory.Check c : story.checks) {
+            deliveries.add(new TimedGitLab(c.at(), gitlab.pipeline(c.id(), c.name(), c.sha(),
+                    GitLabStory.status(c.conclusion()), c.at())));
+        }
+        deliveries.sort(Comparator.comparing(TimedGitLab::at));
+        for (TimedGitLab t : deliveries) {
+            HttpRequest request = t.delivery().request(URI.create("http://127.0.0.1:" + platform.httpPort()
+                    + "/webhooks/gitlab"), GITLAB_TOKEN);
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(t.delivery().description() + ": " + response.body()).isEqualTo(202);
+        }
+    }
+
+    private record TimedGitLab(Instant at, GitLabWebhooks.Delivery delivery) {}
+
+    @Test
+    void backfilledGitLabVerdictsAreTheVerdictsOfTheSameStoryLive() throws Exception {
+        GitHubStory live = Stories.quarter("acme/gitlab/live", SINCE);
+        GitHubStory imported = Stories.quarter("acme/gitlab/imported", SINCE);
+        sendAsGitLabHooks(live);
+
+        try (FakeGitHub gitlab = FakeGitHub.startGitLab()) {
+            new GitLabStory(imported).serve(gitlab);
+            gitlab.pageSize(3);
+            Map<String, String> env = new HashMap<>(settings);
+            env.put("OVERSIGHT_GITLAB_TOKEN", "test-token");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = BackfillCommand.run(new String[] {"gitlab", "--project", "acme/gitlab/imported",
+                    "--since", "2026-07-01", "--until", "2026-09-30", "--environment", "production",
+                    "--api-url", gitlab.base().toString()}, Settings.of(env),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                    d -> { });
+            assertThat(status).as(out + "\n" + err).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("backfill of 1 projects");
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("acme/gitlab/imported: 2 deploys, 3 merge requests (3 approvals), 2 pipelines");
+        }
+
+        List<String> ids = new ArrayList<>();
+        for (String repo : List.of("acme/gitlab/live", "acme/gitlab/imported")) {
+            for (long id : List.of(101L, 102L)) {
+                ids.add("gitlab:" + repo + "/deployments/" + id);
+            }
+        }
+        List<Verdict> verdicts = finalVerdicts(ids);
+        List<String> liveShapes = verdicts.stream().filter(v -> v.repository().equals("gitlab:acme/gitlab/live"))
+                .map(v -> shape(v, "gitlab:acme/gitlab/live")).sorted().toList();
+        List<String> importedShapes = verdicts.stream()
+                .filter(v -> v.repository().equals("gitlab:acme/gitlab/imported"))
+                .map(v -> shape(v, "gitlab:acme/gitlab/imported")).sorted().toList();
+        assertThat(liveShapes).hasSize(2);
+        assertThat(normalize(importedShapes, imported, live)).isEqualTo(liveShapes);
+
+        Verdict second = verdicts.stream()
+                .filter(v -> v.deployId().equals("gitlab:acme/gitlab/imported/deployments/102")).findFirst()
+                .orElseThrow();
+        assertThat(second.status()).isEqualTo(VerdictStatus.VIOLATION);
+        assertThat(second.previousSha()).isEqualTo(sha("acme/gitlab/imported/m2"));
+        assertThat(second.reasons()).extracting(Verdict.Reason::code)
+                .contains(ReasonCode.STALE_APPROVAL, ReasonCode.CI_FAILED, ReasonCode.DIRECT_PUSH);
+        assertThat(second.reasons()).filteredOn(r -> r.code() == ReasonCode.DIRECT_PUSH).singleElement()
+                .satisfies(r -> assertThat(r.detail()).as("the pusher, from the project's push events")
+                        .startsWith("mallory pushed"));
+        Verdict first = verdicts.stream()
+                .filter(v -> v.deployId().equals("gitlab:acme/gitlab/imported/deployments/101")).findFirst()
+                .orElseThrow();
+        assertThat(first.previousSha()).as("the deploy before the period, not the project's root")
+                .isEqualTo(sha("acme/gitlab/imported/s0"));
+        assertThat(first.changes()).extracting(Verdict.ChangeSummary::id)
+                .containsExactlyInAnyOrder("gitlab:acme/gitlab/imported!1", "gitlab:acme/gitlab/imported!2");
         assertThat(first.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.SELF_APPROVAL);
     }
 
