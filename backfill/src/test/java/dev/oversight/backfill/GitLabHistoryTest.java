@@ -179,16 +179,32 @@ class GitLabHistoryTest {
     }
 
     @Test
-    void anApprovalWithoutItsTimeIsSaidSoAndDoesNotCountOnTheFinalHead() throws Exception {
-        GitLabStory older = new GitLabStory(Stories.quarter("acme/old", SINCE)).withoutApprovalTimes();
-        older.serve(gitlab);
+    void anApprovalWithoutApprovedAtIsTimedByItsSystemNote() throws Exception {
+        new GitLabStory(Stories.quarter("acme/old", SINCE)).withoutApprovalTimes().serve(gitlab);
 
         History read = history(ResponseCache.none()).read("acme/old", QUARTER, Progress.NONE);
 
-        assertThat(read.unavailable()).filteredOn(note -> note.startsWith("approval")).hasSize(3).anySatisfy(note -> assertThat(note)
-                .contains("approval of !3 by erin").contains("gives no time for it"));
+        assertThat(read.unavailable()).noneMatch(note -> note.startsWith("approval"));
         assertThat(evidence(read.facts())).filteredOn(ReviewEvent.class::isInstance).map(ReviewEvent.class::cast)
-                .hasSize(3).allSatisfy(r -> assertThat(r.commitSha()).isNull());
+                .extracting(r -> r.reviewer().login() + " on " + r.commitSha())
+                .containsExactlyInAnyOrder("bob on " + sha("acme/old/h1"), "carol on " + sha("acme/old/h2"),
+                        "erin on " + sha("acme/old/h3a"));
+        assertThat(gitlab.requests()).anyMatch(r -> r.startsWith("projects/acme%2Fold/merge_requests/3/notes?"));
+    }
+
+    @Test
+    void anApprovalGitLabGivesNoTimeForIsNamedAndNotImported() throws Exception {
+        new GitLabStory(Stories.quarter("acme/old", SINCE)).withoutApprovalTimes().withoutApprovalNotes()
+                .serve(gitlab);
+
+        History read = history(ResponseCache.none()).read("acme/old", QUARTER, Progress.NONE);
+
+        assertThat(read.unavailable()).filteredOn(note -> note.startsWith("approval")).hasSize(3)
+                .anySatisfy(note -> assertThat(note).contains("approval of !3 by erin")
+                        .contains("gives no time for it").contains("not imported"));
+        assertThat(read.reviews()).isZero();
+        assertThat(evidence(read.facts())).as("never counted, nor told with a time or commit made up")
+                .noneMatch(ReviewEvent.class::isInstance);
     }
 
     @Test

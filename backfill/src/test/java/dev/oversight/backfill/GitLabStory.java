@@ -27,6 +27,8 @@ public final class GitLabStory {
     private final GitHubStory story;
     /** Whether approvals carry {@code approved_at} (current GitLab) or not (older GitLab). */
     private boolean approvedAt = true;
+    /** Whether the merge requests' system notes say who approved when. */
+    private boolean approvalNotes = true;
 
     public GitLabStory(GitHubStory story) {
         this.story = story;
@@ -39,6 +41,12 @@ public final class GitLabStory {
     /** Approvals without their time, as GitLab answered before it gave {@code approved_at}. */
     public GitLabStory withoutApprovalTimes() {
         approvedAt = false;
+        return this;
+    }
+
+    /** No system note of any approval either: GitLab then says nothing of when an approval was given. */
+    public GitLabStory withoutApprovalNotes() {
+        approvalNotes = false;
         return this;
     }
 
@@ -98,6 +106,7 @@ public final class GitLabStory {
             merged.add(mergeRequest(p));
             gitlab.put(project + "/merge_requests/" + p.number() + "/versions", versions(p));
             gitlab.put(project + "/merge_requests/" + p.number() + "/approvals", approvals(p));
+            gitlab.put(project + "/merge_requests/" + p.number() + "/notes?order_by=created_at&sort=asc", notes(p));
         });
         ArrayNode pushes = Json.mapper().createArrayNode();
         for (int i = story.commits.size() - 1; i >= 1; i--) {
@@ -225,6 +234,26 @@ public final class GitLabStory {
         }
         node.put("approvals_left", 0);
         return node;
+    }
+
+    /** The merge request's system notes: one per approval, as GitLab writes it. */
+    public ArrayNode notes(GitHubStory.Pull p) {
+        ArrayNode notes = Json.mapper().createArrayNode();
+        for (GitHubStory.Review r : p.reviews()) {
+            if (approvalNotes && r.state().toUpperCase(Locale.ROOT).equals("APPROVED")) {
+                ObjectNode note = (ObjectNode) template("merge-request-note-items").get(0);
+                note.put("id", r.id());
+                note.put("body", "approved this merge request");
+                note.put("system", true);
+                note.put("created_at", r.at().toString());
+                note.put("updated_at", r.at().toString());
+                note.put("noteable_id", 1_000_000 + p.number());
+                note.put("noteable_iid", p.number());
+                user(note, "author", r.reviewer());
+                notes.add(note);
+            }
+        }
+        return notes;
     }
 
     /** A push event of the project: {@code c} pushed to main by its author, on top of {@code before}. */

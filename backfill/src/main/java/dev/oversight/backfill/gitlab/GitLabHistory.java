@@ -40,7 +40,8 @@ import java.util.Set;
  *   <li>Changes: the merge requests merged (by {@code merged_at}, not their creation) from the previous deploy to
  *       the end of the period, each told as its hooks were: opened by its author on its first head, updated for each
  *       later head (its diff versions, with the head they replaced), approved by each approver still standing at the
- *       merge (on the head current when the approval was given), merged by who merged it.</li>
+ *       merge (when: {@code approved_at}, or on older GitLab the approval's system note; on the head current then),
+ *       merged by who merged it. An approval GitLab gives no time for is not written: it is named instead.</li>
  *   <li>Pushes: the commits between consecutive successful deploys of an environment (the compare API), cut where a
  *       push ended (the project's push events, which name who pushed) and at each merge request's merge commit; a
  *       cut no push event names is told without a pusher, unless a merge request's merge made it.</li>
@@ -190,21 +191,27 @@ public final class GitLabHistory implements HistorySource {
                         instant(version, "created_at"), p, "update:" + version.path("id").asText()));
             }
             JsonNode answer = api.get(uri(mrPath + "/approvals"));
+            Map<String, Instant> noted = null; // the approvals' times from the system notes, read only when needed
+            Instant mergedAt = instant(mr, "merged_at");
             for (JsonNode approval : answer.path("approved_by")) {
                 JsonNode user = approval.path("user");
+                String username = user.path("username").asText();
                 Instant at = instant(approval, "approved_at");
-                String head = at == null ? null : headAt(versions, at);
-                if (head == null) {
-                    unavailable.add("approval of !" + mr.path("iid").asText() + " by " + user.path("username").asText()
-                            + ": GitLab " + (at == null ? "gives no time for it" : "has no version of the merge request "
-                            + "from then") + ", so not the commit it was given on; it is imported without one, and "
-                            + "is not taken as given on the final head");
+                if (at == null) {
+                    noted = noted != null ? noted : approvalNotes(mrPath, mergedAt);
+                    at = noted.get(username);
                 }
-                Instant when = at != null ? at : instant(mr, "merged_at");
-                Instant mergedAt = instant(mr, "merged_at");
-                add(facts, mergeRequestFact(mr, "approved", mergedAt != null && when.isBefore(mergedAt) ? "opened"
-                                : "merged", head, null, user, when, p,
-                        "approved:" + user.path("username").asText()));
+                String head = at == null ? null : headAt(versions, at);
+                if (at == null || head == null) {
+                    // Neither when nor on which commit: not written, so it never counts (nor stands as stale).
+                    unavailable.add("approval of !" + mr.path("iid").asText() + " by " + username + ": GitLab "
+                            + (at == null ? "gives no time for it (no approved_at, no system note)"
+                            : "has no version of the merge request from then") + ", so not the commit it was given "
+                            + "on; it is not imported, and the change is judged without it");
+                    continue;
+                }
+                add(facts, mergeRequestFact(mr, "approved", mergedAt != null && at.isBefore(mergedAt) ? "opened"
+                        : "merged", head, null, user, at, p, "approved:" + username));
                 approvals++;
             }
             JsonNode merger = mr.path("merge_user").isObject() ? mr.path("merge_user") : mr.path("merged_by");
@@ -296,6 +303,27 @@ public final class GitLabHistory implements HistorySource {
             repository.put("homepage", ref.path("web_url").asText(null));
             return repository;
         }
+    }
+
+    /**
+     * When each user last approved the merge request by {@code until}, from its system notes ("approved this merge
+     * request"): for GitLab versions whose approvals answer has no {@code approved_at}.
+     */
+    private Map<String, Instant> approvalNotes(String mrPath, Instant until) throws IOException, InterruptedException {
+        Map<String, Instant> approved = new HashMap<>();
+        for (JsonNode note : api.all(uri(mrPath + "/notes?sort=asc&order_by=created_at&per_page=100"), null)) {
+            Instant at = instant(note, "created_at");
+            String body = note.path("body").asText("");
+            if (note.path("system").asBoolean(false) && at != null && (until == null || !at.isAfter(until))) {
+                String username = note.path("author").path("username").asText();
+                if (body.startsWith("approved this merge request")) {
+                    approved.put(username, at);
+                } else if (body.startsWith("unapproved this merge request")) {
+                    approved.remove(username);
+                }
+            }
+        }
+        return approved;
     }
 
     /** The head a merge request had at {@code at}: its newest diff version created by then; null if none was. */
