@@ -22,4 +22,23 @@ public interface HistorySource {
     java.util.List<String> repositories(String organization) throws IOException, InterruptedException;
 
     History read(String repository, Period period, Progress progress) throws IOException, InterruptedException;
+
+    /** A time field of an API answer (ISO-8601, with an offset or Z), or null without one. */
+    static java.time.Instant instant(com.fasterxml.jackson.databind.JsonNode node, String field) {
+        if (node == null || !node.hasNonNull(field)) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(node.get(field).asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.OffsetDateTime.parse(node.get(field).asText()).toInstant();
+        }
+    }
+
+    /** Keeps a fact once (by its delivery id); one without a time cannot be placed among the others and is left out. */
+    static void add(java.util.Map<String, Fact> facts, Fact fact) {
+        if (fact.occurredAt() != null) {
+            facts.putIfAbsent(fact.deliveryId(), fact);
+        }
+    }
 }

@@ -455,9 +455,7 @@ public final class GitHubHistory implements HistorySource {
     }
 
     private static void add(Map<String, Fact> facts, Fact fact) {
-        if (fact.occurredAt() != null) {
-            facts.putIfAbsent(fact.deliveryId(), fact);
-        }
+        HistorySource.add(facts, fact);
     }
 
     private URI uri(String path) {
@@ -469,13 +467,6 @@ public final class GitHubHistory implements HistorySource {
     }
 
     static Instant instant(JsonNode node, String field) {
-        if (node == null || !node.hasNonNull(field)) {
-            return null;
-        }
-        try {
-            return Instant.parse(node.get(field).asText());
-        } catch (java.time.format.DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(node.get(field).asText()).toInstant();
-        }
+        return HistorySource.instant(node, field);
     }
 }

@@ -550,9 +550,7 @@ public final class GitLabHistory implements HistorySource {
     }
 
     private static void add(Map<String, Fact> facts, Fact fact) {
-        if (fact.occurredAt() != null) {
-            facts.putIfAbsent(fact.deliveryId(), fact);
-        }
+        HistorySource.add(facts, fact);
     }
 
     /** A day, {@code YYYY-MM-DD}, {@code offset} days from {@code time}'s (the events API takes days, exclusive). */
@@ -569,13 +567,6 @@ public final class GitLabHistory implements HistorySource {
     }
 
     static Instant instant(JsonNode node, String field) {
-        if (node == null || !node.hasNonNull(field)) {
-            return null;
-        }
-        try {
-            return Instant.parse(node.get(field).asText());
-        } catch (java.time.format.DateTimeParseException e) {
-            return java.time.OffsetDateTime.parse(node.get(field).asText()).toInstant();
-        }
+        return HistorySource.instant(node, field);
     }
 }

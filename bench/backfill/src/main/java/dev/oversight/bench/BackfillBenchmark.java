@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.backfill.Backfill;
 import dev.oversight.backfill.FakeGitHub;
 import dev.oversight.backfill.GitHubStory;
+import dev.oversight.backfill.GitLabStory;
 import dev.oversight.backfill.Period;
 import dev.oversight.backfill.Progress;
 import dev.oversight.backfill.http.RestClient;
@@ -30,9 +31,11 @@ import java.util.UUID;
  * Imports a repository of {@code pulls} merged pull requests (default 10,000), each with a review, deployed a hundred
  * at a time, each deployed commit with two check runs and a commit status, from a GitHub API on loopback
  * ({@code FakeGitHub}, answers made from GitHub's published examples one page at a time) into a real broker (embedded,
- * or {@code KAFKA_BOOTSTRAP_SERVERS}), and prints the import rate and what GitHub's rate limit would make of it.
+ * or {@code KAFKA_BOOTSTRAP_SERVERS}), and prints the import rate and what GitHub's rate limit would make of it. With
+ * {@code gitlab}, the same history as merge requests (a diff version and an approval each), push events and
+ * pipelines, from a GitLab API v4 on loopback.
  *
- * <p>{@code java … dev.oversight.bench.BackfillBenchmark [pulls]}.
+ * <p>{@code java … dev.oversight.bench.BackfillBenchmark [github|gitlab] [pulls]}.
  */
 public final class BackfillBenchmark {
 
@@ -40,11 +43,15 @@ public final class BackfillBenchmark {
     private static final int PER_DEPLOY = 100;
     /** GitHub's primary rate limit for a token (requests an hour). */
     private static final int GITHUB_LIMIT = 5_000;
+    /** GitLab.com's limit for an authenticated user's API requests, 2,000 a minute, as requests an hour. */
+    private static final int GITLAB_LIMIT = 2_000 * 60;
 
     private BackfillBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int pulls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        boolean gitlab = args.length > 0 && args[0].equals("gitlab");
+        int at = gitlab || (args.length > 0 && args[0].equals("github")) ? 1 : 0;
+        int pulls = args.length > at ? Integer.parseInt(args[at]) : 10_000;
         int deploys = pulls / PER_DEPLOY;
         Instant since = Instant.parse("2026-07-01T00:00:00Z");
         GitHubStory story = new GitHubStory(REPO);
@@ -61,48 +68,140 @@ public final class BackfillBenchmark {
             line[k] = new GitHubStory.Deploy(1000 + k, 5000 + k, merge(k * PER_DEPLOY), "production", "deployer",
                     "success", mergedAt(since, k * PER_DEPLOY).plusSeconds(30));
         }
+        Period period = new Period(since, since.plus(Duration.ofDays(365)), List.of("production"));
+        try (FakeGitHub api = gitlab ? FakeGitHub.startGitLab() : FakeGitHub.start()) {
+            if (gitlab) {
+                serveGitLab(api, new GitLabStory(story), pulls, deploys, since, period, line, commitIndex);
+            } else {
+                serveGitHub(api, story, pulls, deploys, since, line, commitIndex);
+            }
+            run(gitlab ? Source.GITLAB : Source.GITHUB, gitlab ? api.base() : api.api(), period, pulls, deploys);
+        }
+    }
 
+    private static void serveGitHub(FakeGitHub github, GitHubStory story, int pulls, int deploys, Instant since,
+                                    GitHubStory.Deploy[] line, Map<String, Integer> commitIndex) {
+        ObjectNode repository = Json.mapper().createObjectNode().put("id", 1).put("name", "bench")
+                .put("full_name", REPO).put("default_branch", "main");
+        repository.putObject("owner").put("login", "acme");
+        github.put("repos/" + REPO, repository);
+        github.putGenerated("repos/" + REPO + "/deployments?environment=production", deploys + 1,
+                i -> story.deployment(line[deploys - i]));
+        github.putGenerated("repos/" + REPO + "/pulls?direction=desc&sort=updated&state=closed", pulls,
+                i -> story.pull(pull(since, pulls - i)));
+        github.resolver(key -> resolve(key, story, since, line, commitIndex));
+    }
+
+    /**
+     * The same history as GitLab's API v4 answers it: merge requests (a diff version and an approval each, with
+     * {@code approved_at}), a push event per merge, deployments, comparisons, two pipelines per deployed commit.
+     */
+    private static void serveGitLab(FakeGitHub gitlab, GitLabStory story, int pulls, int deploys, Instant since,
+                                    Period period, GitHubStory.Deploy[] line, Map<String, Integer> commitIndex) {
+        String project = story.project();
+        ObjectNode found = Json.mapper().createObjectNode().put("id", 1).put("name", "bench")
+                .put("path_with_namespace", REPO).put("default_branch", "main")
+                .put("web_url", GitLabStory.web(REPO));
+        gitlab.put(project, found);
+        gitlab.putGenerated(project + "/deployments?environment=production&order_by=created_at&sort=desc",
+                deploys + 1, i -> story.deployment(line[deploys - i]));
+        Instant lower = line[0].at();
+        gitlab.putGenerated(project + "/merge_requests?order_by=updated_at&sort=desc&state=merged&updated_after="
+                + lower, pulls, i -> story.mergeRequest(pull(since, pulls - i)));
+        gitlab.putGenerated(project + "/events?action=pushed&after=" + day(lower, -1) + "&before="
+                + day(period.until(), 1) + "&sort=asc", pulls, i -> story.pushEvent(
+                commit(since, i), commit(since, i + 1)));
+        gitlab.resolver(key -> {
+            String[] parts = key.startsWith(project + "/") ? key.substring(project.length() + 1).split("[/?]") : null;
+            if (parts == null) {
+                return null;
+            }
+            if (parts[0].equals("merge_requests") && parts.length == 3) {
+                GitHubStory.Pull pull = pull(since, Integer.parseInt(parts[1]));
+                return parts[2].equals("versions") ? story.versions(pull)
+                        : parts[2].equals("approvals") ? story.approvals(pull) : null;
+            }
+            if (parts[0].equals("repository") && parts[1].equals("compare")) {
+                String query = key.substring(key.indexOf('?') + 1);
+                int from = commitIndex.get(param(query, "from"));
+                int to = commitIndex.get(param(query, "to"));
+                ObjectNode comparison = Json.mapper().createObjectNode();
+                ArrayNode commits = comparison.putArray("commits");
+                for (int i = from + 1; i <= to; i++) {
+                    commits.add(story.commit(commit(since, i)));
+                }
+                return comparison;
+            }
+            if (parts[0].equals("pipelines")) {
+                String sha = param(key.substring(key.indexOf('?') + 1), "sha");
+                Instant at = mergedAt(since, commitIndex.get(sha)).plusSeconds(20);
+                ArrayNode pipelines = Json.mapper().createArrayNode();
+                pipelines.add(story.pipeline(new GitHubStory.Check(Math.abs(sha.hashCode()) * 2L, "build", sha,
+                        "success", at)));
+                pipelines.add(story.pipeline(new GitHubStory.Check(Math.abs(sha.hashCode()) * 2L + 1, "test", sha,
+                        "success", at)));
+                return pipelines;
+            }
+            return null;
+        });
+    }
+
+    /** Imports the repository from the API on loopback into a real broker, and prints the rates. */
+    private static void run(Source source, java.net.URI api, Period period, int pulls, int deploys)
+            throws Exception {
         Path workDir = Files.createTempDirectory("oversight-bench-backfill-");
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         EmbeddedKafka broker = external == null ? EmbeddedKafka.start(workDir.resolve("kafka"), 0) : null;
-        try (FakeGitHub github = FakeGitHub.start()) {
-            ObjectNode repository = Json.mapper().createObjectNode().put("id", 1).put("name", "bench")
-                    .put("full_name", REPO).put("default_branch", "main");
-            repository.putObject("owner").put("login", "acme");
-            github.put("repos/" + REPO, repository);
-            github.putGenerated("repos/" + REPO + "/deployments?environment=production", deploys + 1,
-                    i -> story.deployment(line[deploys - i]));
-            github.putGenerated("repos/" + REPO + "/pulls?direction=desc&sort=updated&state=closed", pulls,
-                    i -> story.pull(pull(since, pulls - i)));
-            github.resolver(key -> resolve(key, story, since, line, commitIndex));
-
+        try {
             String bootstrap = external != null ? external : broker.bootstrapServers();
             KafkaConnection kafka = new KafkaConnection(bootstrap,
                     "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".", 3, 1, Map.of());
             TopicProvisioner.ensure(kafka, Duration.ofSeconds(30));
-            System.out.printf("Broker %s (%s), %d cores; %d pull requests, %d deploys%n", bootstrap,
-                    external != null ? "external" : "embedded", Runtime.getRuntime().availableProcessors(), pulls,
-                    deploys);
-            Backfill.Request request = new Backfill.Request(Source.GITHUB, List.of(REPO), null,
-                    new Period(since, since.plus(Duration.ofDays(365)), List.of("production")), github.api(),
-                    "test-token", false, false, workDir.resolve("data"));
+            String changes = source == Source.GITLAB ? "merge requests" : "pull requests";
+            System.out.printf("Broker %s (%s), %d cores; %s: %d %s, %d deploys%n", bootstrap,
+                    external != null ? "external" : "embedded", Runtime.getRuntime().availableProcessors(),
+                    source.id(), pulls, changes, deploys);
+            Backfill.Request request = new Backfill.Request(source, List.of(REPO), null, period, api, "test-token",
+                    false, false, workDir.resolve("data"));
             long started = System.nanoTime();
             Backfill.Summary summary = new Backfill(request, kafka, new PrintStream(OutputStream.nullOutputStream()),
                     new Progress.Console(System.err, false), RestClient.Sleeper.REAL, Clock.systemUTC()).run();
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("Imported %d pull requests in %.1f s: %d API requests (%.0f/s), %d facts written "
-                            + "(%.0f/s), %.0f pull requests/s%n", pulls, seconds, summary.requests(),
-                    summary.requests() / seconds, summary.written(), summary.written() / seconds, pulls / seconds);
-            System.out.printf("At GitHub's %d requests an hour the same import takes %.1f h: the API's limit, not "
-                    + "Oversight, sets the pace (%.0f times slower than Oversight can go)%n", GITHUB_LIMIT,
-                    summary.requests() / (double) GITHUB_LIMIT,
-                    summary.requests() / (double) GITHUB_LIMIT * 3600 / seconds);
+            System.out.printf("Imported %d %s in %.1f s: %d API requests (%.0f/s), %d facts written "
+                            + "(%.0f/s), %.0f %s/s%n", pulls, changes, seconds, summary.requests(),
+                    summary.requests() / seconds, summary.written(), summary.written() / seconds, pulls / seconds,
+                    changes);
+            int limit = source == Source.GITLAB ? GITLAB_LIMIT : GITHUB_LIMIT;
+            double hours = summary.requests() / (double) limit;
+            System.out.printf("At %s the same import takes %s: %.1f times as long as Oversight took%n",
+                    source == Source.GITLAB ? "GitLab.com's 2,000 requests a minute" : "GitHub's 5,000 requests an hour",
+                    hours >= 1 ? String.format("%.1f h", hours) : String.format("%.1f min", hours * 60),
+                    hours * 3600 / seconds);
         } finally {
             if (broker != null) {
                 broker.close();
             }
             deleteTree(workDir);
         }
+    }
+
+    private static String day(Instant time, int offset) {
+        return time.atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(offset).toString();
+    }
+
+    private static String param(String query, String name) {
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return pair.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The commit the {@code i}th merge made (0: the base), as the branch got it. */
+    private static GitHubStory.Commit commit(Instant since, int i) {
+        return new GitHubStory.Commit(i == 0 ? GitHubStory.sha("base") : merge(i), "dev" + i % 50,
+                mergedAt(since, i));
     }
 
     private static String merge(int i) {
