@@ -75,10 +75,10 @@ class BackfilledVerdictsIT {
     /** The story as the webhooks told it, in the order GitHub sent them, from the deploy before the period on. */
     private static void sendAsWebhooks(GitHubStory story) throws Exception {
         GitHubPayloads github = new GitHubPayloads(story.fullName());
-        List<Timed> deliveries = new ArrayList<>();
+        List<Timed<GitHubPayloads.Delivery>> deliveries = new ArrayList<>();
         for (GitHubStory.Deploy d : story.deploys) {
             if (d.id() >= 100) {
-                deliveries.add(new Timed(d.at(), github.deploymentStatus(d.id(), d.sha(), d.environment(),
+                deliveries.add(new Timed<>(d.at(), github.deploymentStatus(d.id(), d.sha(), d.environment(),
                         d.creator(), d.state(), d.at())));
             }
         }
@@ -87,41 +87,47 @@ class BackfilledVerdictsIT {
                 continue; // merged before the deploy before the period: neither way tells it
             }
             String firstHead = pull.reviews().get(0).commitId();
-            deliveries.add(new Timed(pull.createdAt(), github.pullRequest("opened", pull.number(), pull.title(),
+            deliveries.add(new Timed<>(pull.createdAt(), github.pullRequest("opened", pull.number(), pull.title(),
                     pull.author(), firstHead, null, null, pull.createdAt())));
             for (GitHubStory.Review r : pull.reviews()) {
-                deliveries.add(new Timed(r.at(), github.review(pull.number(), pull.author(), r.reviewer(),
+                deliveries.add(new Timed<>(r.at(), github.review(pull.number(), pull.author(), r.reviewer(),
                         r.state().toLowerCase(java.util.Locale.ROOT), r.commitId(), r.at())));
             }
             if (!firstHead.equals(pull.headSha())) {
                 Instant pushed = pull.reviews().get(0).at().plusSeconds(3600);
-                deliveries.add(new Timed(pushed, github.pullRequest("synchronize", pull.number(), pull.title(),
+                deliveries.add(new Timed<>(pushed, github.pullRequest("synchronize", pull.number(), pull.title(),
                         pull.author(), pull.headSha(), null, null, pushed)));
             }
-            deliveries.add(new Timed(pull.mergedAt(), github.pullRequest("closed", pull.number(), pull.title(),
+            deliveries.add(new Timed<>(pull.mergedAt(), github.pullRequest("closed", pull.number(), pull.title(),
                     pull.author(), pull.headSha(), pull.mergeSha(), pull.author(), pull.mergedAt())));
         }
         List<GitHubStory.Commit> main = story.commits;
         for (int i = 1; i < main.size(); i++) {
             GitHubStory.Commit c = main.get(i);
             if (!c.at().isBefore(SINCE.minus(Duration.ofDays(15)))) {
-                deliveries.add(new Timed(c.at(), github.push("main", main.get(i - 1).sha(), c.sha(), c.author(),
+                deliveries.add(new Timed<>(c.at(), github.push("main", main.get(i - 1).sha(), c.sha(), c.author(),
                         List.of(c.sha()), List.of("ledger/" + c.author() + ".txt"), c.at())));
             }
         }
         for (GitHubStory.Check c : story.checks) {
-            deliveries.add(new Timed(c.at(), github.checkRun(c.name(), c.sha(), c.conclusion(), c.at())));
+            deliveries.add(new Timed<>(c.at(), github.checkRun(c.name(), c.sha(), c.conclusion(), c.at())));
         }
-        deliveries.sort(Comparator.comparing(Timed::at));
-        for (Timed t : deliveries) {
-            HttpRequest request = t.delivery().request(URI.create("http://127.0.0.1:" + platform.httpPort()
-                    + "/webhooks/github"), SECRET);
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(t.delivery().description() + ": " + response.body()).isEqualTo(202);
-        }
+        URI url = URI.create("http://127.0.0.1:" + platform.httpPort() + "/webhooks/github");
+        post(deliveries, d -> d.request(url, SECRET), GitHubPayloads.Delivery::description);
     }
 
-    private record Timed(Instant at, GitHubPayloads.Delivery delivery) {}
+    private record Timed<D>(Instant at, D delivery) {}
+
+    /** Posts the deliveries in the order they happened; each must be accepted. */
+    private static <D> void post(List<Timed<D>> deliveries, java.util.function.Function<D, HttpRequest> request,
+                                 java.util.function.Function<D, String> description) throws Exception {
+        deliveries.sort(Comparator.comparing(Timed::at));
+        for (Timed<D> t : deliveries) {
+            HttpResponse<String> response = HTTP.send(request.apply(t.delivery()), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(description.apply(t.delivery()) + ": " + response.body())
+                    .isEqualTo(202);
+        }
+    }
 
     private static List<Verdict> finalVerdicts(List<String> deployIds) {
         try (TopicProbe<Verdict> verdicts = new TopicProbe<>(RealKafka.bootstrapServers(), PREFIX + "verdicts",
@@ -205,10 +211,10 @@ class BackfilledVerdictsIT {
      */
     private static void sendAsGitLabHooks(GitHubStory story) throws Exception {
         GitLabWebhooks gitlab = new GitLabWebhooks(story.fullName());
-        List<TimedGitLab> deliveries = new ArrayList<>();
+        List<Timed<GitLabWebhooks.Delivery>> deliveries = new ArrayList<>();
         for (GitHubStory.Deploy d : story.deploys) {
             if (d.id() >= 100) {
-                deliveries.add(new TimedGitLab(d.at(), gitlab.deployment(d.id(), d.sha(), d.environment(),
+                deliveries.add(new Timed<>(d.at(), gitlab.deployment(d.id(), d.sha(), d.environment(),
                         d.creator(), "success".equals(d.state()) ? "success" : "failed", d.at())));
             }
         }
@@ -217,18 +223,18 @@ class BackfilledVerdictsIT {
                 continue; // merged before the deploy before the period: neither way tells it
             }
             String firstHead = GitLabStory.firstHead(pull);
-            deliveries.add(new TimedGitLab(pull.createdAt(), gitlab.mergeRequest("open", "opened", pull.number(),
+            deliveries.add(new Timed<>(pull.createdAt(), gitlab.mergeRequest("open", "opened", pull.number(),
                     pull.title(), pull.author(), pull.author(), firstHead, null, null, pull.createdAt())));
             for (GitHubStory.Review r : pull.reviews()) {
-                deliveries.add(new TimedGitLab(r.at(), gitlab.mergeRequest("approved", "opened", pull.number(),
+                deliveries.add(new Timed<>(r.at(), gitlab.mergeRequest("approved", "opened", pull.number(),
                         pull.title(), pull.author(), r.reviewer(), r.commitId(), null, null, r.at())));
             }
             if (!firstHead.equals(pull.headSha())) {
                 Instant pushed = GitLabStory.pushedAt(pull);
-                deliveries.add(new TimedGitLab(pushed, gitlab.mergeRequest("update", "opened", pull.number(),
+                deliveries.add(new Timed<>(pushed, gitlab.mergeRequest("update", "opened", pull.number(),
                         pull.title(), pull.author(), pull.author(), pull.headSha(), firstHead, null, pushed)));
             }
-            deliveries.add(new TimedGitLab(pull.mergedAt(), gitlab.mergeRequest("merge", "merged", pull.number(),
+            deliveries.add(new Timed<>(pull.mergedAt(), gitlab.mergeRequest("merge", "merged", pull.number(),
                     pull.title(), pull.author(), pull.author(), pull.headSha(), null, pull.mergeSha(),
                     pull.mergedAt())));
         }
@@ -236,24 +242,17 @@ class BackfilledVerdictsIT {
         for (int i = 1; i < main.size(); i++) {
             GitHubStory.Commit c = main.get(i);
             if (!c.at().isBefore(SINCE.minus(Duration.ofDays(15)))) {
-                deliveries.add(new TimedGitLab(c.at(), gitlab.push(main.get(i - 1).sha(), c.sha(), c.author(),
+                deliveries.add(new Timed<>(c.at(), gitlab.push(main.get(i - 1).sha(), c.sha(), c.author(),
                         "ledger/" + c.author() + ".txt", c.at())));
             }
         }
         for (GitHubStory.Check c : story.checks) {
-            deliveries.add(new TimedGitLab(c.at(), gitlab.pipeline(c.id(), c.name(), c.sha(),
+            deliveries.add(new Timed<>(c.at(), gitlab.pipeline(c.id(), c.name(), c.sha(),
                     GitLabStory.status(c.conclusion()), c.at())));
         }
-        deliveries.sort(Comparator.comparing(TimedGitLab::at));
-        for (TimedGitLab t : deliveries) {
-            HttpRequest request = t.delivery().request(URI.create("http://127.0.0.1:" + platform.httpPort()
-                    + "/webhooks/gitlab"), GITLAB_TOKEN);
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(t.delivery().description() + ": " + response.body()).isEqualTo(202);
-        }
+        URI url = URI.create("http://127.0.0.1:" + platform.httpPort() + "/webhooks/gitlab");
+        post(deliveries, d -> d.request(url, GITLAB_TOKEN), GitLabWebhooks.Delivery::description);
     }
-
-    private record TimedGitLab(Instant at, GitLabWebhooks.Delivery delivery) {}
 
     @Test
     void backfilledGitLabVerdictsAreTheVerdictsOfTheSameStoryLive() throws Exception {

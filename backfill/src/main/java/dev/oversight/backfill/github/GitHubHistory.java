@@ -1,9 +1,13 @@
 package dev.oversight.backfill.github;
 
+import static dev.oversight.backfill.HistorySource.add;
+import static dev.oversight.backfill.HistorySource.instant;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.backfill.BackfillIds;
+import dev.oversight.backfill.Deployments;
 import dev.oversight.backfill.Fact;
 import dev.oversight.backfill.History;
 import dev.oversight.backfill.HistorySource;
@@ -47,8 +51,6 @@ import java.util.regex.Pattern;
 public final class GitHubHistory implements HistorySource {
 
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
-    /** How many deployments before the period are looked at for the previous deploy of an environment. */
-    static final int PREVIOUS_SEARCH = 50;
 
     private final RestClient api;
     private final URI base;
@@ -92,43 +94,17 @@ public final class GitHubHistory implements HistorySource {
         Map<String, Fact> facts = new LinkedHashMap<>();
 
         // 1, 2: deployments of the period and the one before it in each environment.
-        List<JsonNode> inPeriod = new ArrayList<>();
-        Map<String, List<JsonNode>> before = new HashMap<>();
-        for (String environment : period.environments().isEmpty() ? java.util.Collections.<String>singletonList(null)
-                : period.environments()) {
-            String query = "repos/" + repository + "/deployments?per_page=100"
-                    + (environment == null ? "" : "&environment=" + encode(environment));
-            api.pages(uri(query), page -> {
-                boolean older = false;
-                for (JsonNode deployment : page) {
-                    Instant created = instant(deployment, "created_at");
-                    String env = deployment.path("environment").asText();
-                    if (!period.environment(env) || created == null) {
-                        continue;
-                    }
-                    if (period.contains(created)) {
-                        inPeriod.add(deployment);
-                    } else if (created.isBefore(period.since())) {
-                        before.computeIfAbsent(env, e -> new ArrayList<>()).add(deployment);
-                        older = true;
-                    }
-                }
-                // Newest first: once pages reach before the period, a few dozen older ones are enough to find the
-                // previous deploy of each environment.
-                return !older || before.values().stream().mapToInt(List::size).sum() < PREVIOUS_SEARCH;
-            });
-        }
-        Set<String> environments = new LinkedHashSet<>();
-        inPeriod.forEach(d -> environments.add(d.path("environment").asText()));
+        Deployments deployments = Deployments.read(api, environment -> uri("repos/" + repository
+                + "/deployments?per_page=100" + (environment == null ? "" : "&environment=" + encode(environment))),
+                d -> d.path("environment").asText(), period);
+        List<JsonNode> inPeriod = deployments.inPeriod();
+        Set<String> environments = deployments.environments();
         long units = 0;
 
         Map<String, JsonNode> successOf = new HashMap<>(); // deployment id → its success status
         List<JsonNode> previous = new ArrayList<>();
         for (String environment : environments) {
-            List<JsonNode> candidates = before.getOrDefault(environment, List.of()).stream()
-                    .sorted(Comparator.comparing((JsonNode d) -> instant(d, "created_at")).reversed())
-                    .limit(PREVIOUS_SEARCH).toList();
-            for (JsonNode candidate : candidates) {
+            for (JsonNode candidate : deployments.candidates(environment)) {
                 List<JsonNode> statuses = statuses(repository, candidate);
                 Optional<JsonNode> success = statuses.stream()
                         .filter(s -> "success".equals(s.path("state").asText())).findFirst();
@@ -153,21 +129,8 @@ public final class GitHubHistory implements HistorySource {
             from = previousAt.get().isBefore(from) ? previousAt.get() : from;
         }
         Instant lower = from;
-        List<JsonNode> merged = new ArrayList<>();
-        api.pages(uri("repos/" + repository + "/pulls?state=closed&sort=updated&direction=desc&per_page=100"), page -> {
-            boolean more = page.size() > 0;
-            for (JsonNode pr : page) {
-                Instant mergedAt = instant(pr, "merged_at");
-                if (mergedAt != null && !mergedAt.isBefore(lower) && mergedAt.isBefore(period.until())) {
-                    merged.add(pr);
-                }
-                Instant updated = instant(pr, "updated_at");
-                if (updated != null && updated.isBefore(lower)) {
-                    more = false; // sorted by update, newest first: a pull request merged since was updated since
-                }
-            }
-            return more;
-        });
+        List<JsonNode> merged = HistorySource.mergedBetween(api, uri("repos/" + repository
+                + "/pulls?state=closed&sort=updated&direction=desc&per_page=100"), lower, period.until());
         // What is left to ask, per unit of the bar: a deploy's statuses, a pull request's reviews, a deployed commit's
         // checks (and the comparisons with them).
         units = inPeriod.size() + merged.size() + inPeriod.size() + previous.size();
@@ -392,20 +355,8 @@ public final class GitHubHistory implements HistorySource {
      */
     static List<Fact> pushes(String branch, String base, List<JsonNode> commits, Map<String, JsonNode> byMergeSha,
                              ObjectNode repo) {
-        List<Fact> pushes = new ArrayList<>();
-        String before = base;
-        List<JsonNode> segment = new ArrayList<>();
-        for (int i = 0; i < commits.size(); i++) {
-            JsonNode commit = commits.get(i);
-            segment.add(commit);
-            String sha = commit.path("sha").asText();
-            if (byMergeSha.containsKey(sha) || i == commits.size() - 1) {
-                pushes.add(push(branch, before, segment, repo));
-                before = sha;
-                segment = new ArrayList<>();
-            }
-        }
-        return pushes;
+        return HistorySource.segments(base, commits, c -> c.path("sha").asText(), byMergeSha::containsKey).stream()
+                .map(s -> push(branch, s.before(), s.commits(), repo)).toList();
     }
 
     private static Fact push(String branch, String before, List<JsonNode> commits, ObjectNode repo) {
@@ -454,19 +405,11 @@ public final class GitHubHistory implements HistorySource {
         return ref;
     }
 
-    private static void add(Map<String, Fact> facts, Fact fact) {
-        HistorySource.add(facts, fact);
-    }
-
     private URI uri(String path) {
         return base.resolve(path);
     }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    static Instant instant(JsonNode node, String field) {
-        return HistorySource.instant(node, field);
     }
 }

@@ -1,9 +1,13 @@
 package dev.oversight.backfill.gitlab;
 
+import static dev.oversight.backfill.HistorySource.add;
+import static dev.oversight.backfill.HistorySource.instant;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.backfill.BackfillIds;
+import dev.oversight.backfill.Deployments;
 import dev.oversight.backfill.Fact;
 import dev.oversight.backfill.History;
 import dev.oversight.backfill.HistorySource;
@@ -18,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,8 +53,6 @@ import java.util.Set;
  */
 public final class GitLabHistory implements HistorySource {
 
-    /** How many deployments before the period are looked at for the previous deploy of an environment. */
-    static final int PREVIOUS_SEARCH = 50;
 
     private final RestClient api;
     private final URI base;
@@ -106,38 +107,16 @@ public final class GitLabHistory implements HistorySource {
         Map<String, Fact> facts = new LinkedHashMap<>();
 
         // 1, 2: deployments of the period and the one before it in each environment.
-        List<JsonNode> inPeriod = new ArrayList<>();
-        Map<String, List<JsonNode>> before = new HashMap<>();
-        for (String environment : period.environments().isEmpty() ? Collections.<String>singletonList(null)
-                : period.environments()) {
-            String query = project + "/deployments?order_by=created_at&sort=desc&per_page=100"
-                    + (environment == null ? "" : "&environment=" + encode(environment));
-            api.pages(uri(query), page -> {
-                boolean older = false;
-                for (JsonNode deployment : page) {
-                    Instant created = instant(deployment, "created_at");
-                    String env = environment(deployment);
-                    if (!period.environment(env) || created == null) {
-                        continue;
-                    }
-                    if (period.contains(created)) {
-                        inPeriod.add(deployment);
-                    } else if (created.isBefore(period.since())) {
-                        before.computeIfAbsent(env, e -> new ArrayList<>()).add(deployment);
-                        older = true;
-                    }
-                }
-                return !older || before.values().stream().mapToInt(List::size).sum() < PREVIOUS_SEARCH;
-            });
-        }
-        Set<String> environments = new LinkedHashSet<>();
-        inPeriod.forEach(d -> environments.add(environment(d)));
+        Deployments deployments = Deployments.read(api, environment -> uri(project
+                + "/deployments?order_by=created_at&sort=desc&per_page=100"
+                + (environment == null ? "" : "&environment=" + encode(environment))),
+                GitLabHistory::environment, period);
+        List<JsonNode> inPeriod = deployments.inPeriod();
+        Set<String> environments = deployments.environments();
         List<JsonNode> previous = new ArrayList<>();
         for (String environment : environments) {
-            before.getOrDefault(environment, List.of()).stream()
-                    .sorted(Comparator.comparing((JsonNode d) -> instant(d, "created_at")).reversed())
-                    .filter(d -> "success".equals(d.path("status").asText())).findFirst()
-                    .ifPresent(d -> {
+            deployments.candidates(environment).stream().filter(d -> "success".equals(d.path("status").asText()))
+                    .findFirst().ifPresent(d -> {
                         previous.add(d);
                         add(facts, deploymentFact(d, p));
                     });
@@ -146,22 +125,10 @@ public final class GitLabHistory implements HistorySource {
         // 3: merge requests merged from the earliest previous deploy (or the period's start) to its end.
         Instant lower = previous.stream().map(GitLabHistory::finished).filter(Objects::nonNull)
                 .filter(t -> t.isBefore(period.since())).min(Comparator.naturalOrder()).orElse(period.since());
-        List<JsonNode> merged = new ArrayList<>();
-        api.pages(uri(project + "/merge_requests?state=merged&order_by=updated_at&sort=desc&updated_after="
-                + encode(lower.toString()) + "&per_page=100"), page -> {
-            boolean more = page.size() > 0;
-            for (JsonNode mr : page) {
-                Instant mergedAt = instant(mr, "merged_at");
-                if (mergedAt != null && !mergedAt.isBefore(lower) && mergedAt.isBefore(period.until())) {
-                    merged.add(mr);
-                }
-                Instant updated = instant(mr, "updated_at");
-                if (updated != null && updated.isBefore(lower)) {
-                    more = false; // sorted by update, newest first: one merged since was updated since
-                }
-            }
-            return more;
-        });
+        // GitLab filters by update itself (updated_after); a merge request merged since was updated since.
+        List<JsonNode> merged = HistorySource.mergedBetween(api, uri(project + "/merge_requests?state=merged"
+                + "&order_by=updated_at&sort=desc&updated_after=" + encode(lower.toString()) + "&per_page=100"), lower,
+                period.until());
         long units = inPeriod.size() + merged.size() + inPeriod.size() + previous.size();
         long done = 0;
         progress.update(path, 0, units);
@@ -480,20 +447,11 @@ public final class GitLabHistory implements HistorySource {
      */
     static List<Fact> pushes(String branch, String base, List<JsonNode> commits, Map<String, JsonNode> byMergeSha,
                              Map<String, JsonNode> pushedTo, Project project) {
-        List<Fact> pushes = new ArrayList<>();
-        String before = base;
-        List<JsonNode> segment = new ArrayList<>();
-        for (int i = 0; i < commits.size(); i++) {
-            JsonNode commit = commits.get(i);
-            segment.add(commit);
-            String sha = commit.path("id").asText();
-            if (pushedTo.containsKey(sha) || byMergeSha.containsKey(sha) || i == commits.size() - 1) {
-                pushes.add(push(branch, before, segment, pushedTo.get(sha), byMergeSha.get(sha), project));
-                before = sha;
-                segment = new ArrayList<>();
-            }
-        }
-        return pushes;
+        return HistorySource.segments(base, commits, c -> c.path("id").asText(),
+                sha -> pushedTo.containsKey(sha) || byMergeSha.containsKey(sha)).stream().map(s -> {
+                    String after = s.commits().get(s.commits().size() - 1).path("id").asText();
+                    return push(branch, s.before(), s.commits(), pushedTo.get(after), byMergeSha.get(after), project);
+                }).toList();
     }
 
     private static Fact push(String branch, String before, List<JsonNode> commits, JsonNode event, JsonNode mr,
@@ -549,10 +507,6 @@ public final class GitLabHistory implements HistorySource {
                 : ref;
     }
 
-    private static void add(Map<String, Fact> facts, Fact fact) {
-        HistorySource.add(facts, fact);
-    }
-
     /** A day, {@code YYYY-MM-DD}, {@code offset} days from {@code time}'s (the events API takes days, exclusive). */
     private static String day(Instant time, int offset) {
         return time.atZone(ZoneOffset.UTC).toLocalDate().plusDays(offset).toString();
@@ -564,9 +518,5 @@ public final class GitLabHistory implements HistorySource {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    static Instant instant(JsonNode node, String field) {
-        return HistorySource.instant(node, field);
     }
 }
