@@ -158,8 +158,7 @@ public final class Backfill {
                     List<Fact> fresh = history.facts().stream().filter(f -> !checkpoint.written(f.deliveryId()))
                             .toList();
                     int repoWritten = 0;
-                    for (int i = 0; i < fresh.size(); i += BATCH) {
-                        List<Fact> batch = fresh.subList(i, Math.min(fresh.size(), i + BATCH));
+                    for (List<Fact> batch : batches(fresh)) {
                         FactWriter.Outcome outcome = writer.write(batch);
                         checkpoint.markWritten(outcome.handled());
                         repoWritten += outcome.written();
@@ -176,6 +175,29 @@ public final class Backfill {
             }
             return new Summary(repositories.size(), facts, written, already, refused, api.requests());
         }
+    }
+
+    /**
+     * The facts (in the order they happened) cut into transactions of at most {@link #BATCH}, each deploy starting a
+     * new one: a deploy becomes visible only after the evidence it is judged on was committed, so policy-stream,
+     * reading several topics, cannot meet the deploy before that evidence (live, the webhooks arrive in that order).
+     */
+    static List<List<Fact>> batches(List<Fact> facts) {
+        List<List<Fact>> batches = new ArrayList<>();
+        List<Fact> batch = new ArrayList<>();
+        for (Fact fact : facts) {
+            boolean deploy = Fact.isDeploy(fact);
+            boolean afterEvidence = !batch.isEmpty() && !Fact.isDeploy(batch.get(batch.size() - 1));
+            if (batch.size() == BATCH || (deploy && afterEvidence)) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+            }
+            batch.add(fact);
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
     }
 
     /** {@code acme/payments: 14 deploys, 580 pull requests (902 reviews), 31 checks} */

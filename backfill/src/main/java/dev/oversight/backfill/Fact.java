@@ -12,6 +12,11 @@ public record Fact(String eventType, String deliveryId, Instant occurredAt, Obje
 
     /** Facts of a repository are written in the order they happened; at the same time, deploys last. */
     public static final java.util.Comparator<Fact> ORDER = java.util.Comparator.comparing(Fact::occurredAt)
-            .thenComparing(f -> f.eventType().regionMatches(true, 0, "deployment", 0, 10) ? 1 : 0)
+            .thenComparing(f -> isDeploy(f) ? 1 : 0)
             .thenComparing(Fact::deliveryId);
+
+    /** A deploy ({@code deployment}, {@code deployment_status}, GitLab's {@code Deployment Hook}), not its evidence. */
+    public static boolean isDeploy(Fact fact) {
+        return fact.eventType().regionMatches(true, 0, "deployment", 0, 10);
+    }
 }

@@ -175,33 +175,48 @@ class BackfilledVerdictsIT {
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("acme/imported: 2 deploys, 3 pull requests");
         }
 
+        List<Verdict> verdicts = sameVerdicts("github", live, imported);
+        assertThat(verdicts.get(1).reasons()).filteredOn(r -> r.code() == ReasonCode.DIRECT_PUSH).singleElement()
+                .satisfies(r -> assertThat(r.detail()).startsWith("mallory pushed"));
+        assertThat(verdicts.get(0).changes()).extracting(Verdict.ChangeSummary::id)
+                .containsExactlyInAnyOrder("github:acme/imported#1", "github:acme/imported#2");
+    }
+
+    /**
+     * The final verdicts of deploys 101 and 102 of both stories, the same once each repository's name and commits are
+     * written as the other's; returns the imported ones (101, 102), after checking what they say of the story.
+     */
+    private static List<Verdict> sameVerdicts(String source, GitHubStory live, GitHubStory imported) {
+        String liveRepo = source + ":" + live.fullName();
+        String importedRepo = source + ":" + imported.fullName();
         List<String> ids = new ArrayList<>();
-        for (String repo : List.of("acme/live", "acme/imported")) {
+        for (String repo : List.of(liveRepo, importedRepo)) {
             for (long id : List.of(101L, 102L)) {
-                ids.add("github:" + repo + "/deployments/" + id);
+                ids.add(repo + "/deployments/" + id);
             }
         }
         List<Verdict> verdicts = finalVerdicts(ids);
-        List<String> liveShapes = verdicts.stream().filter(v -> v.repository().equals("github:acme/live"))
-                .map(v -> shape(v, "github:acme/live")).sorted().toList();
-        List<String> importedShapes = verdicts.stream().filter(v -> v.repository().equals("github:acme/imported"))
-                .map(v -> shape(v, "github:acme/imported")).sorted().toList();
+        List<String> liveShapes = verdicts.stream().filter(v -> v.repository().equals(liveRepo))
+                .map(v -> shape(v, liveRepo)).sorted().toList();
+        List<String> importedShapes = verdicts.stream().filter(v -> v.repository().equals(importedRepo))
+                .map(v -> shape(v, importedRepo)).sorted().toList();
         assertThat(liveShapes).hasSize(2);
         assertThat(normalize(importedShapes, imported, live)).isEqualTo(liveShapes);
 
-        Verdict second = verdicts.stream().filter(v -> v.deployId().equals("github:acme/imported/deployments/102"))
+        String p = imported.fullName() + "/";
+        Verdict second = verdicts.stream().filter(v -> v.deployId().equals(importedRepo + "/deployments/102"))
                 .findFirst().orElseThrow();
         assertThat(second.status()).isEqualTo(VerdictStatus.VIOLATION);
-        assertThat(second.previousSha()).isEqualTo(sha("acme/imported/m2"));
+        assertThat(second.previousSha()).isEqualTo(sha(p + "m2"));
         assertThat(second.reasons()).extracting(Verdict.Reason::code)
                 .contains(ReasonCode.STALE_APPROVAL, ReasonCode.CI_FAILED, ReasonCode.DIRECT_PUSH);
-        Verdict first = verdicts.stream().filter(v -> v.deployId().equals("github:acme/imported/deployments/101"))
+        Verdict first = verdicts.stream().filter(v -> v.deployId().equals(importedRepo + "/deployments/101"))
                 .findFirst().orElseThrow();
         assertThat(first.previousSha()).as("the deploy before the period, not the repository's root")
-                .isEqualTo(sha("acme/imported/s0"));
-        assertThat(first.changes()).extracting(Verdict.ChangeSummary::id)
-                .containsExactlyInAnyOrder("github:acme/imported#1", "github:acme/imported#2");
+                .isEqualTo(sha(p + "s0"));
+        assertThat(first.changes()).hasSize(2);
         assertThat(first.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.SELF_APPROVAL);
+        return List.of(first, second);
     }
 
     /**
@@ -278,39 +293,12 @@ class BackfilledVerdictsIT {
                     .contains("acme/gitlab/imported: 2 deploys, 3 merge requests (3 approvals), 2 pipelines");
         }
 
-        List<String> ids = new ArrayList<>();
-        for (String repo : List.of("acme/gitlab/live", "acme/gitlab/imported")) {
-            for (long id : List.of(101L, 102L)) {
-                ids.add("gitlab:" + repo + "/deployments/" + id);
-            }
-        }
-        List<Verdict> verdicts = finalVerdicts(ids);
-        List<String> liveShapes = verdicts.stream().filter(v -> v.repository().equals("gitlab:acme/gitlab/live"))
-                .map(v -> shape(v, "gitlab:acme/gitlab/live")).sorted().toList();
-        List<String> importedShapes = verdicts.stream()
-                .filter(v -> v.repository().equals("gitlab:acme/gitlab/imported"))
-                .map(v -> shape(v, "gitlab:acme/gitlab/imported")).sorted().toList();
-        assertThat(liveShapes).hasSize(2);
-        assertThat(normalize(importedShapes, imported, live)).isEqualTo(liveShapes);
-
-        Verdict second = verdicts.stream()
-                .filter(v -> v.deployId().equals("gitlab:acme/gitlab/imported/deployments/102")).findFirst()
-                .orElseThrow();
-        assertThat(second.status()).isEqualTo(VerdictStatus.VIOLATION);
-        assertThat(second.previousSha()).isEqualTo(sha("acme/gitlab/imported/m2"));
-        assertThat(second.reasons()).extracting(Verdict.Reason::code)
-                .contains(ReasonCode.STALE_APPROVAL, ReasonCode.CI_FAILED, ReasonCode.DIRECT_PUSH);
-        assertThat(second.reasons()).filteredOn(r -> r.code() == ReasonCode.DIRECT_PUSH).singleElement()
+        List<Verdict> verdicts = sameVerdicts("gitlab", live, imported);
+        assertThat(verdicts.get(1).reasons()).filteredOn(r -> r.code() == ReasonCode.DIRECT_PUSH).singleElement()
                 .satisfies(r -> assertThat(r.detail()).as("the pusher, from the project's push events")
                         .startsWith("mallory pushed"));
-        Verdict first = verdicts.stream()
-                .filter(v -> v.deployId().equals("gitlab:acme/gitlab/imported/deployments/101")).findFirst()
-                .orElseThrow();
-        assertThat(first.previousSha()).as("the deploy before the period, not the project's root")
-                .isEqualTo(sha("acme/gitlab/imported/s0"));
-        assertThat(first.changes()).extracting(Verdict.ChangeSummary::id)
+        assertThat(verdicts.get(0).changes()).extracting(Verdict.ChangeSummary::id)
                 .containsExactlyInAnyOrder("gitlab:acme/gitlab/imported!1", "gitlab:acme/gitlab/imported!2");
-        assertThat(first.reasons()).extracting(Verdict.Reason::code).containsExactly(ReasonCode.SELF_APPROVAL);
     }
 
     /** The imported repository's shas written as the live one's, so the two stories read the same. */
