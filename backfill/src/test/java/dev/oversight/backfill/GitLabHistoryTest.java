@@ -132,6 +132,26 @@ class GitLabHistoryTest {
     }
 
     @Test
+    void aPushToAnotherBranchDoesNotNameWhoPushedToTheDeployedOne() throws Exception {
+        // Before the push to main: the same commit pushed to a feature branch by someone else.
+        GitHubStory.Commit m3 = story.story().commits.get(5);
+        var events = dev.oversight.events.json.Json.mapper().createArrayNode();
+        events.add(story.pushEvent(story.story().commits.get(4), new GitHubStory.Commit(m3.sha(), "zoe",
+                m3.at().minusSeconds(600))));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) events.get(0).get("push_data")).put("ref", "zoe/fast");
+        for (int i = 1; i < story.story().commits.size(); i++) {
+            events.add(story.pushEvent(story.story().commits.get(i - 1), story.story().commits.get(i)));
+        }
+        gitlab.resolver(key -> key.startsWith(project + "/events?") ? events : null);
+
+        History read = history(ResponseCache.none()).read("acme/payments/ledger", QUARTER, Progress.NONE);
+
+        assertThat(evidence(read.facts())).filteredOn(PushEvent.class::isInstance).map(PushEvent.class::cast)
+                .filteredOn(e -> e.after().equals(m3.sha())).singleElement()
+                .satisfies(e -> assertThat(e.pusher().login()).isEqualTo("dave"));
+    }
+
+    @Test
     void followsXNextPageWhenThereIsNoLinkHeader() throws Exception {
         gitlab.pageSize(1).linkHeaders(false);
         History read = history(ResponseCache.none()).read("acme/payments/ledger", QUARTER, Progress.NONE);

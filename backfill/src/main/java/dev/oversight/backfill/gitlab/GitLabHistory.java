@@ -188,10 +188,12 @@ public final class GitLabHistory implements HistorySource {
         }
 
         // 4: pushes between consecutive successful deploys of each environment.
-        Map<String, JsonNode> pushedTo = new HashMap<>(); // commit_to → the push event that ended there
+        // branch → commit_to → the push event that ended there (a feature branch's push is not the deploy branch's)
+        Map<String, Map<String, JsonNode>> pushedTo = new HashMap<>();
         api.pages(uri(project + "/events?action=pushed&sort=asc&after=" + day(lower, -1) + "&before="
                 + day(period.until(), 1) + "&per_page=100"), page -> {
-            page.forEach(event -> pushedTo.putIfAbsent(event.path("push_data").path("commit_to").asText(), event));
+            page.forEach(event -> pushedTo.computeIfAbsent(event.path("push_data").path("ref").asText(),
+                    ref -> new HashMap<>()).putIfAbsent(event.path("push_data").path("commit_to").asText(), event));
             return true;
         });
         List<JsonNode> succeeded = new ArrayList<>(previous);
@@ -213,8 +215,9 @@ public final class GitLabHistory implements HistorySource {
                             + sha + "&straight=false"));
                     List<JsonNode> commits = new ArrayList<>();
                     comparison.path("commits").forEach(commits::add);
-                    for (Fact push : pushes(branch(deployment, defaultBranch), previousSha, commits, byMergeSha,
-                            pushedTo, p)) {
+                    String branch = branch(deployment, defaultBranch);
+                    for (Fact push : pushes(branch, previousSha, commits, byMergeSha,
+                            pushedTo.getOrDefault(branch, Map.of()), p)) {
                         add(facts, push);
                         if (!push.body().hasNonNull("user_username")) {
                             unnamedPushes++;
