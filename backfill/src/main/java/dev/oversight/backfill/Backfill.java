@@ -4,7 +4,6 @@ import dev.oversight.backfill.github.GitHubHistory;
 import dev.oversight.backfill.http.ResponseCache;
 import dev.oversight.backfill.http.RestClient;
 import dev.oversight.events.Source;
-import dev.oversight.ingest.github.GitHubNormalizer;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -122,7 +121,7 @@ public final class Backfill {
             int already = 0;
             List<String> refused = new ArrayList<>();
             try (FactWriter writer = new FactWriter(kafka, request.source(),
-                    (fact, now) -> GitHubNormalizer.normalize(fact.eventType(), fact.deliveryId(), fact.body(), now),
+                    GitHubHistory::normalize,
                     transactionalId, clock)) {
                 for (String repository : repositories) {
                     if (checkpoint.done(repository)) {
