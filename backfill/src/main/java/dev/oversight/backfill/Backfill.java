@@ -5,7 +5,6 @@ import dev.oversight.backfill.gitlab.GitLabHistory;
 import dev.oversight.backfill.http.ResponseCache;
 import dev.oversight.backfill.http.RestClient;
 import dev.oversight.events.Source;
-import dev.oversight.ingest.github.GitHubNormalizer;
 import dev.oversight.ingest.gitlab.GitLabNormalizer;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import java.io.IOException;
@@ -108,8 +107,8 @@ public final class Backfill {
                         "User-Agent", "oversight-backfill"),
                         RestClient.RateLimitHeaders.GITHUB, cache, sleeper, clock, waits);
                 source = new GitHubHistory(api, request.apiUrl());
-                normalizer = (fact, now) -> GitHubNormalizer.normalize(fact.eventType(), fact.deliveryId(),
-                        fact.body(), now);
+                // The webhook's evidence, and what GitHub no longer has said so.
+                normalizer = GitHubHistory::normalize;
             }
             case GITLAB -> {
                 api = new RestClient(Map.of(

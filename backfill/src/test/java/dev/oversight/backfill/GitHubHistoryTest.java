@@ -7,11 +7,11 @@ import dev.oversight.backfill.github.GitHubHistory;
 import dev.oversight.backfill.http.ResponseCache;
 import dev.oversight.backfill.http.RestClient;
 import dev.oversight.events.ChangeEvent;
+import dev.oversight.events.CiResult;
 import dev.oversight.events.Evidence;
 import dev.oversight.events.PushEvent;
 import dev.oversight.events.ReviewEvent;
 import dev.oversight.ingest.Normalized;
-import dev.oversight.ingest.github.GitHubNormalizer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +56,7 @@ class GitHubHistoryTest {
     private static List<Evidence> evidence(List<Fact> facts) {
         List<Evidence> all = new ArrayList<>();
         for (Fact f : facts) {
-            Normalized n = GitHubNormalizer.normalize(f.eventType(), f.deliveryId(), f.body(), Instant.now());
+            Normalized n = GitHubHistory.normalize(f, Instant.now());
             assertThat(n).as(f.deliveryId()).isInstanceOf(Normalized.Accepted.class);
             all.addAll(((Normalized.Accepted) n).evidence());
         }
@@ -155,7 +155,40 @@ class GitHubHistoryTest {
                 .contains("review 11 of #1 by bob").contains("gone from GitHub");
         assertThat(evidence(read.facts())).filteredOn(ReviewEvent.class::isInstance).map(ReviewEvent.class::cast)
                 .filteredOn(r -> r.number() == 1).singleElement()
-                .satisfies(r -> assertThat(r.commitSha()).isNull());
+                .satisfies(r -> assertThat(r.commitSha()).isNull())
+                .satisfies(r -> assertThat(r.commitUnavailable()).as("said to be unavailable in the evidence").isTrue());
+        assertThat(evidence(read.facts())).filteredOn(ReviewEvent.class::isInstance).map(ReviewEvent.class::cast)
+                .filteredOn(r -> r.number() != 1).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.commitUnavailable()).isFalse());
+    }
+
+    @Test
+    void aDeployedCommitWhoseChecksArePastGitHubsRetentionHasThemUnavailable() throws Exception {
+        // A quarter more than 400 days ago: the deploy before it (of s0) has no check run or status any more.
+        Instant since = Instant.parse("2025-07-01T00:00:00Z");
+        GitHubStory old = Stories.quarter("acme/archive", since);
+        old.serve(github);
+        Period quarter = new Period(since, since.plus(Duration.ofDays(92)), List.of("production"));
+
+        History read = history(ResponseCache.none()).read("acme/archive", quarter, Progress.NONE);
+
+        String s0 = GitHubStory.sha("acme/archive/s0");
+        assertThat(read.unavailable()).singleElement().asString().contains("commit " + s0.substring(0, 7))
+                .contains("400 days");
+        assertThat(read.facts()).filteredOn(f -> f.eventType().equals(GitHubHistory.CHECKS_UNAVAILABLE))
+                .singleElement().satisfies(f -> assertThat(f.body().path("sha").asText()).isEqualTo(s0));
+        List<CiResult> checks = evidence(read.facts()).stream().filter(CiResult.class::isInstance)
+                .map(CiResult.class::cast).toList();
+        assertThat(checks).filteredOn(c -> c.conclusion() == CiResult.CiConclusion.UNAVAILABLE).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.sha()).isEqualTo(s0);
+                    assertThat(c.name()).isEqualTo(CiResult.EVERY_CHECK);
+                    assertThat(c.repository()).isEqualTo("github:acme/archive");
+                });
+        // Commits whose checks GitHub still answered have them, and no unavailable mark.
+        assertThat(checks).filteredOn(c -> c.conclusion() != CiResult.CiConclusion.UNAVAILABLE)
+                .extracting(CiResult::sha).containsOnly(GitHubStory.sha("acme/archive/m2"),
+                        GitHubStory.sha("acme/archive/d4"));
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param system     what kind of report it is
  * @param runId      the source's id of the run; together with {@code attempt} it orders re-runs
  * @param attempt    1 for the first run, higher for re-runs (GitHub {@code run_attempt})
- * @param conclusion null while the run has not completed
+ * @param conclusion null while the run has not completed; {@link CiConclusion#UNAVAILABLE} where the source no longer
+ *                   keeps what the check reported (a backfill of history past the source's retention)
  */
 public record CiResult(
         int schema,
@@ -27,6 +28,12 @@ public record CiResult(
         String branch,
         String url) implements Evidence {
 
+    /**
+     * The name of a report that speaks of every check on its commit: with {@link CiConclusion#UNAVAILABLE}, the source
+     * no longer keeps any check run or status of the commit, so whatever ran there cannot be known.
+     */
+    public static final String EVERY_CHECK = "*";
+
     public boolean completed() {
         return status == CiStatus.COMPLETED;
     }
@@ -41,7 +48,9 @@ public record CiResult(
     public enum CiStatus { QUEUED, IN_PROGRESS, COMPLETED }
 
     public enum CiConclusion {
-        SUCCESS, FAILURE, CANCELLED, TIMED_OUT, ACTION_REQUIRED, NEUTRAL, SKIPPED, STALE, ERROR;
+        SUCCESS, FAILURE, CANCELLED, TIMED_OUT, ACTION_REQUIRED, NEUTRAL, SKIPPED, STALE, ERROR,
+        /** Not a result: the source no longer has the check's result (past its retention). Never a pass. */
+        UNAVAILABLE;
 
         /** Whether this conclusion lets a deploy through. Only success does; neutral and skipped do not pass a required check. */
         public boolean passed() {

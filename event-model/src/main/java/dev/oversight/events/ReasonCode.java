@@ -15,6 +15,8 @@ public enum ReasonCode {
     CI_MISSING("a required check never reported on the deployed commit"),
     DIRECT_PUSH("a commit reached the deployed branch without a reviewed change"),
     UNKNOWN_CHANGE("the deployed commit cannot be tied to any change or push Oversight has seen"),
+    EVIDENCE_UNAVAILABLE("evidence the deploy is judged on is no longer kept by its source (history read by a backfill: "
+            + "a review's commit gone, checks past their retention); shown as unavailable, never counted as a pass"),
     FREEZE_WINDOW("deployed inside a change freeze"),
     BREAK_GLASS("an emergency deploy declared under policy"),
     BREAK_GLASS_EXPIRED("the review after the fact of an emergency deploy did not arrive by its deadline"),

@@ -2,9 +2,13 @@ package dev.oversight.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oversight.events.Actor;
 import dev.oversight.events.EvidenceRules;
 import dev.oversight.events.PushEvent;
@@ -71,6 +75,143 @@ public final class PayloadReader {
             return node;
         } catch (IOException e) {
             throw unreadable(what, e);
+        }
+    }
+
+    /**
+     * Like {@link #parse(byte[], String)}, refusing exactly the bodies it refuses with the same message, but building
+     * only the fields given into the tree: the rest of the body is passed over token by token (every key of every
+     * object still checked against the others of its object). Several times cheaper than the whole tree of a large
+     * payload of which a normalizer reads a few dozen fields. A body whose root is not an object, or one long enough
+     * that a string in it could exceed the parser's limit on strings (which only a string built is checked against),
+     * is read whole.
+     */
+    public static JsonNode parse(byte[] json, String what, PayloadFields fields) {
+        if (json.length == 0 || json.length >= READER.getFactory().streamReadConstraints().getMaxStringLength()) {
+            return parse(json, what);
+        }
+        JsonText.requireJson(json, what);
+        try (JsonParser parser = READER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return parse(json, what);
+            }
+            JsonNode node = new Pruning(parser, json.length).object(fields);
+            if (READER.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) && parser.nextToken() != null) {
+                return parse(json, what);
+            }
+            return node;
+        } catch (IOException e) {
+            throw unreadable(what, e);
+        }
+    }
+
+    /**
+     * One pass of {@link #parse(byte[], String, PayloadFields)}: the tree of the fields kept, and for every object met
+     * its keys, to refuse one given twice as the whole tree's reader does ({@code FAIL_ON_READING_DUP_TREE_KEY}: the
+     * same message, at the same place). The keys of the whole body share one open-addressing table, each tagged with
+     * the number of its object, so nothing is allocated per object.
+     */
+    private static final class Pruning {
+        private final JsonParser parser;
+        private int objects;
+        private int[] owners;
+        private String[] keys;
+        private int size;
+
+        Pruning(JsonParser parser, int bodyLength) {
+            this.parser = parser;
+            int capacity = Integer.highestOneBit(Math.max(64, bodyLength / 8)) * 2;
+            this.owners = new int[capacity];
+            this.keys = new String[capacity];
+        }
+
+        /** The object at the current token (START_OBJECT), with the fields kept. */
+        ObjectNode object(PayloadFields fields) throws IOException {
+            ObjectNode node = READER.getConfig().getNodeFactory().objectNode();
+            int owner = ++objects;
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken token = parser.nextToken();
+                claim(owner, name);
+                PayloadFields field = fields.field(name);
+                if (field == null) {
+                    skip(token);
+                } else {
+                    node.set(name, value(token, field));
+                }
+            }
+            return node;
+        }
+
+        private JsonNode value(JsonToken token, PayloadFields fields) throws IOException {
+            if (token == JsonToken.START_OBJECT && !fields.whole() && fields.elements() == null) {
+                return object(fields);
+            }
+            if (token == JsonToken.START_ARRAY && !fields.whole() && fields.elements() != null) {
+                ArrayNode array = READER.getConfig().getNodeFactory().arrayNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    array.add(value(t, fields.elements()));
+                }
+                return array;
+            }
+            return READER.readTree(parser);
+        }
+
+        private void skip(JsonToken token) throws IOException {
+            if (token == JsonToken.START_OBJECT) {
+                int owner = ++objects;
+                for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                    JsonToken value = parser.nextToken();
+                    claim(owner, name);
+                    skip(value);
+                }
+            } else if (token == JsonToken.START_ARRAY) {
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    skip(t);
+                }
+            }
+        }
+
+        /** Records a key of an object; a key the object had already is refused where its second value starts. */
+        private void claim(int owner, String name) throws IOException {
+            if (size * 2 >= keys.length) {
+                grow();
+            }
+            int mask = keys.length - 1;
+            int slot = slot(name, owner) & mask;
+            while (keys[slot] != null) {
+                if (owners[slot] == owner && keys[slot].equals(name)) {
+                    throw MismatchedInputException.from(parser, JsonNode.class, "Duplicate field '" + name
+                            + "' for `ObjectNode`: not allowed when `DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY`"
+                            + " enabled");
+                }
+                slot = slot + 1 & mask;
+            }
+            keys[slot] = name;
+            owners[slot] = owner;
+            size++;
+        }
+
+        private static int slot(String name, int owner) {
+            int h = (name.hashCode() * 31 + owner) * 0x9E3779B9;
+            return h ^ h >>> 16;
+        }
+
+        private void grow() {
+            String[] oldKeys = keys;
+            int[] oldOwners = owners;
+            keys = new String[oldKeys.length * 2];
+            owners = new int[oldKeys.length * 2];
+            int mask = keys.length - 1;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != null) {
+                    int slot = slot(oldKeys[i], oldOwners[i]) & mask;
+                    while (keys[slot] != null) {
+                        slot = slot + 1 & mask;
+                    }
+                    keys[slot] = oldKeys[i];
+                    owners[slot] = oldOwners[i];
+                }
+            }
         }
     }
 

@@ -206,4 +206,60 @@ class PayloadReaderTest {
         String line = "x".repeat(199) + "\ud83d\ude80 and more";
         assertThat(PayloadReader.firstLine(line + "\nbody")).isEqualTo("x".repeat(199));
     }
+    private static final PayloadFields FIELDS = PayloadFields.of("action", "pr.head.sha", "pr.labels.*.name",
+            "pr.payload");
+
+    private static String pruned(String json) {
+        return PayloadReader.parse(utf8(json), "body", FIELDS).toString();
+    }
+
+    @Test
+    void readingOnlySomeFieldsBuildsThoseAndPassesOverTheRest() {
+        assertThat(pruned("{\"action\":\"opened\",\"other\":{\"a\":[1,{\"b\":2}]},\"pr\":{\"head\":{\"sha\":\"x\","
+                + "\"ref\":\"r\"},\"labels\":[{\"name\":\"l\",\"color\":\"c\"},7,[1]],\"payload\":{\"deep\":{\"k\":1}},"
+                + "\"title\":\"t\"}}"))
+                .isEqualTo("{\"action\":\"opened\",\"pr\":{\"head\":{\"sha\":\"x\"},\"labels\":[{\"name\":\"l\"},7,[1]],"
+                        + "\"payload\":{\"deep\":{\"k\":1}}}}");
+        // Where the body holds something else than the object (or array) on the way to a field, it is kept whole.
+        assertThat(pruned("{\"pr\":{\"head\":[{\"sha\":1,\"x\":2}],\"labels\":{\"name\":\"n\",\"y\":1}},\"action\":null}"))
+                .isEqualTo("{\"pr\":{\"head\":[{\"sha\":1,\"x\":2}],\"labels\":{\"name\":\"n\",\"y\":1}},\"action\":null}");
+        assertThat(PayloadReader.parse(utf8("{\"a\":1}"), "body", PayloadFields.NONE).toString()).isEqualTo("{}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"other\":{\"a\":1,\"a\":2}}", "{\"action\":1,\"action\":2}",
+        "{\"other\":[{\"b\":{}},{\"c\":1,\"d\":{},\"c\":[]}]}", "{\"pr\":{\"payload\":{\"k\":1,\"k\":1}}}",
+        "{\"pr\":{\"labels\":[{\"name\":\"a\",\"name\":\"b\"}]}}", "{\"a\":{\"x\":1},\"b\":{\"x\":1},\"a\":0}",
+        "{\"a\":", "{\"a\":[1,2}", "{\"a\":tru}", "{\"a\":1}}", "{\"a\":1} x", "{\"a\":01}", "[1,2]", "\"text\"",
+        "  ", "null", "{\"pr\":{\"head\":{\"sha\":\"\\ud800\"}}}", "{\"x\":\"\\u12\"}"})
+    void readingOnlySomeFieldsRefusesWhatReadingTheWholeTreeRefuses(String json) {
+        String whole;
+        try {
+            PayloadReader.parse(utf8(json));
+            whole = "read";
+        } catch (MalformedPayloadException e) {
+            whole = "refused " + e.getMessage();
+        }
+        String some;
+        try {
+            PayloadReader.parse(utf8(json), "body", FIELDS);
+            some = "read";
+        } catch (MalformedPayloadException e) {
+            some = "refused " + e.getMessage();
+        }
+        assertThat(some).isEqualTo(whole);
+    }
+
+    @Test
+    void aKeyGivenTwiceIsFoundAmongManyObjectsAndKeys() {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < 2000; i++) {
+            json.append("\"o").append(i).append("\":{\"k").append(i % 7).append("\":1,\"same\":").append(i).append("},");
+        }
+        String valid = json.substring(0, json.length() - 1) + "}";
+        assertThat(PayloadReader.parse(utf8(valid), "body", PayloadFields.NONE).size()).isZero();
+        String twice = json + "\"o1999\":{}}";
+        assertThatThrownBy(() -> PayloadReader.parse(utf8(twice), "body", PayloadFields.NONE))
+                .hasMessageContaining("Duplicate field 'o1999': a key given twice in one object");
+    }
 }

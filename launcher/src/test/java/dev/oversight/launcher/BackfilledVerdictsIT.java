@@ -301,6 +301,48 @@ class BackfilledVerdictsIT {
                 .containsExactlyInAnyOrder("gitlab:acme/gitlab/imported!1", "gitlab:acme/gitlab/imported!2");
     }
 
+    @Test
+    void evidenceGitHubNoLongerHasIsUnavailableInTheVerdictNeverAPass() throws Exception {
+        // The same story, a year and a half ago: the last deploy's commit has no check run or status any more (GitHub
+        // keeps them 400 days), and the commit change #3 was reviewed on is gone (GitHub answers its commit_id null).
+        Instant since = Instant.parse("2025-07-01T00:00:00Z");
+        GitHubStory story = Stories.quarter("acme/forgotten", since);
+        String d4 = sha("acme/forgotten/d4");
+        story.checks.removeIf(c -> c.sha().equals(d4));
+        try (FakeGitHub github = FakeGitHub.start()) {
+            story.serve(github);
+            GitHubStory.Pull third = story.pulls.stream().filter(p -> p.number() == 3).findFirst().orElseThrow();
+            com.fasterxml.jackson.databind.node.ObjectNode review = story.review(third, third.reviews().get(0));
+            review.putNull("commit_id");
+            github.put("repos/acme/forgotten/pulls/3/reviews",
+                    dev.oversight.events.json.Json.mapper().createArrayNode().add(review));
+            Map<String, String> env = new HashMap<>(settings);
+            env.put("OVERSIGHT_GITHUB_TOKEN", "test-token");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = BackfillCommand.run(new String[] {"github", "--repository", "acme/forgotten",
+                    "--since", "2025-07-01", "--until", "2025-09-30", "--environment", "production",
+                    "--api-url", github.api().toString()}, Settings.of(env),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
+                            StandardCharsets.UTF_8), d -> { });
+            assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("no longer on GitHub: review 31 of #3 by erin")
+                    .contains("no longer on GitHub: commit " + d4.substring(0, 7));
+        }
+
+        Verdict last = finalVerdicts(List.of("github:acme/forgotten/deployments/102")).get(0);
+        assertThat(last.status()).isEqualTo(VerdictStatus.VIOLATION);
+        assertThat(last.reasons()).extracting(Verdict.Reason::code)
+                .contains(ReasonCode.EVIDENCE_UNAVAILABLE, ReasonCode.DIRECT_PUSH)
+                .doesNotContain(ReasonCode.STALE_APPROVAL, ReasonCode.CI_FAILED, ReasonCode.CI_MISSING);
+        assertThat(last.reasons()).filteredOn(r -> r.code() == ReasonCode.EVIDENCE_UNAVAILABLE)
+                .extracting(Verdict.Reason::detail)
+                .anySatisfy(d -> assertThat(d).contains("approved by erin on a commit the source no longer has"))
+                .anySatisfy(d -> assertThat(d).contains("the checks on " + d4.substring(0, 7) + " cannot be shown"));
+        assertThat(last.ci()).extracting(c -> c.name() + " " + c.conclusion()).containsExactly("* unavailable");
+        assertThat(last.changes()).filteredOn(c -> c.id().endsWith("#3")).singleElement()
+                .satisfies(c -> assertThat(c.approvers()).isEmpty());
+    }
+
     /** The imported repository's shas written as the live one's, so the two stories read the same. */
     private static List<String> normalize(List<String> shapes, GitHubStory from, GitHubStory to) {
         String f = from.fullName() + "/";

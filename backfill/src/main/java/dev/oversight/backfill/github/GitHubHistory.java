@@ -14,7 +14,13 @@ import dev.oversight.backfill.HistorySource;
 import dev.oversight.backfill.Period;
 import dev.oversight.backfill.Progress;
 import dev.oversight.backfill.http.RestClient;
+import dev.oversight.events.CiResult;
+import dev.oversight.events.Evidence;
+import dev.oversight.events.ReviewEvent;
+import dev.oversight.events.Source;
 import dev.oversight.events.json.Json;
+import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.github.GitHubNormalizer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -162,7 +168,8 @@ public final class GitHubHistory implements HistorySource {
                 if (fact != null && !review.hasNonNull("commit_id")) {
                     unavailable.add("review " + review.path("id").asText() + " of #" + pr.path("number").asText()
                             + " by " + review.path("user").path("login").asText() + ": the commit it was given on is "
-                            + "gone from GitHub; it is not taken as given on the final head");
+                            + "gone from GitHub; the verdict shows it as unavailable (EVIDENCE_UNAVAILABLE), never "
+                            + "as an approval of the final head");
                 }
                 if (fact != null) {
                     add(facts, fact);
@@ -223,7 +230,8 @@ public final class GitHubHistory implements HistorySource {
             if (checks == checksBefore && deployed != null && deployed.isBefore(clockNow().minus(CHECK_RETENTION))) {
                 unavailable.add("commit " + sha.substring(0, 7) + ", deployed " + deployed + ": no check run or "
                         + "status; GitHub keeps them " + CHECK_RETENTION.toDays() + " days, so what ran is not known "
-                        + "(the verdict says CI_MISSING, never a pass)");
+                        + "(the verdict shows its checks as unavailable, EVIDENCE_UNAVAILABLE, never a pass)");
+                add(facts, checksUnavailableFact(repository, sha, deployed, repoRef));
             }
             progress.update(repository, ++done, units);
         }
@@ -323,6 +331,54 @@ public final class GitHubHistory implements HistorySource {
         body.set("sender", review.path("user").deepCopy());
         return new Fact("pull_request_review", BackfillIds.of(repo, "pull_request_review:" + review.path("id").asText()),
                 submitted, body, review.path("pull_request_url").asText(null));
+    }
+
+    /**
+     * The event type of a fact no webhook tells: GitHub answered a deployed commit's check runs and statuses with
+     * nothing, and the commit is older than GitHub keeps them. Its evidence says every check of the commit is
+     * unavailable ({@link #normalize}).
+     */
+    public static final String CHECKS_UNAVAILABLE = "oversight_checks_unavailable";
+
+    Fact checksUnavailableFact(String repository, String sha, Instant deployed, ObjectNode repo) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("sha", sha);
+        body.put("deployed_at", deployed.toString());
+        body.put("unavailable", "check runs and commit statuses");
+        body.put("reason", "GitHub answered none, and keeps them " + CHECK_RETENTION.toDays() + " days");
+        ArrayNode asked = body.putArray("asked");
+        asked.add(uri("repos/" + repository + "/commits/" + sha + "/check-runs").toString());
+        asked.add(uri("repos/" + repository + "/commits/" + sha + "/statuses").toString());
+        body.set("repository", repo);
+        return new Fact(CHECKS_UNAVAILABLE, BackfillIds.of(repo, "checks_unavailable:" + sha), deployed, body,
+                asked.get(0).asText());
+    }
+
+    /**
+     * The evidence of a fact read from GitHub: what ingest's {@link GitHubNormalizer} makes of the webhook it
+     * tells, and what the history says is no longer there — a review whose commit GitHub answers as null is said
+     * to be given on a commit that is gone; a {@link #CHECKS_UNAVAILABLE} fact is a report, unavailable, of every
+     * check of its commit.
+     */
+    public static Normalized normalize(Fact fact, Instant receivedAt) {
+        if (CHECKS_UNAVAILABLE.equals(fact.eventType())) {
+            JsonNode body = fact.body();
+            CiResult unavailable = new CiResult(Evidence.SCHEMA, Source.GITHUB,
+                    GitHubNormalizer.repositoryId(body.path("repository").path("full_name").asText()),
+                    fact.deliveryId(), fact.occurredAt(), body.path("sha").asText(), CiResult.EVERY_CHECK,
+                    CiResult.CiSystem.CHECK_RUN, null, 1, CiResult.CiStatus.COMPLETED,
+                    CiResult.CiConclusion.UNAVAILABLE, null, null);
+            return new Normalized.Accepted(unavailable.repository(), List.of(unavailable));
+        }
+        Normalized normalized = GitHubNormalizer.normalize(fact.eventType(), fact.deliveryId(), fact.body(),
+                receivedAt);
+        boolean commitGone = "pull_request_review".equals(fact.eventType())
+                && fact.body().path("review").has("commit_id") && fact.body().path("review").get("commit_id").isNull();
+        if (commitGone && normalized instanceof Normalized.Accepted accepted) {
+            return new Normalized.Accepted(accepted.repository(), accepted.evidence().stream()
+                    .map(e -> e instanceof ReviewEvent review ? review.withCommitUnavailable() : e).toList());
+        }
+        return normalized;
     }
 
     static Fact checkRunFact(JsonNode run, ObjectNode repo) {

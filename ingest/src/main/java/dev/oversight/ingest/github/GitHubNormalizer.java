@@ -35,9 +35,11 @@ import dev.oversight.events.Source;
 import dev.oversight.events.json.Json;
 import dev.oversight.ingest.MalformedPayloadException;
 import dev.oversight.ingest.Normalized;
+import dev.oversight.ingest.PayloadFields;
 import dev.oversight.ingest.PayloadReader;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +57,51 @@ public final class GitHubNormalizer {
             "check_suite", "workflow_run", "workflow_job", "status", "deployment", "deployment_status");
 
     private static final String NO_COMMIT = "0000000000000000000000000000000000000000";
+
+    /**
+     * What the normalizer reads of each event type's payload, for {@link PayloadReader#parse(byte[], String,
+     * PayloadFields)}; whatever this class reads must be listed here (GitHubFieldsTest normalizes every payload of the
+     * test corpus both ways). Every other type reads nothing.
+     */
+    private static final Map<String, PayloadFields> FIELDS = Map.of(
+            "pull_request", fields("action", "before", "sender.login", "sender.type",
+                    "pull_request.merged", "pull_request.number", "pull_request.labels.*.name", "pull_request.title",
+                    "pull_request.html_url", "pull_request.user.login", "pull_request.user.type",
+                    "pull_request.head.sha", "pull_request.head.ref", "pull_request.base.ref",
+                    "pull_request.merged_at", "pull_request.closed_at", "pull_request.updated_at",
+                    "pull_request.created_at", "pull_request.merge_commit_sha", "pull_request.merged_by.login",
+                    "pull_request.merged_by.type"),
+            "pull_request_review", fields("action", "review.state", "review.submitted_at", "review.id",
+                    "review.user.login", "review.user.type", "review.commit_id", "review.html_url",
+                    "pull_request.number", "pull_request.updated_at", "pull_request.user.login",
+                    "pull_request.user.type", "pull_request.merged", "pull_request.merged_at", "pull_request.state"),
+            "push", fields("action", "ref", "before", "after", "forced", "created", "deleted", "sender.login",
+                    "sender.type", "pusher.name", "repository.pushed_at", "head_commit.timestamp", "commits.*.id",
+                    "commits.*.author.username", "commits.*.author.name", "commits.*.message", "commits.*.added",
+                    "commits.*.modified", "commits.*.removed"),
+            "check_run", fields("action", "check_run.name", "check_run.id", "check_run.check_suite.head_branch",
+                    "check_run.html_url", "check_run.head_sha", "check_run.status", "check_run.conclusion",
+                    "check_run.completed_at", "check_run.started_at"),
+            "check_suite", fields("action", "check_suite.app.name", "check_suite.id", "check_suite.head_branch",
+                    "check_suite.head_sha", "check_suite.status", "check_suite.conclusion", "check_suite.updated_at",
+                    "check_suite.created_at"),
+            "workflow_run", fields("action", "workflow.name", "workflow_run.name", "workflow_run.path",
+                    "workflow_run.id", "workflow_run.run_attempt", "workflow_run.head_branch", "workflow_run.html_url",
+                    "workflow_run.head_sha", "workflow_run.status", "workflow_run.conclusion",
+                    "workflow_run.updated_at", "workflow_run.run_started_at", "workflow_run.created_at"),
+            "workflow_job", fields("action", "workflow_job.name", "workflow_job.id", "workflow_job.run_attempt",
+                    "workflow_job.head_branch", "workflow_job.html_url", "workflow_job.head_sha",
+                    "workflow_job.status", "workflow_job.conclusion", "workflow_job.completed_at",
+                    "workflow_job.started_at", "workflow_job.created_at"),
+            "status", fields("action", "state", "updated_at", "created_at", "sha", "context", "id", "target_url"),
+            "deployment", fields("action", "deployment.id", "deployment.payload", "deployment.environment",
+                    "deployment.sha", "deployment.ref", "deployment.creator.login", "deployment.creator.type",
+                    "deployment.description", "deployment.url", "deployment.created_at"),
+            "deployment_status", fields("action", "deployment.id", "deployment.payload", "deployment.environment",
+                    "deployment.sha", "deployment.ref", "deployment.creator.login", "deployment.creator.type",
+                    "deployment.description", "deployment.created_at", "deployment_status.state",
+                    "deployment_status.environment_url", "deployment_status.log_url", "deployment_status.target_url",
+                    "deployment_status.created_at", "deployment_status.updated_at", "deployment_status.environment"));
 
     private final String event;
     private final String deliveryId;
@@ -80,6 +127,17 @@ public final class GitHubNormalizer {
             throw new MalformedPayloadException("body is not a JSON object");
         }
         return new GitHubNormalizer(event, deliveryId, body, receivedAt).run();
+    }
+
+    /** The fields {@link #normalize} reads of a payload of this event type. */
+    public static PayloadFields fields(String event) {
+        return FIELDS.getOrDefault(event, PayloadFields.NONE);
+    }
+
+    private static PayloadFields fields(String... paths) {
+        String[] all = Arrays.copyOf(paths, paths.length + 1);
+        all[paths.length] = "repository.full_name";
+        return PayloadFields.of(all);
     }
 
     /** The repository id of a GitHub repository: {@code github:owner/name}. */

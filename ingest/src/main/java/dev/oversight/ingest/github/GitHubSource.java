@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.oversight.events.Source;
 import dev.oversight.ingest.JsonText;
 import dev.oversight.ingest.MalformedPayloadException;
+import dev.oversight.ingest.PayloadFields;
 import dev.oversight.ingest.PayloadReader;
 import dev.oversight.ingest.http.Delivery;
 import dev.oversight.ingest.http.Intake;
@@ -81,8 +82,9 @@ public final class GitHubSource implements WebhookSource {
         if (delivery == null || delivery.isBlank()) {
             throw Rejection.missingHeader("X-GitHub-Delivery");
         }
-        JsonNode json = mediaType.equals(FORM) ? PayloadReader.parse(formPayload(body), "the form's payload")
-                : PayloadReader.parse(body);
+        PayloadFields fields = GitHubNormalizer.fields(event);
+        JsonNode json = mediaType.equals(FORM) ? PayloadReader.parse(formPayload(body), "the form's payload", fields)
+                : PayloadReader.parse(body, "body", fields);
         return Intake.of(eventTag(request), Delivery.of(Source.GITHUB, event, delivery, body,
                 GitHubNormalizer.normalize(event, delivery, json, receivedAt)));
     }

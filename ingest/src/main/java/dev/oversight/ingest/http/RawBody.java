@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Reads a request's body exactly as sent, up to a limit, and puts it on the context for the next handler
@@ -26,8 +27,8 @@ public final class RawBody implements Handler<RoutingContext> {
     }
 
     public static byte[] of(RoutingContext ctx) {
-        Buffer body = ctx.get(KEY);
-        return body == null ? new byte[0] : body.getBytes();
+        byte[] body = ctx.get(KEY);
+        return body == null ? new byte[0] : body;
     }
 
     public long limit() {
@@ -38,9 +39,11 @@ public final class RawBody implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String length = request.getHeader("Content-Length");
+        long announced = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > limit) {
+                announced = Long.parseLong(length.trim());
+                if (announced > limit) {
                     ctx.fail(413);
                     return;
                 }
@@ -49,7 +52,10 @@ public final class RawBody implements Handler<RoutingContext> {
                 return;
             }
         }
-        Buffer body = Buffer.buffer();
+        // The bytes are copied once, from each chunk into the array the body is then handed on as: sized by
+        // Content-Length when the request gives one (up to 64 KiB at first: a length announced is not yet a body
+        // received), grown otherwise.
+        Bytes body = new Bytes(announced >= 0 ? (int) Math.min(announced, 64 * 1024) : 8192);
         boolean[] finished = {false};
         long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
             if (!finished[0]) {
@@ -61,13 +67,13 @@ public final class RawBody implements Handler<RoutingContext> {
             if (finished[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > limit) {
+            if ((long) body.length() + chunk.length() > limit) {
                 finished[0] = true;
                 ctx.vertx().cancelTimer(timer);
                 ctx.fail(413);
                 return;
             }
-            body.appendBuffer(chunk);
+            body.append(chunk);
         });
         request.exceptionHandler(e -> {
             if (!finished[0]) {
@@ -80,10 +86,38 @@ public final class RawBody implements Handler<RoutingContext> {
             if (!finished[0]) {
                 finished[0] = true;
                 ctx.vertx().cancelTimer(timer);
-                ctx.put(KEY, body);
+                ctx.put(KEY, body.toArray());
                 ctx.next();
             }
         });
         request.resume();
+    }
+
+    /** A body as it arrives, chunk by chunk. */
+    private static final class Bytes {
+        private byte[] bytes;
+        private int length;
+
+        Bytes(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        int length() {
+            return length;
+        }
+
+        void append(Buffer chunk) {
+            int n = chunk.length();
+            if (length + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+            }
+            chunk.getBytes(0, n, bytes, length);
+            length += n;
+        }
+
+        /** The body: the array itself when it is exactly full (the usual case, with a Content-Length). */
+        byte[] toArray() {
+            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+        }
     }
 }

@@ -109,12 +109,18 @@ public record DeployFacts(
      *
      * @param changeMerged whether the change was merged when this happened, as the event's payload said; null where
      *                     it did not (then its time decides)
+     * @param commitUnavailable the source no longer has the commit the review was given on (read from history)
      */
     public record ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at,
-                              Boolean changeMerged) {
+                              Boolean changeMerged, boolean commitUnavailable) {
+
+        public ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at,
+                           Boolean changeMerged) {
+            this(reviewId, reviewer, state, commitSha, at, changeMerged, false);
+        }
 
         public ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at) {
-            this(reviewId, reviewer, state, commitSha, at, null);
+            this(reviewId, reviewer, state, commitSha, at, null, false);
         }
     }
 

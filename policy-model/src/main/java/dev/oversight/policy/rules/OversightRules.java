@@ -135,7 +135,8 @@ public final class OversightRules {
         for (ChangeFacts change : facts.changes()) {
             reasons.addAll(approvalReasons(change, facts, policy, stage));
         }
-        ciReasons(facts, policy).stream().filter(r -> !baseline || r.code() != ReasonCode.CI_MISSING)
+        ciReasons(facts, policy).stream()
+                .filter(r -> !baseline || (r.code() != ReasonCode.CI_MISSING && r.code() != ReasonCode.EVIDENCE_UNAVAILABLE))
                 .forEach(reasons::add);
         FreezeCalendar.covering(policy.freezes(), facts.deployedAt()).ifPresent(freeze -> reasons.add(
                 new Verdict.Reason(ReasonCode.FREEZE_WINDOW, "deployed at " + facts.deployedAt()
@@ -169,6 +170,12 @@ public final class OversightRules {
                         + String.join(", ", approvals.stale()) + " before its last commit "
                         + shortSha(change.headSha())));
             }
+            if (!approvals.unavailable().isEmpty()) {
+                reasons.add(new Verdict.Reason(ReasonCode.EVIDENCE_UNAVAILABLE, name + " was approved by "
+                        + String.join(", ", approvals.unavailable()) + " on a commit the source no longer has, so "
+                        + "whether the approval covered its last commit " + shortSha(change.headSha())
+                        + " cannot be known; it does not count"));
+            }
             if (reasons.isEmpty() || !approvals.valid().isEmpty()) {
                 reasons.add(new Verdict.Reason(ReasonCode.NO_APPROVAL, approvals.valid().isEmpty()
                         ? name + " has no approval from anyone but its author"
@@ -195,7 +202,7 @@ public final class OversightRules {
 
     /** Approvals sorted into those that count and those that do not, and why. */
     record Approvals(List<String> valid, List<String> self, List<String> bots, List<String> stale,
-                     List<String> dismissed) {}
+                     List<String> dismissed, List<String> unavailable) {}
 
     static Approvals approvals(ChangeFacts change, DeployFacts facts, EffectivePolicy policy, Stage stage) {
         List<ReviewFacts> ordered = change.reviews().stream()
@@ -232,6 +239,7 @@ public final class OversightRules {
         List<String> bots = new ArrayList<>();
         List<String> stale = new ArrayList<>();
         List<String> dismissed = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
         for (Map.Entry<String, ReviewFacts> entry : latest.entrySet()) {
             ReviewFacts review = entry.getValue();
             String login = review.reviewer() == null ? entry.getKey() : review.reviewer().login();
@@ -250,13 +258,15 @@ public final class OversightRules {
                 self.add(login);
             } else if (isBot) {
                 bots.add(login);
+            } else if (policy.approvals().onFinalHead() && review.commitUnavailable()) {
+                unavailable.add(login);
             } else if (policy.approvals().onFinalHead() && !onFinalHead(review, change)) {
                 stale.add(login);
             } else {
                 valid.add(login);
             }
         }
-        return new Approvals(valid, self, bots, stale, dismissed);
+        return new Approvals(valid, self, bots, stale, dismissed, unavailable);
     }
 
     /**
@@ -267,7 +277,9 @@ public final class OversightRules {
             .comparing(ReviewFacts::at, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(r -> r.state() == ReviewState.DISMISSED || r.state() == ReviewState.APPROVAL_WITHDRAWN)
             .thenComparing(ReviewFacts::reviewId, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(ReviewFacts::state);
+            .thenComparing(ReviewFacts::state)
+            // the same review told live and read from history: the one that names its commit is the later word
+            .thenComparing(r -> !r.commitUnavailable());
 
     /**
      * Whether a review event counts at the deploy: it happened before the change merged (before the deploy, for a
@@ -292,9 +304,16 @@ public final class OversightRules {
     static List<Verdict.Reason> ciReasons(DeployFacts facts, EffectivePolicy policy) {
         List<Verdict.Reason> reasons = new ArrayList<>();
         String on = " on " + shortSha(facts.sha());
+        // The source no longer keeps any check of the commit: nothing that ran there can be shown, nothing passes.
+        boolean everyCheckUnavailable = facts.checks().stream().anyMatch(c -> CiResult.EVERY_CHECK.equals(c.name())
+                && c.conclusion() == CiResult.CiConclusion.UNAVAILABLE);
         if (policy.checks().allReported()) {
             List<CheckFacts> reported = facts.checks().stream()
                     .filter(c -> c.system() != CiResult.CiSystem.CHECK_SUITE).toList();
+            if (everyCheckUnavailable && reported.size() > 1) {
+                // checks reported on the commit since (a re-run after the fact) are what is known of it now
+                reported = reported.stream().filter(c -> !CiResult.EVERY_CHECK.equals(c.name())).toList();
+            }
             if (reported.isEmpty()) {
                 reasons.add(new Verdict.Reason(ReasonCode.CI_MISSING, "no check reported" + on));
             }
@@ -305,7 +324,10 @@ public final class OversightRules {
             for (String name : policy.checks().required()) {
                 Optional<CheckFacts> check = facts.checks().stream()
                         .filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
-                if (check.isEmpty()) {
+                if (check.isEmpty() && everyCheckUnavailable) {
+                    reasons.add(new Verdict.Reason(ReasonCode.EVIDENCE_UNAVAILABLE, "required check " + name
+                            + on + " cannot be shown: the source no longer keeps the commit's checks"));
+                } else if (check.isEmpty()) {
                     reasons.add(new Verdict.Reason(ReasonCode.CI_MISSING, "required check " + name
                             + " never reported" + on));
                 } else {
@@ -317,6 +339,11 @@ public final class OversightRules {
     }
 
     private static Optional<Verdict.Reason> checkReason(CheckFacts check, String name, String on) {
+        if (check.conclusion() == CiResult.CiConclusion.UNAVAILABLE) {
+            return Optional.of(new Verdict.Reason(ReasonCode.EVIDENCE_UNAVAILABLE, CiResult.EVERY_CHECK.equals(name)
+                    ? "the checks" + on + " cannot be shown: the source no longer keeps them; what ran is not known"
+                    : "check " + name + on + " cannot be shown: the source no longer keeps its result"));
+        }
         if (!check.finished()) {
             return Optional.of(new Verdict.Reason(ReasonCode.CI_MISSING, "check " + name + " has not finished" + on));
         }

@@ -113,7 +113,7 @@ final class ChangeState {
             number = e.number();
         }
         DeployFacts.ReviewFacts review = new DeployFacts.ReviewFacts(e.reviewId(), e.reviewer(), e.state(),
-                e.commitSha(), e.occurredAt(), e.changeMerged());
+                e.commitSha(), e.occurredAt(), e.changeMerged(), e.commitUnavailable());
         if (!reviews.contains(review) && reviews.size() < MAX_REVIEWS) {
             reviews.add(review);
         }

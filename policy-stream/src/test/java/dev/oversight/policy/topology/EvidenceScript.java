@@ -91,6 +91,13 @@ final class EvidenceScript {
                 null);
     }
 
+    /** What a backfill writes when the source no longer keeps any check of the commit (past its retention). */
+    CiResult checksUnavailable(String sha, Instant at) {
+        return new CiResult(Evidence.SCHEMA, Source.GITHUB, repository, delivery(), at, sha, CiResult.EVERY_CHECK,
+                CiResult.CiSystem.CHECK_RUN, null, 1, CiResult.CiStatus.COMPLETED, CiResult.CiConclusion.UNAVAILABLE,
+                null, null);
+    }
+
     CiResult running(String sha, String name, Instant at) {
         return new CiResult(Evidence.SCHEMA, Source.GITHUB, repository, delivery(), at, sha, name,
                 CiResult.CiSystem.CHECK_RUN, name + "-run", 1, CiResult.CiStatus.IN_PROGRESS, null, "main", null);

@@ -98,6 +98,41 @@ class OversightRulesScenariosTest {
     }
 
     @Nested
+    class Unavailable {
+
+        @Test
+        void anApprovalOnACommitTheSourceNoLongerHasIsUnavailableNeverAPass() {
+            StoryRun run = run(ScenarioStories.anApprovalOnACommitTheSourceNoLongerHasIsUnavailableNeverAPass());
+            Verdict v = run.at("decided").lastOf(ACME.deployId(10));
+            assertThat(v.status()).isEqualTo(VerdictStatus.VIOLATION);
+            assertThat(codes(v)).containsExactly(ReasonCode.EVIDENCE_UNAVAILABLE);
+            assertThat(v.reasons().get(0).detail()).contains("bob").contains("no longer has")
+                    .contains(sha("h10b").substring(0, 7));
+            assertThat(v.changes().get(0).approvers()).isEmpty();
+            // An approval of the final head after the fact makes it good, as for any approval that did not count.
+            assertThat(run.end().history(ACME.deployId(10))).containsExactly(VerdictStatus.PENDING,
+                    VerdictStatus.VIOLATION, VerdictStatus.REMEDIATED);
+        }
+
+        @Test
+        void checksTheSourceNoLongerKeepsAreUnavailableNeverAPass() {
+            StoryRun.Observation end = run(ScenarioStories.checksTheSourceNoLongerKeepsAreUnavailableNeverAPass()).end();
+            Verdict allReported = end.lastOf(ACME.deployId(11));
+            assertThat(allReported.status()).isEqualTo(VerdictStatus.VIOLATION);
+            assertThat(codes(allReported)).containsExactly(ReasonCode.EVIDENCE_UNAVAILABLE);
+            assertThat(allReported.ci()).extracting(Verdict.CheckSummary::name, Verdict.CheckSummary::conclusion)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("*", "unavailable"));
+
+            Verdict named = end.lastOf(STRICT.deployId(12));
+            assertThat(named.status()).isEqualTo(VerdictStatus.VIOLATION);
+            assertThat(codes(named)).containsExactly(ReasonCode.EVIDENCE_UNAVAILABLE, ReasonCode.EVIDENCE_UNAVAILABLE);
+            assertThat(named.reasons()).extracting(Verdict.Reason::detail)
+                    .anySatisfy(d -> assertThat(d).contains("required check build"))
+                    .anySatisfy(d -> assertThat(d).contains("required check test"));
+        }
+    }
+
+    @Nested
     class Owners {
 
         @Test

@@ -86,6 +86,8 @@ final class ScenarioStories {
                 aWithdrawnApprovalIsGoneButACommentLeavesOneStanding(),
                 anApprovalBeforeTheLastCommitIsStale(),
                 anApprovalAfterTheMergeRemediatesButNeverMakesCompliant(),
+                anApprovalOnACommitTheSourceNoLongerHasIsUnavailableNeverAPass(),
+                checksTheSourceNoLongerKeepsAreUnavailableNeverAPass(),
                 requiredGroupAndCodeOwnersOfTouchedPaths(),
                 approvalsFromCommittersDoNotCountWherePolicySaysSo(),
                 requiredChecksByName(),
@@ -206,6 +208,38 @@ final class ScenarioStories {
         merged(story, 8, "alice", sha("h8"), sha("m8"), T0.plusSeconds(3));
         story.send(ACME.approved(8, "alice", "bob", sha("h8"), T0.plusSeconds(5)),
                 ACME.deployed(8, sha("m8"), "production", T0.plusSeconds(10)));
+        return story.advance(PAST_GRACE).build();
+    }
+
+    // ---- evidence the source no longer has (read from history by a backfill) ---------------------------------
+
+    static Story anApprovalOnACommitTheSourceNoLongerHasIsUnavailableNeverAPass() {
+        Story.Builder story = scenario("anApprovalOnACommitTheSourceNoLongerHasIsUnavailableNeverAPass");
+        // GitHub answers the review's commit_id as null once a force push removed the commit it was given on.
+        story.send(ACME.opened(10, "alice", sha("h10a"), T0.plusSeconds(1)),
+                ACME.approved(10, "alice", "bob", null, T0.plusSeconds(2)).withCommitUnavailable(),
+                ACME.updated(10, "alice", sha("h10b"), T0.plusSeconds(3)));
+        merged(story, 10, "alice", sha("h10b"), sha("m10"), T0.plusSeconds(4));
+        story.send(ACME.deployed(10, sha("m10"), "production", T0.plusSeconds(10)));
+        story.advance(PAST_GRACE).checkpoint("decided");
+        story.send(ACME.approved(10, "alice", "carol", sha("h10b"), T0.plusSeconds(200)));
+        return story.advance(PAST_GRACE).build();
+    }
+
+    static Story checksTheSourceNoLongerKeepsAreUnavailableNeverAPass() {
+        Story.Builder story = scenario("checksTheSourceNoLongerKeepsAreUnavailableNeverAPass");
+        // All reported (acme/payments): no check at all is known, and none can be.
+        story.send(ACME.opened(11, "alice", sha("h11"), T0.plusSeconds(1)),
+                ACME.approved(11, "alice", "bob", sha("h11"), T0.plusSeconds(2)),
+                ACME.merged(11, "alice", sha("h11"), sha("m11"), T0.plusSeconds(3)),
+                ACME.checksUnavailable(sha("m11"), T0.plusSeconds(10)),
+                ACME.deployed(11, sha("m11"), "production", T0.plusSeconds(10)));
+        // Checks named by policy (acme/strict: build and test).
+        story.send(STRICT.opened(12, "alice", sha("sh12"), T0.plusSeconds(1)),
+                STRICT.approved(12, "alice", "lead", sha("sh12"), T0.plusSeconds(2)),
+                STRICT.merged(12, "alice", sha("sh12"), sha("sm12"), T0.plusSeconds(3)),
+                STRICT.checksUnavailable(sha("sm12"), T0.plusSeconds(10)),
+                STRICT.deployed(12, sha("sm12"), "production", T0.plusSeconds(10)));
         return story.advance(PAST_GRACE).build();
     }
 

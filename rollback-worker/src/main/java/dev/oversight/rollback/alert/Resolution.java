@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  *       group policy asks for).</li>
  *   <li>{@code CI_FAILED} and {@code CI_MISSING} are made good by a passing run of the check on the deployed
  *       commit.</li>
+ *   <li>{@code EVIDENCE_UNAVAILABLE} (evidence read from history that the source no longer has) is made good by
+ *       what would have passed: an approval of the final head, or a passing run of the checks, after the fact.</li>
  *   <li>{@code UNKNOWN_CHANGE} is made good only when the missing evidence arrives (the webhook of the push or change
  *       that brought the commit, redelivered) and what it shows passes policy.</li>
  *   <li>{@code DIRECT_PUSH} can never be made good; nor can {@code FREEZE_WINDOW}, unless the deploy was declared an
@@ -78,6 +80,9 @@ public record Resolution(List<Step> steps, boolean remediable) {
                     + "than the author (after the fact), remediates it");
             case CI_FAILED -> good(code, "a passing run of " + checks(v, false) + " on " + sha + " remediates it");
             case CI_MISSING -> good(code, "a passing run of " + checks(v, true) + " on " + sha + " remediates it");
+            case EVIDENCE_UNAVAILABLE -> good(code, "what the source no longer has cannot be read again; an approval "
+                    + "of the change's final head, or a passing run of the required checks on " + sha
+                    + ", given after the fact, remediates it");
             case UNKNOWN_CHANGE -> good(code, "made good only if Oversight receives the push or change that brought "
                     + sha + " (redeliver its webhook) and that change passes policy; a direct push never does");
             case DIRECT_PUSH -> new Step(code, "cannot be made good after the fact: commits pushed straight to the "
