@@ -7,7 +7,6 @@ import dev.oversight.events.kafka.Topics;
 import dev.oversight.report.projection.ProjectionWriter.ActionRow;
 import dev.oversight.report.projection.ProjectionWriter.VerdictRow;
 import dev.oversight.runtime.kafka.KafkaConnection;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,20 +227,19 @@ public final class Projection implements AutoCloseable {
             if (r.value() == null) {
                 continue;
             }
-            String raw = new String(r.value(), StandardCharsets.UTF_8);
             try {
                 if (isVerdict) {
                     Verdict v = Json.fromBytes(r.value(), Verdict.class);
                     if (v.verdictId() == null || v.deployId() == null || v.status() == null) {
                         throw new IllegalArgumentException("no verdictId, deployId or status");
                     }
-                    verdicts.add(new VerdictRow(v, raw, r.partition(), r.offset()));
+                    verdicts.add(new VerdictRow(v, r.value(), r.partition(), r.offset()));
                 } else {
                     Action a = Json.fromBytes(r.value(), Action.class);
                     if (a.actionId() == null || a.phase() == null || a.type() == null) {
                         throw new IllegalArgumentException("no actionId, phase or type");
                     }
-                    actions.add(new ActionRow(a, raw, r.partition(), r.offset()));
+                    actions.add(new ActionRow(a, r.value(), r.partition(), r.offset()));
                 }
             } catch (RuntimeException e) {
                 meters.skipped(isVerdict);
