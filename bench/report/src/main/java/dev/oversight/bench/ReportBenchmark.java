@@ -69,6 +69,7 @@ public final class ReportBenchmark {
                          ReportConfig.BATCH_SIZE.defaultValue())) {
                 OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 double loadBefore = os.getSystemLoadAverage();
+                Map<Long, Long> threadsBefore = threadsCpu();
                 long cpuBefore = os.getProcessCpuTime();
                 long started = System.nanoTime();
                 projection.start();
@@ -77,13 +78,19 @@ public final class ReportBenchmark {
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
-                double projectionCpu = projectionThreadsCpu() / 1e9;
+                Map<String, Long> byThread = cpuByThreadSince(threadsBefore);
+                double projectionCpu = byThread.entrySet().stream().filter(e -> e.getKey().startsWith("report-projection"))
+                        .mapToLong(Map.Entry::getValue).sum() / 1e9;
                 long inProjection = db.count("verdicts");
                 System.out.printf("Catching up: %,d records (%,d verdicts) in %.1f s: %,.0f records/s, %,.0f verdicts/s%n",
                         records, inProjection, seconds, records / seconds, inProjection / seconds);
                 System.out.printf("  CPU: %.1f s for the process (broker, DuckDB and projection threads), %.1f µs a verdict;"
                                 + " %.1f s on the projection's own threads, %.1f µs a verdict%n",
                         cpuSeconds, cpuSeconds * 1e6 / inProjection, projectionCpu, projectionCpu * 1e6 / inProjection);
+                System.out.printf("  CPU by thread: %s%n", byThread.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                        .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue() / 1e9))
+                        .collect(java.util.stream.Collectors.joining(", ")));
                 System.out.printf("  load average %.2f when it started, %.2f when it had caught up%n", loadBefore,
                         os.getSystemLoadAverage());
                 System.out.printf("Projection: %,d verdicts, %,d deploys, %,d actions; database %,d MiB%n",
@@ -116,16 +123,31 @@ public final class ReportBenchmark {
         }
     }
 
-    /** CPU time of the threads the projection runs on (their names start with report-projection). */
-    private static long projectionThreadsCpu() {
+    /** CPU time of every live thread, by thread id. */
+    private static Map<Long, Long> threadsCpu() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long nanos = 0;
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            cpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+        }
+        return cpu;
+    }
+
+    /**
+     * CPU time spent since {@code before} by the live threads, summed by name with the digits left out (a pool's
+     * threads together).
+     */
+    private static Map<String, Long> cpuByThreadSince(Map<Long, Long> before) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new java.util.HashMap<>();
         for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().startsWith("report-projection")) {
-                nanos += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            if (t != null) {
+                long spent = Math.max(0, threads.getThreadCpuTime(t.getThreadId()))
+                        - before.getOrDefault(t.getThreadId(), 0L);
+                byName.merge(t.getThreadName().replaceAll("[0-9]+", "#"), spent, Long::sum);
             }
         }
-        return nanos;
+        return byName;
     }
 
     /** Writes deploys spread over the year up to {@code today} until {@code verdicts} verdicts are on the topic. */
