@@ -105,6 +105,65 @@ class ProjectionWriterTest {
         }
     }
 
+    /**
+     * A deploy's row is merged from its stored row and the batch when the batch brings only later revisions, and
+     * derived again from all its revisions otherwise: either way it is the same row. Reference: every verdict written,
+     * then all written again (each one read before, so every row derived from all revisions); against batches of 7
+     * in the topic's order (mostly merged), and batches of 7 in a shuffled order, some verdicts twice (older revisions
+     * after newer ones: derived again).
+     */
+    @Test
+    void eachDeployIsTheSameRowWhateverTheBatches() throws Exception {
+        Samples samples = new Samples(79, Instant.parse("2026-06-01T08:00:00Z"));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            for (Verdict v : samples.next().verdicts()) {
+                rows.add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, rows.size()));
+            }
+        }
+        List<ProjectionWriter.VerdictRow> shuffled = new ArrayList<>(rows);
+        shuffled.addAll(rows.subList(0, 40));
+        java.util.Collections.shuffle(shuffled, new java.util.Random(79));
+        List<List<Object>> reference = deploys(List.of(rows, rows), "reference");
+        assertThat(reference).hasSize(150);
+        assertThat(deploys(batchesOf(rows, 7), "in-order")).isEqualTo(reference);
+        assertThat(deploys(batchesOf(shuffled, 7), "shuffled")).isEqualTo(reference);
+    }
+
+    private static List<List<ProjectionWriter.VerdictRow>> batchesOf(List<ProjectionWriter.VerdictRow> rows, int size) {
+        List<List<ProjectionWriter.VerdictRow>> batches = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += size) {
+            batches.add(rows.subList(i, Math.min(rows.size(), i + size)));
+        }
+        return batches;
+    }
+
+    /** The deploys table, every column, after writing the batches into a new database. */
+    private List<List<Object>> deploys(List<List<ProjectionWriter.VerdictRow>> batches, String name) throws Exception {
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve(name + ".duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            long offset = 0;
+            for (List<ProjectionWriter.VerdictRow> batch : batches) {
+                offset += batch.size();
+                writer.write(batch, List.of(), Map.of(new TopicPartition("verdicts", 0), offset));
+            }
+            List<List<Object>> deploys = new ArrayList<>();
+            try (Connection c = db.reader(); java.sql.Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT * FROM deploys ORDER BY deploy_id")) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        Object value = rs.getObject(i);
+                        row.add(value instanceof Array a ? strings(a) : value);
+                    }
+                    deploys.add(row);
+                }
+            }
+            return deploys;
+        }
+    }
+
     private static void check(Connection c, ProjectionWriter.VerdictRow row) throws Exception {
         Verdict v = row.verdict();
         try (PreparedStatement s = c.prepareStatement("SELECT * FROM verdicts WHERE verdict_id = ?")) {
