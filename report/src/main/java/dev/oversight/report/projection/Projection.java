@@ -172,11 +172,19 @@ public final class Projection implements AutoCloseable {
         });
         Future<?> pending = null;
         int pendingRecords = 0;
+        long uncommitted = 0;
         try {
             while (running) {
                 List<ConsumerRecord<String, byte[]>> records = poll(c);
                 if (!records.isEmpty()) {
-                    Batch batch = parse(records, positions(c, partitions));
+                    // While catching up, one transaction spans batches until it holds a row group of verdicts
+                    // (ProjectionWriter#write): pages see the projection grow by that much at a time.
+                    uncommitted += records.size();
+                    boolean commit = caughtUp || uncommitted >= ProjectionWriter.ROW_GROUP || atEnd(c, end);
+                    if (commit) {
+                        uncommitted = 0;
+                    }
+                    Batch batch = parse(records, positions(c, partitions), commit);
                     finish(pending);
                     pending = writing.submit(() -> {
                         write(writer, batch);
@@ -188,6 +196,7 @@ public final class Projection implements AutoCloseable {
                     // Transaction markers and aborted records take offsets too: catching up is being at the end offsets.
                     finish(pending);
                     pending = null;
+                    uncommitted = 0;
                     writePositions(c, writer, partitions);
                 }
                 if (!caughtUp && atEnd(c, end)) {
@@ -280,10 +289,11 @@ public final class Projection implements AutoCloseable {
 
     /** A batch of records read, parsed, with the offsets it reaches. */
     private record Batch(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
-                         long parseNanos) {}
+                         boolean commit, long parseNanos) {}
 
     /** Parses the records read; one that is not a readable verdict or action is counted and skipped. */
-    private Batch parse(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> nextOffsets) {
+    private Batch parse(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> nextOffsets,
+                        boolean commit) {
         long started = System.nanoTime();
         List<VerdictRow> verdicts = new ArrayList<>();
         List<ActionRow> actions = new ArrayList<>();
@@ -312,12 +322,12 @@ public final class Projection implements AutoCloseable {
                         r.partition(), r.offset(), isVerdict ? "verdict" : "action", e.getMessage());
             }
         }
-        return new Batch(verdicts, actions, nextOffsets, System.nanoTime() - started);
+        return new Batch(verdicts, actions, nextOffsets, commit, System.nanoTime() - started);
     }
 
     private void write(ProjectionWriter writer, Batch batch) throws SQLException {
         long started = System.nanoTime();
-        writer.write(batch.verdicts(), batch.actions(), batch.nextOffsets());
+        writer.write(batch.verdicts(), batch.actions(), batch.nextOffsets(), batch.commit());
         meters.written(batch.verdicts().size(), batch.actions().size());
         updateRows();
         LOG.debug("report: {} verdicts and {} actions parsed in {} ms, written in {} ms", batch.verdicts().size(),

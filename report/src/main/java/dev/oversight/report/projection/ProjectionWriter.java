@@ -68,6 +68,9 @@ final class ProjectionWriter implements AutoCloseable {
               ON v.deploy_id = h.deploy_id AND v.revision = h.revision
             """;
 
+    /** Rows in a DuckDB row group: a transaction appending at least as many writes them compressed to the file. */
+    static final int ROW_GROUP = 122_880;
+
     private final DuckDBConnection connection;
 
     ProjectionWriter(ReportDatabase database) throws SQLException {
@@ -91,19 +94,35 @@ final class ProjectionWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the rows and the offsets reached, all or nothing.
+     * Writes the rows and the offsets reached, all or nothing, and commits them.
      *
      * @param nextOffsets for each partition, the offset of the next record to read
      */
     void write(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets)
             throws SQLException {
+        write(verdicts, actions, nextOffsets, true);
+    }
+
+    /**
+     * Writes the rows and the offsets reached in the open transaction (opening one if none is), and commits it —
+     * with every batch written in it since the last commit — when {@code commit} is true. A catch-up commits once it
+     * has written at least {@link #ROW_GROUP} verdicts: DuckDB then writes whole compressed row groups straight to
+     * the file instead of logging each batch and compressing it again at a checkpoint. Whatever fails rolls back the
+     * whole transaction, offsets included.
+     *
+     * @param nextOffsets for each partition, the offset of the next record to read
+     */
+    void write(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
+               boolean commit) throws SQLException {
         List<VerdictRow> lastVerdicts = lastOfEachVerdict(verdicts);
         List<ActionRow> lastActions = lastOfEachAction(actions);
         long started = System.nanoTime();
         long deleted = started;
         long appended = started;
         long derived = started;
-        connection.setAutoCommit(false);
+        if (connection.getAutoCommit()) {
+            connection.setAutoCommit(false);
+        }
         try (Statement s = connection.createStatement()) {
             if (!lastVerdicts.isEmpty()) {
                 s.execute("DELETE FROM batch_verdicts");
@@ -157,7 +176,10 @@ final class ProjectionWriter implements AutoCloseable {
                 offsets.executeBatch();
             }
             long beforeCommit = System.nanoTime();
-            connection.commit();
+            if (commit) {
+                connection.commit();
+                connection.setAutoCommit(true);
+            }
             if (LOG.isDebugEnabled() && !lastVerdicts.isEmpty()) {
                 long now = System.nanoTime();
                 LOG.debug("report: {} verdicts: looked for earlier ones {} ms, appended {} ms, derived deploys {} ms, "
@@ -167,10 +189,13 @@ final class ProjectionWriter implements AutoCloseable {
                         (now - beforeCommit) / 1_000_000);
             }
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            try {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 

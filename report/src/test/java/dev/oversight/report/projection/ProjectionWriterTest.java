@@ -130,6 +130,28 @@ class ProjectionWriterTest {
         assertThat(deploys(batchesOf(shuffled, 7), "shuffled")).isEqualTo(reference);
     }
 
+    /** Batches written without a commit (a catch-up's, until a row group) show to no reader until one is committed. */
+    @Test
+    void batchesOfOneTransactionShowOnlyOnceCommitted() throws Exception {
+        Samples samples = new Samples(80, Instant.parse("2026-06-01T08:00:00Z"));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        while (rows.size() < 40) {
+            for (Verdict v : samples.next().verdicts()) {
+                rows.add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, rows.size()));
+            }
+        }
+        TopicPartition tp = new TopicPartition("verdicts", 0);
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(rows.subList(0, 20), List.of(), Map.of(tp, 20L), false);
+            assertThat(db.count("verdicts")).isZero();
+            assertThat(db.count("consumed_offsets")).isZero();
+            writer.write(rows.subList(20, rows.size()), List.of(), Map.of(tp, (long) rows.size()), true);
+            assertThat(db.count("verdicts")).isEqualTo(rows.size());
+            assertThat(writer.storedOffsets()).isEqualTo(Map.of(tp, (long) rows.size()));
+        }
+    }
+
     private static List<List<ProjectionWriter.VerdictRow>> batchesOf(List<ProjectionWriter.VerdictRow> rows, int size) {
         List<List<ProjectionWriter.VerdictRow>> batches = new ArrayList<>();
         for (int i = 0; i < rows.size(); i += size) {

@@ -18,10 +18,11 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The projection's writer alone, without Kafka: generated verdicts written in batches into a new database, as a
- * catch-up writes them. Prints the wall-clock rate and the process's CPU time a verdict (in this package because the
+ * catch-up writes them (one transaction for at least a row group of verdicts). Prints the wall-clock rate and the process's CPU time a verdict (in this package because the
  * writer is not public).
  *
- * <p>{@code java … dev.oversight.report.projection.ProjectionWriterBenchmark [verdicts, default 200000]}
+ * <p>{@code java … dev.oversight.report.projection.ProjectionWriterBenchmark [verdicts, default 200000] [batch, default
+ * the projection's]}
  */
 public final class ProjectionWriterBenchmark {
 
@@ -29,7 +30,7 @@ public final class ProjectionWriterBenchmark {
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int batch = ReportConfig.BATCH_SIZE.defaultValue();
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : ReportConfig.BATCH_SIZE.defaultValue();
         Samples samples = new Samples(2026, Instant.parse("2026-01-01T00:00:00Z"));
         List<ProjectionWriter.VerdictRow> rows = new ArrayList<>(count);
         while (rows.size() < count) {
@@ -44,9 +45,17 @@ public final class ProjectionWriterBenchmark {
             double load = os.getSystemLoadAverage();
             long cpu = os.getProcessCpuTime();
             long started = System.nanoTime();
+            // As a catch-up: one transaction until it holds a row group of verdicts, or the last batch.
+            int uncommitted = 0;
             for (int from = 0; from < rows.size(); from += batch) {
                 int to = Math.min(rows.size(), from + batch);
-                writer.write(rows.subList(from, to), List.of(), Map.of(new TopicPartition("verdicts", 0), (long) to));
+                uncommitted += to - from;
+                boolean commit = uncommitted >= ProjectionWriter.ROW_GROUP || to == rows.size();
+                if (commit) {
+                    uncommitted = 0;
+                }
+                writer.write(rows.subList(from, to), List.of(), Map.of(new TopicPartition("verdicts", 0), (long) to),
+                        commit);
             }
 
             double seconds = (System.nanoTime() - started) / 1e9;
