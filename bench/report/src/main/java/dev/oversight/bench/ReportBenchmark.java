@@ -1,5 +1,6 @@
 package dev.oversight.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.oversight.events.Action;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.json.Json;
@@ -15,6 +16,9 @@ import dev.oversight.report.web.ReportQueries;
 import dev.oversight.runtime.kafka.KafkaConnection;
 import dev.oversight.runtime.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,18 +67,39 @@ public final class ReportBenchmark {
             try (ReportDatabase db = ReportDatabase.open(workDir.resolve("report").resolve("report.duckdb"));
                  Projection projection = new Projection(db, kafka, new ProjectionMeters(new SimpleMeterRegistry()),
                          ReportConfig.BATCH_SIZE.defaultValue())) {
+                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                double loadBefore = os.getSystemLoadAverage();
+                Map<Long, Long> threadsBefore = threadsCpu();
+                long cpuBefore = os.getProcessCpuTime();
                 long started = System.nanoTime();
                 projection.start();
                 while (!projection.caughtUp()) {
                     LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
+                double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+                Map<String, Long> byThread = cpuByThreadSince(threadsBefore);
+                double projectionCpu = byThread.entrySet().stream().filter(e -> e.getKey().startsWith("report-projection"))
+                        .mapToLong(Map.Entry::getValue).sum() / 1e9;
+                long inProjection = db.count("verdicts");
                 System.out.printf("Catching up: %,d records (%,d verdicts) in %.1f s: %,.0f records/s, %,.0f verdicts/s%n",
-                        records, db.count("verdicts"), seconds, records / seconds, db.count("verdicts") / seconds);
+                        records, inProjection, seconds, records / seconds, inProjection / seconds);
+                System.out.printf("  CPU: %.1f s for the process (broker, DuckDB and projection threads), %.1f µs a verdict;"
+                                + " %.1f s on the projection's own threads, %.1f µs a verdict%n",
+                        cpuSeconds, cpuSeconds * 1e6 / inProjection, projectionCpu, projectionCpu * 1e6 / inProjection);
+                System.out.printf("  CPU by thread: %s%n", byThread.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                        .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue() / 1e9))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                System.out.printf("  load average %.2f when it started, %.2f when it had caught up%n", loadBefore,
+                        os.getSystemLoadAverage());
                 System.out.printf("Projection: %,d verdicts, %,d deploys, %,d actions; database %,d MiB%n",
                         db.count("verdicts"), db.count("deploys"), db.count("actions"),
                         Files.size(db.file()) / (1024 * 1024));
 
+                if (repetitions == 0) {
+                    return;
+                }
                 ReportQueries queries = new ReportQueries(db);
                 Filter year = Filter.parse(Map.of("from", today.minusDays(364).toString(), "to", today.toString())::get);
                 time("Overview of the year", repetitions, () -> queries.overview(year));
@@ -96,6 +121,33 @@ public final class ReportBenchmark {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /** CPU time of every live thread, by thread id. */
+    private static Map<Long, Long> threadsCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            cpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+        }
+        return cpu;
+    }
+
+    /**
+     * CPU time spent since {@code before} by the live threads, summed by name with the digits left out (a pool's
+     * threads together).
+     */
+    private static Map<String, Long> cpuByThreadSince(Map<Long, Long> before) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new java.util.HashMap<>();
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null) {
+                long spent = Math.max(0, threads.getThreadCpuTime(t.getThreadId()))
+                        - before.getOrDefault(t.getThreadId(), 0L);
+                byName.merge(t.getThreadName().replaceAll("[0-9]+", "#"), spent, Long::sum);
+            }
+        }
+        return byName;
     }
 
     /** Writes deploys spread over the year up to {@code today} until {@code verdicts} verdicts are on the topic. */

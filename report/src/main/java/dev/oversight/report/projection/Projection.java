@@ -7,7 +7,6 @@ import dev.oversight.events.kafka.Topics;
 import dev.oversight.report.projection.ProjectionWriter.ActionRow;
 import dev.oversight.report.projection.ProjectionWriter.VerdictRow;
 import dev.oversight.runtime.kafka.KafkaConnection;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -70,7 +74,7 @@ public final class Projection implements AutoCloseable {
         thread.start();
     }
 
-    /** Whether the projection has read, since it started, every record that was on the topics when it started. */
+    /** Whether the projection has read and written, since it started, every record that was on the topics when it started. */
     public boolean caughtUp() {
         return caughtUp;
     }
@@ -158,31 +162,96 @@ public final class Projection implements AutoCloseable {
         long lastReport = System.nanoTime();
         state = "catching up: " + toRead + " records to read";
         updateRows();
-        while (running) {
-            List<ConsumerRecord<String, byte[]>> records = poll(c);
-            if (!records.isEmpty()) {
-                write(c, writer, records, partitions);
-                read += records.size();
-            } else if (!caughtUp) {
-                // Transaction markers and aborted records take offsets too: catching up is being at the end offsets.
-                writePositions(c, writer, partitions);
+        // Reading and parsing (this thread) and writing (the writer's thread) overlap: while one batch is written
+        // the next is read. At most one batch is being written; the next waits for it, so batches are written in
+        // order, and whatever fails in writing fails this loop, which resumes from the offsets stored with the rows.
+        ExecutorService writing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "report-projection-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> pending = null;
+        int pendingRecords = 0;
+        long uncommitted = 0;
+        try {
+            while (running) {
+                List<ConsumerRecord<String, byte[]>> records = poll(c);
+                if (!records.isEmpty()) {
+                    // While catching up, one transaction spans batches until it holds a row group of verdicts
+                    // (ProjectionWriter#write): pages see the projection grow by that much at a time.
+                    uncommitted += records.size();
+                    boolean commit = caughtUp || uncommitted >= ProjectionWriter.ROW_GROUP || atEnd(c, end);
+                    if (commit) {
+                        uncommitted = 0;
+                    }
+                    Batch batch = parse(records, positions(c, partitions), commit);
+                    finish(pending);
+                    pending = writing.submit(() -> {
+                        write(writer, batch);
+                        return null;
+                    });
+                    pendingRecords = records.size();
+                    read += records.size();
+                } else if (!caughtUp) {
+                    // Transaction markers and aborted records take offsets too: catching up is being at the end offsets.
+                    finish(pending);
+                    pending = null;
+                    uncommitted = 0;
+                    writePositions(c, writer, partitions);
+                }
+                if (!caughtUp && atEnd(c, end)) {
+                    // Caught up once what was read up to the end offsets is written.
+                    finish(pending);
+                    pending = null;
+                    caughtUp = true;
+                    LOG.info("report: the projection has caught up ({} records read)", read);
+                }
+                long lag = lag(c, partitions) + (pending != null && !pending.isDone() ? pendingRecords : 0);
+                meters.lag(lag);
+                long now = System.nanoTime();
+                if (!caughtUp && now - lastReport >= PROGRESS_EVERY.toNanos()) {
+                    double seconds = (now - lastReport) / 1e9;
+                    LOG.info("report: projection {} of {} records ({}%), {} records/s", read, toRead,
+                            toRead == 0 ? 100 : Math.min(100, read * 100 / toRead),
+                            Math.round((read - lastRead) / seconds));
+                    lastRead = read;
+                    lastReport = now;
+                }
+                state = caughtUp ? "up to date, " + lag + " records behind" : "catching up: " + read + " of " + toRead
+                        + " records read";
             }
-            long lag = lag(c, partitions);
-            meters.lag(lag);
-            if (!caughtUp && atEnd(c, end)) {
-                caughtUp = true;
-                LOG.info("report: the projection has caught up ({} records read)", read);
+            finish(pending);
+        } finally {
+            // The writer's connection is closed after this: let the batch being written end first.
+            writing.shutdown();
+            try {
+                if (!writing.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("report: a batch was still being written after 60 s; it is written again on restart");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            long now = System.nanoTime();
-            if (!caughtUp && now - lastReport >= PROGRESS_EVERY.toNanos()) {
-                double seconds = (now - lastReport) / 1e9;
-                LOG.info("report: projection {} of {} records ({}%), {} records/s", read, toRead,
-                        toRead == 0 ? 100 : Math.min(100, read * 100 / toRead), Math.round((read - lastRead) / seconds));
-                lastRead = read;
-                lastReport = now;
+        }
+    }
+
+    /** Waits for the batch being written (if any); what failed in writing it fails here. */
+    private static void finish(Future<?> pending) throws SQLException {
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
             }
-            state = caughtUp ? "up to date, " + lag + " records behind" : "catching up: " + read + " of " + toRead
-                    + " records read";
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -218,8 +287,13 @@ public final class Projection implements AutoCloseable {
         return lag;
     }
 
-    private void write(KafkaConsumer<String, byte[]> c, ProjectionWriter writer, List<ConsumerRecord<String, byte[]>> records,
-                       List<TopicPartition> partitions) throws SQLException {
+    /** A batch of records read, parsed, with the offsets it reaches. */
+    private record Batch(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
+                         boolean commit, long parseNanos) {}
+
+    /** Parses the records read; one that is not a readable verdict or action is counted and skipped. */
+    private Batch parse(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> nextOffsets,
+                        boolean commit) {
         long started = System.nanoTime();
         List<VerdictRow> verdicts = new ArrayList<>();
         List<ActionRow> actions = new ArrayList<>();
@@ -228,20 +302,19 @@ public final class Projection implements AutoCloseable {
             if (r.value() == null) {
                 continue;
             }
-            String raw = new String(r.value(), StandardCharsets.UTF_8);
             try {
                 if (isVerdict) {
                     Verdict v = Json.fromBytes(r.value(), Verdict.class);
                     if (v.verdictId() == null || v.deployId() == null || v.status() == null) {
                         throw new IllegalArgumentException("no verdictId, deployId or status");
                     }
-                    verdicts.add(new VerdictRow(v, raw, r.partition(), r.offset()));
+                    verdicts.add(new VerdictRow(v, r.value(), r.partition(), r.offset()));
                 } else {
                     Action a = Json.fromBytes(r.value(), Action.class);
                     if (a.actionId() == null || a.phase() == null || a.type() == null) {
                         throw new IllegalArgumentException("no actionId, phase or type");
                     }
-                    actions.add(new ActionRow(a, raw, r.partition(), r.offset()));
+                    actions.add(new ActionRow(a, r.value(), r.partition(), r.offset()));
                 }
             } catch (RuntimeException e) {
                 meters.skipped(isVerdict);
@@ -249,12 +322,16 @@ public final class Projection implements AutoCloseable {
                         r.partition(), r.offset(), isVerdict ? "verdict" : "action", e.getMessage());
             }
         }
-        long parsed = System.nanoTime();
-        writer.write(verdicts, actions, positions(c, partitions));
-        meters.written(verdicts.size(), actions.size());
+        return new Batch(verdicts, actions, nextOffsets, commit, System.nanoTime() - started);
+    }
+
+    private void write(ProjectionWriter writer, Batch batch) throws SQLException {
+        long started = System.nanoTime();
+        writer.write(batch.verdicts(), batch.actions(), batch.nextOffsets(), batch.commit());
+        meters.written(batch.verdicts().size(), batch.actions().size());
         updateRows();
-        LOG.debug("report: {} verdicts and {} actions read in {} ms, written in {} ms", verdicts.size(), actions.size(),
-                (parsed - started) / 1_000_000, (System.nanoTime() - parsed) / 1_000_000);
+        LOG.debug("report: {} verdicts and {} actions parsed in {} ms, written in {} ms", batch.verdicts().size(),
+                batch.actions().size(), batch.parseNanos() / 1_000_000, (System.nanoTime() - started) / 1_000_000);
     }
 
     private void writePositions(KafkaConsumer<String, byte[]> c, ProjectionWriter writer,

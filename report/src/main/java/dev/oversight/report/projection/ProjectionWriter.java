@@ -17,29 +17,31 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes batches of verdicts and actions into the projection, each batch in one transaction together with the
  * offsets it reaches, so the database always holds exactly the records before its stored offsets.
  *
- * <p>How a batch is written, set-based so that catching up is fast: the batch's rows are appended (DuckDB's
- * appender) to TEMP staging tables of this connection; then, in one transaction, rows with the same verdict id
- * (or action id and phase) are deleted and the staged rows inserted, the {@code deploys} row of every deploy the
- * batch touched is derived again from all its revisions, and the offsets are stored. A verdict that appears twice
- * (a reprocessed one keeps its id) is therefore one row, the last one read.
+ * <p>How a batch is written, so that catching up is fast: in one transaction, the ids of the batch's verdicts (and
+ * the action ids and phases) are appended to small TEMP tables of this connection; rows of the tables with one of
+ * those ids are deleted (rarely any: only a verdict read again); the batch's rows are appended with DuckDB's appender
+ * straight into the tables (the appender writes in its connection's transaction); the {@code deploys} row of every
+ * deploy the batch touched is derived again from all its revisions; and the offsets are stored. A verdict that
+ * appears twice (a reprocessed one keeps its id) is therefore one row, the last one read.
  */
 final class ProjectionWriter implements AutoCloseable {
 
-    /** A verdict as read, with where it was read. */
-    record VerdictRow(Verdict verdict, String rawJson, int partition, long offset) {}
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionWriter.class);
 
-    /** An action as read, with where it was read. */
-    record ActionRow(Action action, String rawJson, int partition, long offset) {}
+    /** A verdict as read (its record's value, UTF-8), with where it was read. */
+    record VerdictRow(Verdict verdict, byte[] rawJson, int partition, long offset) {}
 
-    private static final List<String> STAGED = List.of("verdicts", "verdict_reasons", "verdict_changes",
-            "verdict_checks", "actions");
+    /** An action as read (its record's value, UTF-8), with where it was read. */
+    record ActionRow(Action action, byte[] rawJson, int partition, long offset) {}
 
-    /** Derives one row per deploy touched by the staged verdicts from every revision the projection holds. */
+    /** Derives one row per deploy touched by the batch's verdicts from every revision the projection holds. */
     private static final String DERIVE_DEPLOYS = """
             INSERT INTO deploys BY NAME
             SELECT v.deploy_id, v.verdict_id, v.revision, h.revisions, v.status, v.reason_codes, h.all_reason_codes,
@@ -61,19 +63,21 @@ final class ProjectionWriter implements AutoCloseable {
                        bool_or(status = 'EXCEPTION' OR list_contains(reason_codes, 'BREAK_GLASS')) AS break_glass,
                        bool_or(list_contains(reason_codes, 'BREAK_GLASS_EXPIRED')) AS break_glass_expired
                 FROM verdicts
-                WHERE deploy_id IN (SELECT deploy_id FROM stage_verdicts)
+                WHERE deploy_id IN (SELECT deploy_id FROM batch_verdicts)
                 GROUP BY deploy_id) h
               ON v.deploy_id = h.deploy_id AND v.revision = h.revision
             """;
+
+    /** Rows in a DuckDB row group: a transaction appending at least as many writes them compressed to the file. */
+    static final int ROW_GROUP = 122_880;
 
     private final DuckDBConnection connection;
 
     ProjectionWriter(ReportDatabase database) throws SQLException {
         this.connection = database.writer();
         try (Statement s = connection.createStatement()) {
-            for (String table : STAGED) {
-                s.execute("CREATE TEMP TABLE stage_" + table + " AS SELECT * FROM " + table + " LIMIT 0");
-            }
+            s.execute("CREATE TEMP TABLE batch_verdicts (verdict_id VARCHAR NOT NULL, deploy_id VARCHAR NOT NULL)");
+            s.execute("CREATE TEMP TABLE batch_actions (action_id VARCHAR NOT NULL, phase VARCHAR NOT NULL)");
         }
     }
 
@@ -90,36 +94,76 @@ final class ProjectionWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the rows and the offsets reached, all or nothing.
+     * Writes the rows and the offsets reached, all or nothing, and commits them.
      *
      * @param nextOffsets for each partition, the offset of the next record to read
      */
     void write(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets)
             throws SQLException {
-        stage(lastOfEachVerdict(verdicts), lastOfEachAction(actions));
-        connection.setAutoCommit(false);
+        write(verdicts, actions, nextOffsets, true);
+    }
+
+    /**
+     * Writes the rows and the offsets reached in the open transaction (opening one if none is), and commits it —
+     * with every batch written in it since the last commit — when {@code commit} is true. A catch-up commits once it
+     * has written at least {@link #ROW_GROUP} verdicts: DuckDB then writes whole compressed row groups straight to
+     * the file instead of logging each batch and compressing it again at a checkpoint. Whatever fails rolls back the
+     * whole transaction, offsets included.
+     *
+     * @param nextOffsets for each partition, the offset of the next record to read
+     */
+    void write(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
+               boolean commit) throws SQLException {
+        List<VerdictRow> lastVerdicts = lastOfEachVerdict(verdicts);
+        List<ActionRow> lastActions = lastOfEachAction(actions);
+        long started = System.nanoTime();
+        long deleted = started;
+        long appended = started;
+        long derived = started;
+        if (connection.getAutoCommit()) {
+            connection.setAutoCommit(false);
+        }
         try (Statement s = connection.createStatement()) {
-            if (!verdicts.isEmpty()) {
+            if (!lastVerdicts.isEmpty()) {
+                s.execute("DELETE FROM batch_verdicts");
+                try (DuckDBAppender ids = appender("temp", "batch_verdicts")) {
+                    for (VerdictRow row : lastVerdicts) {
+                        ids.beginRow().append(row.verdict().verdictId()).append(row.verdict().deployId()).endRow();
+                    }
+                }
                 // Mostly the ids are new: one look tells whether there is anything to delete in the four tables.
                 boolean seenBefore;
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
-                        + "WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)")) {
+                        + "WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)")) {
                     rs.next();
                     seenBefore = rs.getLong(1) > 0;
                 }
-                for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
-                    if (seenBefore) {
-                        s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM stage_verdicts)");
+                if (seenBefore) {
+                    for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
+                        s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)");
                     }
-                    s.execute("INSERT INTO " + table + " SELECT * FROM stage_" + table);
                 }
-                s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM stage_verdicts)");
+                deleted = System.nanoTime();
+                appendVerdicts(lastVerdicts);
+                appended = System.nanoTime();
+                s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM batch_verdicts)");
                 s.execute(DERIVE_DEPLOYS);
+                derived = System.nanoTime();
             }
-            if (!actions.isEmpty()) {
-                s.execute("DELETE FROM actions a USING stage_actions s "
-                        + "WHERE a.action_id = s.action_id AND a.phase = s.phase");
-                s.execute("INSERT INTO actions SELECT * FROM stage_actions");
+            if (!lastActions.isEmpty()) {
+                s.execute("DELETE FROM batch_actions");
+                try (DuckDBAppender ids = appender("temp", "batch_actions")) {
+                    for (ActionRow row : lastActions) {
+                        ids.beginRow().append(row.action().actionId()).append(row.action().phase().name()).endRow();
+                    }
+                }
+                s.execute("DELETE FROM actions a USING batch_actions b "
+                        + "WHERE a.action_id = b.action_id AND a.phase = b.phase");
+                try (DuckDBAppender a = appender("main", "actions")) {
+                    for (ActionRow row : lastActions) {
+                        appendAction(a, row);
+                    }
+                }
             }
             try (PreparedStatement offsets = connection.prepareStatement(
                     "INSERT OR REPLACE INTO consumed_offsets VALUES (?, ?, ?)")) {
@@ -131,12 +175,27 @@ final class ProjectionWriter implements AutoCloseable {
                 }
                 offsets.executeBatch();
             }
-            connection.commit();
+            long beforeCommit = System.nanoTime();
+            if (commit) {
+                connection.commit();
+                connection.setAutoCommit(true);
+            }
+            if (LOG.isDebugEnabled() && !lastVerdicts.isEmpty()) {
+                long now = System.nanoTime();
+                LOG.debug("report: {} verdicts: looked for earlier ones {} ms, appended {} ms, derived deploys {} ms, "
+                                + "actions and offsets {} ms, committed {} ms", lastVerdicts.size(),
+                        (deleted - started) / 1_000_000, (appended - deleted) / 1_000_000,
+                        (derived - appended) / 1_000_000, (beforeCommit - derived) / 1_000_000,
+                        (now - beforeCommit) / 1_000_000);
+            }
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            try {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
@@ -159,15 +218,11 @@ final class ProjectionWriter implements AutoCloseable {
         return List.copyOf(last.values());
     }
 
-    /** Empties the staging tables and appends the batch to them (outside the transaction: they are this connection's). */
-    private void stage(List<VerdictRow> verdicts, List<ActionRow> actions) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            for (String table : STAGED) {
-                s.execute("DELETE FROM stage_" + table);
-            }
-        }
-        try (DuckDBAppender v = appender("verdicts"); DuckDBAppender reasons = appender("verdict_reasons");
-             DuckDBAppender changes = appender("verdict_changes"); DuckDBAppender checks = appender("verdict_checks")) {
+    /** Appends the verdicts' rows to the four verdict tables (in the open transaction). */
+    private void appendVerdicts(List<VerdictRow> verdicts) throws SQLException {
+        try (DuckDBAppender v = appender("main", "verdicts"); DuckDBAppender reasons = appender("main", "verdict_reasons");
+             DuckDBAppender changes = appender("main", "verdict_changes");
+             DuckDBAppender checks = appender("main", "verdict_checks")) {
             for (VerdictRow row : verdicts) {
                 appendVerdict(v, row);
                 Verdict verdict = row.verdict();
@@ -188,21 +243,12 @@ final class ProjectionWriter implements AutoCloseable {
                             .append(c.name()).append(c.conclusion()).append(c.sha()).append(c.url()).endRow();
                 }
             }
-            v.flush();
-            reasons.flush();
-            changes.flush();
-            checks.flush();
-        }
-        try (DuckDBAppender a = appender("actions")) {
-            for (ActionRow row : actions) {
-                appendAction(a, row);
-            }
-            a.flush();
         }
     }
 
-    private DuckDBAppender appender(String table) throws SQLException {
-        return connection.createAppender("temp", "main", "stage_" + table);
+    /** An appender to a table of the database ({@code main}) or to one of this connection's ({@code temp}). */
+    private DuckDBAppender appender(String catalog, String table) throws SQLException {
+        return catalog.equals("temp") ? connection.createAppender("temp", "main", table) : connection.createAppender(table);
     }
 
     private static void appendVerdict(DuckDBAppender a, VerdictRow row) throws SQLException {

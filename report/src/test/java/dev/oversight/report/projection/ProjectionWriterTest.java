@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.oversight.events.Verdict;
 import dev.oversight.events.json.Json;
 import dev.oversight.report.Samples;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -46,7 +47,7 @@ class ProjectionWriterTest {
                 null, Instant.parse("2026-06-01T08:00:00.123456789Z"), null, null, null, null, null, List.of(), null));
         List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
         for (int i = 0; i < verdicts.size(); i++) {
-            rows.add(new ProjectionWriter.VerdictRow(verdicts.get(i), Json.toString(verdicts.get(i)), i % 3, i));
+            rows.add(new ProjectionWriter.VerdictRow(verdicts.get(i), Json.toBytes(verdicts.get(i)), i % 3, i));
         }
         try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
              ProjectionWriter writer = new ProjectionWriter(db)) {
@@ -58,6 +59,130 @@ class ProjectionWriterTest {
                 }
             }
             assertThat(db.count("verdicts")).isEqualTo(rows.size());
+        }
+    }
+
+    /**
+     * The rows are appended straight into the tables inside the batch's transaction: a batch that fails part way
+     * (here an action that breaks a NOT NULL column, appended after the verdicts) leaves none of its rows and not its
+     * offsets, and a verdict written again replaces its row.
+     */
+    @Test
+    void aBatchThatFailsLeavesNothingAndAVerdictWrittenAgainIsOneRow() throws Exception {
+        Samples samples = new Samples(78, Instant.parse("2026-06-01T08:00:00Z"));
+        List<ProjectionWriter.VerdictRow> first = new ArrayList<>();
+        List<ProjectionWriter.VerdictRow> second = new ArrayList<>();
+        while (second.size() < 50) {
+            for (Verdict v : samples.next().verdicts()) {
+                (first.size() < 50 ? first : second).add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, 0));
+            }
+        }
+        TopicPartition tp = new TopicPartition("verdicts", 0);
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(first, List.of(), Map.of(tp, 50L));
+            Samples.Deploy withAction;
+            do {
+                withAction = samples.next();
+            } while (withAction.actions().isEmpty());
+            ProjectionWriter.ActionRow broken = new ProjectionWriter.ActionRow(withAction.actions().get(0), null, 1, 0);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(second, List.of(broken),
+                    Map.of(tp, 100L))).isInstanceOf(java.sql.SQLException.class);
+            assertThat(db.count("verdicts")).isEqualTo(first.size());
+            assertThat(db.count("actions")).isZero();
+            assertThat(writer.storedOffsets()).isEqualTo(Map.of(tp, 50L));
+
+            // The first batch read again, each record now at another offset: still one row each, the one read last.
+            List<ProjectionWriter.VerdictRow> again = first.stream()
+                    .map(r -> new ProjectionWriter.VerdictRow(r.verdict(), r.rawJson(), 2, r.offset() + 1000)).toList();
+            writer.write(again, List.of(), Map.of(tp, 150L));
+            try (Connection c = db.reader()) {
+                for (ProjectionWriter.VerdictRow row : again) {
+                    check(c, row);
+                }
+            }
+            assertThat(db.count("verdicts")).isEqualTo(first.size());
+        }
+    }
+
+    /**
+     * A deploy's row is merged from its stored row and the batch when the batch brings only later revisions, and
+     * derived again from all its revisions otherwise: either way it is the same row. Reference: every verdict written,
+     * then all written again (each one read before, so every row derived from all revisions); against batches of 7
+     * in the topic's order (mostly merged), and batches of 7 in a shuffled order, some verdicts twice (older revisions
+     * after newer ones: derived again).
+     */
+    @Test
+    void eachDeployIsTheSameRowWhateverTheBatches() throws Exception {
+        Samples samples = new Samples(79, Instant.parse("2026-06-01T08:00:00Z"));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            for (Verdict v : samples.next().verdicts()) {
+                rows.add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, rows.size()));
+            }
+        }
+        List<ProjectionWriter.VerdictRow> shuffled = new ArrayList<>(rows);
+        shuffled.addAll(rows.subList(0, 40));
+        java.util.Collections.shuffle(shuffled, new java.util.Random(79));
+        List<List<Object>> reference = deploys(List.of(rows, rows), "reference");
+        assertThat(reference).hasSize(150);
+        assertThat(deploys(batchesOf(rows, 7), "in-order")).isEqualTo(reference);
+        assertThat(deploys(batchesOf(shuffled, 7), "shuffled")).isEqualTo(reference);
+    }
+
+    /** Batches written without a commit (a catch-up's, until a row group) show to no reader until one is committed. */
+    @Test
+    void batchesOfOneTransactionShowOnlyOnceCommitted() throws Exception {
+        Samples samples = new Samples(80, Instant.parse("2026-06-01T08:00:00Z"));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        while (rows.size() < 40) {
+            for (Verdict v : samples.next().verdicts()) {
+                rows.add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, rows.size()));
+            }
+        }
+        TopicPartition tp = new TopicPartition("verdicts", 0);
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(rows.subList(0, 20), List.of(), Map.of(tp, 20L), false);
+            assertThat(db.count("verdicts")).isZero();
+            assertThat(db.count("consumed_offsets")).isZero();
+            writer.write(rows.subList(20, rows.size()), List.of(), Map.of(tp, (long) rows.size()), true);
+            assertThat(db.count("verdicts")).isEqualTo(rows.size());
+            assertThat(writer.storedOffsets()).isEqualTo(Map.of(tp, (long) rows.size()));
+        }
+    }
+
+    private static List<List<ProjectionWriter.VerdictRow>> batchesOf(List<ProjectionWriter.VerdictRow> rows, int size) {
+        List<List<ProjectionWriter.VerdictRow>> batches = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += size) {
+            batches.add(rows.subList(i, Math.min(rows.size(), i + size)));
+        }
+        return batches;
+    }
+
+    /** The deploys table, every column, after writing the batches into a new database. */
+    private List<List<Object>> deploys(List<List<ProjectionWriter.VerdictRow>> batches, String name) throws Exception {
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve(name + ".duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            long offset = 0;
+            for (List<ProjectionWriter.VerdictRow> batch : batches) {
+                offset += batch.size();
+                writer.write(batch, List.of(), Map.of(new TopicPartition("verdicts", 0), offset));
+            }
+            List<List<Object>> deploys = new ArrayList<>();
+            try (Connection c = db.reader(); java.sql.Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT * FROM deploys ORDER BY deploy_id")) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        Object value = rs.getObject(i);
+                        row.add(value instanceof Array a ? strings(a) : value);
+                    }
+                    deploys.add(row);
+                }
+            }
+            return deploys;
         }
     }
 
@@ -92,7 +217,7 @@ class ProjectionWriterTest {
                 assertThat(rs.getObject("decision_dry_run")).isEqualTo(d == null ? null : d.dryRun());
                 assertThat(rs.getBoolean("deployer_authored")).isEqualTo(ProjectionWriter.deployerAuthored(v));
                 assertThat(strings(rs.getArray("evidence"))).isEqualTo(v.evidence());
-                assertThat(rs.getString("raw_json")).isEqualTo(row.rawJson());
+                assertThat(rs.getString("raw_json")).isEqualTo(new String(row.rawJson(), StandardCharsets.UTF_8));
                 assertThat(rs.getInt("kafka_partition")).isEqualTo(row.partition());
                 assertThat(rs.getLong("kafka_offset")).isEqualTo(row.offset());
                 assertThat(rs.next()).isFalse();
