@@ -157,18 +157,26 @@ public final class Export {
                 progress.accept("reading " + topic + ": " + n + " records so far");
             }
         };
-        // Pass 1: per partition, the first and last selected seq, and the newest selected ones in order.
+        // Pass 1: per partition, the first and last selected seq, and how many selected ones come after the chain's
+        // last checkpoint (no checkpoint vouches for them yet).
+        Map<String, Long> lastCheckpoint = new HashMap<>();
+        checkpoints.forEach((chain, cps) -> cps.stream().mapToLong(Cp::seq).max()
+                .ifPresent(seq -> lastCheckpoint.put(chain, seq)));
         Map<Integer, long[]> spans = new TreeMap<>();
-        Map<Integer, List<Long>> selectedSeqs = new TreeMap<>();
+        Map<Integer, Long> afterLastCheckpoint = new TreeMap<>();
         long[] unchained = {0};
         TopicReader.forEach(kafka, topic, p -> { }, r -> {
-            Rec rec = linked(Ledger.chainId(topic, r.partition()), r.value());
+            String chain = Ledger.chainId(topic, r.partition());
+            Rec rec = linked(chain, r.value());
             if (rec == null) {
                 unchained[0]++;
             } else if (selects.test(rec.tree())) {
                 spans.merge(r.partition(), new long[] {rec.seq(), rec.seq()},
                         (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-                selectedSeqs.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(rec.seq());
+                Long cp = lastCheckpoint.get(chain);
+                if (cp != null && rec.seq() > cp) {
+                    afterLastCheckpoint.merge(r.partition(), 1L, Long::sum);
+                }
             }
         }, shown);
         long waiting = 0;
@@ -182,7 +190,8 @@ public final class Export {
             long end = cps.stream().mapToLong(Cp::seq).filter(s -> s >= last).min()
                     .orElse(cps.stream().mapToLong(Cp::seq).max().orElse(last));
             if (end < last) {
-                long newer = selectedSeqs.get(span.getKey()).stream().filter(s -> s > end).count();
+                // Only when every checkpoint is older than the last selected record: then end is the last checkpoint.
+                long newer = afterLastCheckpoint.getOrDefault(span.getKey(), 0L);
                 waiting += newer;
                 warnings.add(chain + ": " + newer + " selected record(s) are newer than the chain's last checkpoint"
                         + " (seq " + end + ") and are not in this bundle; export again after the next checkpoint");
@@ -192,7 +201,6 @@ public final class Export {
             }
             ranges.put(span.getKey(), new long[] {start, end});
         }
-        selectedSeqs.clear();
         // Pass 2: each chain's range, written as it comes (each chain in seq order; chains may interleave).
         long[] counts = new long[2]; // selected, link only
         Map<Integer, long[]> written = new TreeMap<>(); // partition -> {from, to}
