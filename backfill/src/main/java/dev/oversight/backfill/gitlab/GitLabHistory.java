@@ -234,7 +234,8 @@ public final class GitLabHistory implements HistorySource {
                     + "ends there): imported as pushed by someone unknown");
         }
         // Failed deploys of the period are judged too; they have no place in the line of successful ones.
-        inPeriod.stream().filter(d -> !succeeded.contains(d)).forEach(d -> deployLines.add(describe(d, null)));
+        inPeriod.stream().filter(d -> !"success".equals(d.path("status").asText()))
+                .forEach(d -> deployLines.add(describe(d, null)));
         units = done + deployedShas.size();
         progress.update(path, done, units);
 
@@ -323,7 +324,10 @@ public final class GitLabHistory implements HistorySource {
         return env.isObject() ? env.path("name").asText() : env.asText();
     }
 
-    /** When a deployment reached the status it has: {@code finished_at} where GitLab gives it, else its last update. */
+    /**
+     * When a deployment (or a pipeline) reached the status it has: {@code finished_at} where GitLab gives it, else its
+     * last update.
+     */
     private static Instant finished(JsonNode deployment) {
         Instant finished = instant(deployment, "finished_at");
         return finished != null ? finished : instant(deployment, "updated_at");
@@ -430,8 +434,7 @@ public final class GitLabHistory implements HistorySource {
         attributes.put("source", pipeline.path("source").asText(null));
         attributes.put("status", pipeline.path("status").asText());
         attributes.put("created_at", pipeline.path("created_at").asText(null));
-        Instant finished = instant(pipeline, "finished_at") != null ? instant(pipeline, "finished_at")
-                : instant(pipeline, "updated_at");
+        Instant finished = finished(pipeline);
         attributes.put("finished_at", finished == null ? null : finished.toString());
         attributes.put("url", pipeline.path("web_url").asText(null));
         body.set("project", project.ref().deepCopy());
