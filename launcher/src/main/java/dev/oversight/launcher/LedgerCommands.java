@@ -224,8 +224,8 @@ final class LedgerCommands {
             throw new OversightCli.UsageException(e.getMessage());
         } finally {
             if (dir != null) {
-                try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                try {
+                    Demo.deleteRecursively(dir);
                 } catch (java.io.IOException e) {
                     // a temporary folder left behind: nothing to check there
                 }

@@ -228,9 +228,7 @@ public final class AuditPackage {
             }
             return INCLUDED;
         } finally {
-            try (java.util.stream.Stream<Path> listed = Files.walk(dir)) {
-                listed.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            KafkaExtract.delete(dir);
         }
     }
 

@@ -138,13 +138,14 @@ public final class KafkaExtract {
         return read;
     }
 
-    private static void delete(Path dir) {
+    /** Removes a temporary folder and all it holds. */
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not remove the temporary projection " + dir, e);
+            throw new UncheckedIOException("could not remove the temporary folder " + dir, e);
         }
     }
 }
