@@ -63,6 +63,11 @@ public final class GitHubNormalizer {
      * PayloadFields)}; whatever this class reads must be listed here (GitHubFieldsTest normalizes every payload of the
      * test corpus both ways). Every other type reads nothing.
      */
+    /** What both deployment events read of the deployment. */
+    private static final String[] DEPLOYMENT = {"action", "deployment.id", "deployment.payload",
+        "deployment.environment", "deployment.sha", "deployment.ref", "deployment.creator.login",
+        "deployment.creator.type", "deployment.description", "deployment.created_at"};
+
     private static final Map<String, PayloadFields> FIELDS = Map.of(
             "pull_request", fields("action", "before", "sender.login", "sender.type",
                     "pull_request.merged", "pull_request.number", "pull_request.labels.*.name", "pull_request.title",
@@ -94,14 +99,10 @@ public final class GitHubNormalizer {
                     "workflow_job.status", "workflow_job.conclusion", "workflow_job.completed_at",
                     "workflow_job.started_at", "workflow_job.created_at"),
             "status", fields("action", "state", "updated_at", "created_at", "sha", "context", "id", "target_url"),
-            "deployment", fields("action", "deployment.id", "deployment.payload", "deployment.environment",
-                    "deployment.sha", "deployment.ref", "deployment.creator.login", "deployment.creator.type",
-                    "deployment.description", "deployment.url", "deployment.created_at"),
-            "deployment_status", fields("action", "deployment.id", "deployment.payload", "deployment.environment",
-                    "deployment.sha", "deployment.ref", "deployment.creator.login", "deployment.creator.type",
-                    "deployment.description", "deployment.created_at", "deployment_status.state",
+            "deployment", fields(with(DEPLOYMENT, "deployment.url")),
+            "deployment_status", fields(with(DEPLOYMENT, "deployment_status.state",
                     "deployment_status.environment_url", "deployment_status.log_url", "deployment_status.target_url",
-                    "deployment_status.created_at", "deployment_status.updated_at", "deployment_status.environment"));
+                    "deployment_status.created_at", "deployment_status.updated_at", "deployment_status.environment")));
 
     private final String event;
     private final String deliveryId;
@@ -132,6 +133,12 @@ public final class GitHubNormalizer {
     /** The fields {@link #normalize} reads of a payload of this event type. */
     public static PayloadFields fields(String event) {
         return FIELDS.getOrDefault(event, PayloadFields.NONE);
+    }
+
+    private static String[] with(String[] paths, String... more) {
+        String[] all = Arrays.copyOf(paths, paths.length + more.length);
+        System.arraycopy(more, 0, all, paths.length, more.length);
+        return all;
     }
 
     private static PayloadFields fields(String... paths) {

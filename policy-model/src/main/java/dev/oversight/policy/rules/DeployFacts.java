@@ -114,11 +114,6 @@ public record DeployFacts(
     public record ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at,
                               Boolean changeMerged, boolean commitUnavailable) {
 
-        public ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at,
-                           Boolean changeMerged) {
-            this(reviewId, reviewer, state, commitSha, at, changeMerged, false);
-        }
-
         public ReviewFacts(String reviewId, Actor reviewer, ReviewState state, String commitSha, Instant at) {
             this(reviewId, reviewer, state, commitSha, at, null, false);
         }

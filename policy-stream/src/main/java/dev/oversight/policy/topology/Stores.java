@@ -48,10 +48,6 @@ final class Stores {
             org.apache.kafka.streams.state.Stores::persistentKeyValueStore;
 
     /** A store written once per key, mostly: no record cache (it would only cost). */
-    static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type) {
-        return persistent(name, type, ROCKSDB);
-    }
-
     static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Class<V> type,
                                                                  Function<String, KeyValueBytesStoreSupplier> storage) {
         return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(storage.apply(name), Serdes.String(),
