@@ -58,7 +58,8 @@ final class BackfillCommand {
             between consecutive deploys, and the check runs and commit statuses (GitLab: pipelines) of every deployed
             commit. Each is written as ingest writes a webhook's delivery (raw record marked provenance backfill,
             evidence, receipt), so the verdicts look exactly like live ones and a fact written twice is the same
-            evidence. Facts the source no longer has cannot be imported; what is missing is named at the end.
+            evidence. What the source no longer has is named at the end; a GitHub review whose commit is gone and
+            checks past GitHub's 400 days show in the verdict as EVIDENCE_UNAVAILABLE, never as a pass.
 
             Options:
               --repository OWNER/NAME...      github: the repositories (several after it, or the option repeated)
