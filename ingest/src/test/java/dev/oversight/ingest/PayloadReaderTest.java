@@ -99,7 +99,8 @@ class PayloadReaderTest {
         Random random = new Random(seed);
         int refused = 0;
         for (int i = 0; i < 200_000; i++) {
-            byte[] bytes = new byte[1 + random.nextInt(6)];
+            // Short ones for the sequences' edges, longer ones (up to 24 bytes) for the eight-bytes-at-a-time path.
+            byte[] bytes = new byte[1 + random.nextInt(random.nextBoolean() ? 6 : 24)];
             for (int k = 0; k < bytes.length; k++) {
                 // Mostly the bytes around sequence boundaries, where the cases are.
                 bytes[k] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256)
@@ -122,6 +123,52 @@ class PayloadReaderTest {
             assertThat(ours).as("seed %d, bytes %s", seed, java.util.HexFormat.of().formatHex(bytes)).isEqualTo(jdk);
         }
         assertThat(refused).isGreaterThan(10_000);
+    }
+
+    /**
+     * Eight bytes at a time or one at a time, the check refuses the same bodies with the same message (the same
+     * byte): random bodies of up to 80 bytes made of what the check looks at (quotes, backslashes, escapes of
+     * surrogates, multi-byte sequences good and bad, NUL) among plain ASCII, at every alignment.
+     */
+    @Test
+    void passingOverEightBytesAtATimeFindsWhatReadingEachByteFinds() {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        String[] pieces = {"\"", "\\", "\\u", "d83d", "DE80", "0041", "ude80", "\\ud83d", "ab", "xyzw1234",
+            "{\"k\":", "\u00e9", "\u2713", "\ud83d\ude80", "\u0000", " "};
+        int[][] raw = {{0xC0, 0xAF}, {0xED, 0xA0, 0x80}, {0xE2, 0x82}, {0x80}, {0xF4, 0x90, 0x80, 0x80}};
+        int refused = 0;
+        for (int i = 0; i < 100_000; i++) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            while (body.size() < 1 + random.nextInt(80)) {
+                if (random.nextInt(40) == 0) {
+                    for (int b : raw[random.nextInt(raw.length)]) {
+                        body.write(b);
+                    }
+                } else {
+                    body.writeBytes(utf8(pieces[random.nextInt(pieces.length)]));
+                }
+            }
+            byte[] bytes = body.toByteArray();
+            for (boolean json : new boolean[] {true, false}) {
+                String wordWise = outcome(bytes, json, true);
+                assertThat(wordWise).as("seed %d, body %s", seed, java.util.HexFormat.of().formatHex(bytes))
+                        .isEqualTo(outcome(bytes, json, false));
+                if (!wordWise.equals("ok")) {
+                    refused++;
+                }
+            }
+        }
+        assertThat(refused).isGreaterThan(10_000);
+    }
+
+    private static String outcome(byte[] bytes, boolean json, boolean wordAtATime) {
+        try {
+            JsonText.check(bytes, 0, bytes.length, json, "body", wordAtATime);
+            return "ok";
+        } catch (MalformedPayloadException e) {
+            return e.getMessage();
+        }
     }
 
     private static boolean strictlyDecodes(byte[] bytes) {
