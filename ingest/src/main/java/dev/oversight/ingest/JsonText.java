@@ -87,8 +87,8 @@ public final class JsonText {
     private static final long HIGHS = 0x8080808080808080L;
 
     /**
-     * For eight bytes, a word whose lowest set bit (if any) is the high bit of the first byte that is not plain ASCII,
-     * NUL, a quote or a backslash — the bytes {@link #check} looks at. Bytes after the first such one may be marked
+     * For eight bytes, a word whose lowest set bit (if any) is the high bit of the first of them that {@link #check}
+     * looks at: a byte of 0x80 or above, NUL, a quote or a backslash. Bytes after the first such one may be marked
      * wrongly (a borrow carries into them); only the first counts.
      */
     private static long special(long word) {
