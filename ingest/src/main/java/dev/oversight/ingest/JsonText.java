@@ -24,6 +24,15 @@ import java.nio.ByteOrder;
  */
 public final class JsonText {
 
+    /**
+     * Eight bytes read little-endian: the first of them is the lowest byte, so the lowest bit set in
+     * {@link #special}'s answer is in the first byte that needs a look.
+     */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     private JsonText() {}
 
     /** Checks bytes that hold JSON: UTF-8 and no lone surrogate escape. */
@@ -76,15 +85,6 @@ public final class JsonText {
             i++;
         }
     }
-
-    /**
-     * Eight bytes read little-endian: the first of them is the lowest byte, so the lowest bit set in
-     * {@link #special}'s answer is in the first byte that needs a look.
-     */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
 
     /**
      * For eight bytes, a word whose lowest set bit (if any) is the high bit of the first of them that {@link #check}

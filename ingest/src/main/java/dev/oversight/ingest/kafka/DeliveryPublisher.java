@@ -37,7 +37,7 @@ public final class DeliveryPublisher implements AutoCloseable {
     /**
      * See {@link #run()}: measured with the benchmark. 10 ms was best while each raw delivery left in a produce
      * request of its own; since a transaction's records leave together (linger, below), 2–5 ms are best and 3 ms
-     * is kept (ingest / octokit 0.48 with 10 ms, 0.61–0.65 with 3 ms, 0.44 with none: ingest/README.md).
+     * is kept (ingest / octokit 0.48 with 10 ms, 0.61–0.65 with 2–5 ms, 0.44 with none: ingest/README.md).
      */
     private static final long COMMIT_GAP_NANOS = 3_000_000L;
 
