@@ -288,8 +288,8 @@ public final class Projection implements AutoCloseable {
     }
 
     /** A batch of records read, parsed, with the offsets it reaches. */
-    private record Batch(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
-                         boolean commit, long parseNanos) {}
+    private record Batch(ProjectionWriter.Rows rows, int verdictRecords, int actionRecords,
+                         Map<TopicPartition, Long> nextOffsets, boolean commit, long parseNanos) {}
 
     /** Parses the records read; one that is not a readable verdict or action is counted and skipped. */
     private Batch parse(List<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, Long> nextOffsets,
@@ -322,16 +322,17 @@ public final class Projection implements AutoCloseable {
                         r.partition(), r.offset(), isVerdict ? "verdict" : "action", e.getMessage());
             }
         }
-        return new Batch(verdicts, actions, nextOffsets, commit, System.nanoTime() - started);
+        return new Batch(ProjectionWriter.prepare(verdicts, actions), verdicts.size(), actions.size(), nextOffsets, commit,
+                System.nanoTime() - started);
     }
 
     private void write(ProjectionWriter writer, Batch batch) throws SQLException {
         long started = System.nanoTime();
-        writer.write(batch.verdicts(), batch.actions(), batch.nextOffsets(), batch.commit());
-        meters.written(batch.verdicts().size(), batch.actions().size());
+        writer.write(batch.rows(), batch.nextOffsets(), batch.commit());
+        meters.written(batch.verdictRecords(), batch.actionRecords());
         updateRows();
-        LOG.debug("report: {} verdicts and {} actions parsed in {} ms, written in {} ms", batch.verdicts().size(),
-                batch.actions().size(), batch.parseNanos() / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+        LOG.debug("report: {} verdicts and {} actions parsed in {} ms, written in {} ms", batch.verdictRecords(),
+                batch.actionRecords(), batch.parseNanos() / 1_000_000, (System.nanoTime() - started) / 1_000_000);
     }
 
     private void writePositions(KafkaConsumer<String, byte[]> c, ProjectionWriter writer,

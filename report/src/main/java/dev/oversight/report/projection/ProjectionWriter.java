@@ -7,8 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +22,16 @@ import org.slf4j.LoggerFactory;
  * Writes batches of verdicts and actions into the projection, each batch in one transaction together with the
  * offsets it reaches, so the database always holds exactly the records before its stored offsets.
  *
- * <p>How a batch is written, so that catching up is fast: in one transaction, the ids of the batch's verdicts (and
- * the action ids and phases) are appended to small TEMP tables of this connection; rows of the tables with one of
- * those ids are deleted (rarely any: only a verdict read again); the batch's rows are appended with DuckDB's appender
- * straight into the tables (the appender writes in its connection's transaction); the {@code deploys} row of every
- * deploy the batch touched is derived again from all its revisions; and the offsets are stored. A verdict that
- * appears twice (a reprocessed one keeps its id) is therefore one row, the last one read.
+ * <p>How a batch is written, so that catching up is fast and its cost does not grow with the table: the batch's
+ * rows are appended with DuckDB's appender straight into the tables (the appender writes in its connection's
+ * transaction), each verdict row numbered in the order written ({@code projection_seq}); the {@code deploys} row of
+ * every deploy the batch touched is then made again. Usually a batch brings only revisions later than any the
+ * projection holds of their deploys (one look at {@code deploys} tells, with the batch's deploy ids staged in a small
+ * TEMP table): each such row is then merged from the deploy's stored row and the batch's own rows, found by their
+ * numbers, so neither step reads all of {@code verdicts}. Otherwise (a verdict read again keeps its id, or revisions
+ * came out of order) the ids of the batch's verdicts are staged, rows of the tables with one of those ids are
+ * deleted, and the touched deploys' rows are derived again from all their revisions. A verdict that appears twice is
+ * therefore one row, the last one read, and a deploy's row is the same either way.
  */
 final class ProjectionWriter implements AutoCloseable {
 
@@ -41,6 +43,26 @@ final class ProjectionWriter implements AutoCloseable {
     /** An action as read (its record's value, UTF-8), with where it was read. */
     record ActionRow(Action action, byte[] rawJson, int partition, long offset) {}
 
+    /**
+     * A batch ready to be written ({@link #prepare}): the last of each verdict and of each action phase read, in the
+     * order read, and the first revision of each deploy among the verdicts — or null when a verdict's id is not its
+     * deploy's id and revision, so that only looking the ids up tells whether it was read before.
+     */
+    record Rows(List<VerdictRow> verdicts, List<ActionRow> actions, Map<String, Integer> firstRevisions) {}
+
+    /** What the revisions of a deploy say, aggregated over them (grouped by {@code deploy_id}). */
+    private static final String HISTORY = """
+                       max(revision) AS revision,
+                       count(*) AS revisions,
+                       min(decided_at) AS first_decided_at,
+                       arg_min(status, revision) FILTER (WHERE status IN ('VIOLATION', 'EXCEPTION')) AS flagged_status,
+                       min(decided_at) FILTER (WHERE status IN ('VIOLATION', 'EXCEPTION')) AS flagged_at,
+                       min(decided_at) FILTER (WHERE status = 'REMEDIATED') AS remediated_at,
+                       max(deadline) AS deadline,
+                       bool_or(status = 'EXCEPTION' OR list_contains(reason_codes, 'BREAK_GLASS')) AS break_glass,
+                       bool_or(list_contains(reason_codes, 'BREAK_GLASS_EXPIRED')) AS break_glass_expired
+            """;
+
     /** Derives one row per deploy touched by the batch's verdicts from every revision the projection holds. */
     private static final String DERIVE_DEPLOYS = """
             INSERT INTO deploys BY NAME
@@ -51,33 +73,74 @@ final class ProjectionWriter implements AutoCloseable {
                    v.decision_action, v.decision_dry_run, v.deployer_authored, h.flagged_status, h.flagged_at,
                    h.remediated_at, h.deadline, h.break_glass, h.break_glass_expired
             FROM verdicts v JOIN (
-                SELECT deploy_id,
-                       max(revision) AS revision,
-                       count(*) AS revisions,
-                       list_sort(list_distinct(flatten(list(reason_codes)))) AS all_reason_codes,
-                       min(decided_at) AS first_decided_at,
-                       arg_min(status, revision) FILTER (WHERE status IN ('VIOLATION', 'EXCEPTION')) AS flagged_status,
-                       min(decided_at) FILTER (WHERE status IN ('VIOLATION', 'EXCEPTION')) AS flagged_at,
-                       min(decided_at) FILTER (WHERE status = 'REMEDIATED') AS remediated_at,
-                       max(deadline) AS deadline,
-                       bool_or(status = 'EXCEPTION' OR list_contains(reason_codes, 'BREAK_GLASS')) AS break_glass,
-                       bool_or(list_contains(reason_codes, 'BREAK_GLASS_EXPIRED')) AS break_glass_expired
+                SELECT deploy_id, list_sort(list_distinct(flatten(list(reason_codes)))) AS all_reason_codes, """
+            + HISTORY + """
                 FROM verdicts
                 WHERE deploy_id IN (SELECT deploy_id FROM batch_verdicts)
                 GROUP BY deploy_id) h
               ON v.deploy_id = h.deploy_id AND v.revision = h.revision
             """;
 
+    /**
+     * Makes the {@code deploys} row of every deploy of the batch (whose rows are those numbered from the parameter on,
+     * and are all later revisions than the deploy's stored row has) by merging its stored row, if any, with the
+     * batch's rows — what {@link #DERIVE_DEPLOYS} would derive from all its revisions. Only the batch's rows of
+     * {@code verdicts} are read: their numbers are above every earlier row's, so DuckDB skips the row groups before.
+     */
+    private static final String MERGE_DEPLOYS = """
+            INSERT INTO batch_derived BY NAME
+            WITH h AS (
+                SELECT deploy_id, flatten(list(reason_codes)) AS reason_codes, """
+            + HISTORY + """
+                FROM verdicts
+                WHERE projection_seq >= $1
+                GROUP BY deploy_id)
+            SELECT v.deploy_id, v.verdict_id, v.revision, h.revisions + coalesce(d.revisions, 0) AS revisions,
+                   v.status, v.reason_codes,
+                   list_sort(list_distinct(list_concat(h.reason_codes, coalesce(d.all_reason_codes, [])))) AS all_reason_codes,
+                   v.repository, v.service, v.environment, v.team, v.sha, v.previous_sha, v.deployer, v.url,
+                   v.deployed_at, v.decided_at, least(d.first_decided_at, h.first_decided_at) AS first_decided_at,
+                   v.policy_name, v.policy_version, v.decision_protected, v.decision_action, v.decision_dry_run,
+                   v.deployer_authored,
+                   coalesce(d.flagged_status, h.flagged_status) AS flagged_status,
+                   least(d.flagged_at, h.flagged_at) AS flagged_at,
+                   least(d.remediated_at, h.remediated_at) AS remediated_at,
+                   greatest(d.deadline, h.deadline) AS deadline,
+                   coalesce(d.break_glass, false) OR h.break_glass AS break_glass,
+                   coalesce(d.break_glass_expired, false) OR h.break_glass_expired AS break_glass_expired
+            FROM h
+            JOIN verdicts v ON v.deploy_id = h.deploy_id AND v.revision = h.revision AND v.projection_seq >= $1
+            LEFT JOIN batch_stored d ON d.deploy_id = h.deploy_id
+            """;
+
+    /** The columns of a deploy's stored row that {@link #MERGE_DEPLOYS} merges with the batch's rows. */
+    private static final String STORED = "d.deploy_id, d.revision, d.revisions, d.all_reason_codes, "
+            + "d.first_decided_at, d.flagged_status, d.flagged_at, d.remediated_at, d.deadline, d.break_glass, "
+            + "d.break_glass_expired";
+
     /** Rows in a DuckDB row group: a transaction appending at least as many writes them compressed to the file. */
     static final int ROW_GROUP = 122_880;
 
     private final DuckDBConnection connection;
+    /** The number the next verdict row written gets ({@code projection_seq}). */
+    private long nextSeq;
+    /** Batches whose deploys were merged, and those derived again from all revisions (for the tests). */
+    private long merged;
+    private long derivedAgain;
 
     ProjectionWriter(ReportDatabase database) throws SQLException {
         this.connection = database.writer();
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TEMP TABLE batch_verdicts (verdict_id VARCHAR NOT NULL, deploy_id VARCHAR NOT NULL)");
+            s.execute("CREATE TEMP TABLE batch_deploys (deploy_id VARCHAR NOT NULL, first_revision INTEGER NOT NULL)");
+            s.execute("CREATE TEMP TABLE batch_derived AS SELECT * FROM deploys LIMIT 0");
+            s.execute("CREATE TEMP TABLE batch_stored AS SELECT 0::BIGINT AS stored_rowid, 0 AS first_revision, "
+                    + STORED + " FROM deploys d LIMIT 0");
             s.execute("CREATE TEMP TABLE batch_actions (action_id VARCHAR NOT NULL, phase VARCHAR NOT NULL)");
+            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(projection_seq), 0) + 1 FROM verdicts")) {
+                rs.next();
+                nextSeq = rs.getLong(1);
+            }
         }
     }
 
@@ -103,6 +166,33 @@ final class ProjectionWriter implements AutoCloseable {
         write(verdicts, actions, nextOffsets, true);
     }
 
+    void write(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
+               boolean commit) throws SQLException {
+        write(prepare(verdicts, actions), nextOffsets, commit);
+    }
+
+    /** Makes a batch ready to be written, without the database (the projection does it while the last is written). */
+    static Rows prepare(List<VerdictRow> verdicts, List<ActionRow> actions) {
+        List<VerdictRow> lastVerdicts = lastOfEachVerdict(verdicts);
+        Map<String, Integer> firstRevisions = new LinkedHashMap<>();
+        for (VerdictRow row : lastVerdicts) {
+            Verdict v = row.verdict();
+            if (!isDeployAndRevision(v.verdictId(), v.deployId(), v.revision())) {
+                firstRevisions = null;
+                break;
+            }
+            firstRevisions.merge(v.deployId(), v.revision(), Math::min);
+        }
+        return new Rows(lastVerdicts, lastOfEachAction(actions), firstRevisions);
+    }
+
+    /** Whether {@code verdictId} is {@code <deployId>@<revision>}. */
+    static boolean isDeployAndRevision(String verdictId, String deployId, int revision) {
+        int at = deployId.length();
+        return verdictId.length() > at + 1 && verdictId.startsWith(deployId) && verdictId.charAt(at) == '@'
+                && verdictId.substring(at + 1).equals(Integer.toString(revision));
+    }
+
     /**
      * Writes the rows and the offsets reached in the open transaction (opening one if none is), and commits it —
      * with every batch written in it since the last commit — when {@code commit} is true. A catch-up commits once it
@@ -112,10 +202,9 @@ final class ProjectionWriter implements AutoCloseable {
      *
      * @param nextOffsets for each partition, the offset of the next record to read
      */
-    void write(List<VerdictRow> verdicts, List<ActionRow> actions, Map<TopicPartition, Long> nextOffsets,
-               boolean commit) throws SQLException {
-        List<VerdictRow> lastVerdicts = lastOfEachVerdict(verdicts);
-        List<ActionRow> lastActions = lastOfEachAction(actions);
+    void write(Rows rows, Map<TopicPartition, Long> nextOffsets, boolean commit) throws SQLException {
+        List<VerdictRow> lastVerdicts = rows.verdicts();
+        List<ActionRow> lastActions = rows.actions();
         long started = System.nanoTime();
         long deleted = started;
         long appended = started;
@@ -125,29 +214,46 @@ final class ProjectionWriter implements AutoCloseable {
         }
         try (Statement s = connection.createStatement()) {
             if (!lastVerdicts.isEmpty()) {
-                s.execute("DELETE FROM batch_verdicts");
-                try (DuckDBAppender ids = appender("temp", "batch_verdicts")) {
-                    for (VerdictRow row : lastVerdicts) {
-                        ids.beginRow().append(row.verdict().verdictId()).append(row.verdict().deployId()).endRow();
+                if (onlyLaterRevisions(s, rows.firstRevisions())) {
+                    deleted = System.nanoTime();
+                    long firstSeq = nextSeq;
+                    appendVerdicts(lastVerdicts);
+                    appended = System.nanoTime();
+                    s.execute("DELETE FROM batch_derived");
+                    try (PreparedStatement merge = connection.prepareStatement(MERGE_DEPLOYS)) {
+                        merge.setLong(1, firstSeq);
+                        merge.execute();
                     }
-                }
-                // Mostly the ids are new: one look tells whether there is anything to delete in the four tables.
-                boolean seenBefore;
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
-                        + "WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)")) {
-                    rs.next();
-                    seenBefore = rs.getLong(1) > 0;
-                }
-                if (seenBefore) {
-                    for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
-                        s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)");
+                    deleteStored(s);
+                    s.execute("INSERT INTO deploys SELECT * FROM batch_derived");
+                    merged++;
+                } else {
+                    s.execute("DELETE FROM batch_verdicts");
+                    try (DuckDBAppender ids = appender("temp", "batch_verdicts")) {
+                        for (VerdictRow row : lastVerdicts) {
+                            ids.beginRow().append(row.verdict().verdictId()).append(row.verdict().deployId()).endRow();
+                        }
                     }
+                    // Mostly the ids are new even here: one look tells whether there is anything to delete.
+                    boolean seenBefore;
+                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
+                            + "WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)")) {
+                        rs.next();
+                        seenBefore = rs.getLong(1) > 0;
+                    }
+                    if (seenBefore) {
+                        for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
+                            s.execute("DELETE FROM " + table
+                                    + " WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)");
+                        }
+                    }
+                    deleted = System.nanoTime();
+                    appendVerdicts(lastVerdicts);
+                    appended = System.nanoTime();
+                    s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM batch_verdicts)");
+                    s.execute(DERIVE_DEPLOYS);
+                    derivedAgain++;
                 }
-                deleted = System.nanoTime();
-                appendVerdicts(lastVerdicts);
-                appended = System.nanoTime();
-                s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM batch_verdicts)");
-                s.execute(DERIVE_DEPLOYS);
                 derived = System.nanoTime();
             }
             if (!lastActions.isEmpty()) {
@@ -199,6 +305,49 @@ final class ProjectionWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether every verdict of the batch is a later revision of its deploy than any the projection holds: then none of
+     * them was read before (a verdict's id is its deploy's id and its revision), and each deploy's row can be merged.
+     * Stages the batch's deploy ids with their first revision in {@code batch_deploys}, and copies the stored rows of
+     * those deploys to {@code batch_stored} (in the open transaction).
+     */
+    private boolean onlyLaterRevisions(Statement s, Map<String, Integer> firstRevisions) throws SQLException {
+        if (firstRevisions == null) {
+            return false;
+        }
+        s.execute("DELETE FROM batch_deploys");
+        try (DuckDBAppender a = appender("temp", "batch_deploys")) {
+            for (Map.Entry<String, Integer> e : firstRevisions.entrySet()) {
+                a.beginRow().append(e.getKey()).append(e.getValue().intValue()).endRow();
+            }
+        }
+        s.execute("DELETE FROM batch_stored");
+        s.execute("INSERT INTO batch_stored SELECT d.rowid, b.first_revision, " + STORED
+                + " FROM deploys d JOIN batch_deploys b ON d.deploy_id = b.deploy_id");
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM batch_stored WHERE revision >= first_revision")) {
+            rs.next();
+            return rs.getLong(1) == 0;
+        }
+    }
+
+    /** Deletes the stored rows of the batch's deploys (copied to {@code batch_stored}) by their row ids. */
+    private void deleteStored(Statement s) throws SQLException {
+        StringBuilder rowids = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("SELECT stored_rowid FROM batch_stored")) {
+            while (rs.next()) {
+                rowids.append(rowids.isEmpty() ? "" : ", ").append(rs.getLong(1));
+            }
+        }
+        if (!rowids.isEmpty()) {
+            s.execute("DELETE FROM deploys WHERE rowid IN (" + rowids + ")");
+        }
+    }
+
+    /** How many batches had their deploys' rows merged, and how many derived again from all revisions. */
+    long[] deployRowsMergedAndDerived() {
+        return new long[] {merged, derivedAgain};
+    }
+
     private static List<VerdictRow> lastOfEachVerdict(List<VerdictRow> rows) {
         Map<String, VerdictRow> last = new LinkedHashMap<>();
         rows.forEach(r -> {
@@ -218,13 +367,13 @@ final class ProjectionWriter implements AutoCloseable {
         return List.copyOf(last.values());
     }
 
-    /** Appends the verdicts' rows to the four verdict tables (in the open transaction). */
+    /** Appends the verdicts' rows to the four verdict tables (in the open transaction), each numbered in turn. */
     private void appendVerdicts(List<VerdictRow> verdicts) throws SQLException {
         try (DuckDBAppender v = appender("main", "verdicts"); DuckDBAppender reasons = appender("main", "verdict_reasons");
              DuckDBAppender changes = appender("main", "verdict_changes");
              DuckDBAppender checks = appender("main", "verdict_checks")) {
             for (VerdictRow row : verdicts) {
-                appendVerdict(v, row);
+                appendVerdict(v, row, nextSeq++);
                 Verdict verdict = row.verdict();
                 for (int i = 0; i < verdict.reasons().size(); i++) {
                     Verdict.Reason r = verdict.reasons().get(i);
@@ -251,7 +400,7 @@ final class ProjectionWriter implements AutoCloseable {
         return catalog.equals("temp") ? connection.createAppender("temp", "main", table) : connection.createAppender(table);
     }
 
-    private static void appendVerdict(DuckDBAppender a, VerdictRow row) throws SQLException {
+    private static void appendVerdict(DuckDBAppender a, VerdictRow row, long seq) throws SQLException {
         Verdict v = row.verdict();
         Verdict.Decision d = v.decision();
         a.beginRow()
@@ -271,6 +420,7 @@ final class ProjectionWriter implements AutoCloseable {
                 .append(deployerAuthored(v))
                 .append(v.evidence())
                 .append(row.rawJson()).append(row.partition()).append(row.offset())
+                .append(seq)
                 .endRow();
     }
 
@@ -300,7 +450,7 @@ final class ProjectionWriter implements AutoCloseable {
         if (at == null) {
             a.appendNull();
         } else {
-            a.append(LocalDateTime.ofInstant(at, ZoneOffset.UTC));
+            a.appendEpochMicros(Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000));
         }
     }
 

@@ -28,9 +28,10 @@ CREATE TABLE IF NOT EXISTS verdicts (
     decision_dry_run    BOOLEAN,
     deployer_authored   BOOLEAN NOT NULL,   -- the deployer is the author of a change in the deploy
     evidence            VARCHAR[] NOT NULL, -- oversight.raw delivery ids
-    raw_json            VARCHAR NOT NULL,
+    raw_json            VARCHAR NOT NULL USING COMPRESSION zstd,
     kafka_partition     INTEGER NOT NULL,
-    kafka_offset        BIGINT NOT NULL
+    kafka_offset        BIGINT NOT NULL,
+    projection_seq      BIGINT              -- the order the projection wrote its rows in (1, 2, ...)
 );
 
 -- The reasons of each verdict revision, in order.
@@ -120,7 +121,7 @@ CREATE TABLE IF NOT EXISTS actions (
     verdict_status  VARCHAR,
     reason          VARCHAR,
     rollback_to_sha VARCHAR,
-    raw_json        VARCHAR NOT NULL,
+    raw_json        VARCHAR NOT NULL USING COMPRESSION zstd,
     kafka_partition INTEGER NOT NULL,
     kafka_offset    BIGINT NOT NULL
 );

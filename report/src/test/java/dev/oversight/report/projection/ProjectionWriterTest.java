@@ -109,8 +109,8 @@ class ProjectionWriterTest {
      * A deploy's row is merged from its stored row and the batch when the batch brings only later revisions, and
      * derived again from all its revisions otherwise: either way it is the same row. Reference: every verdict written,
      * then all written again (each one read before, so every row derived from all revisions); against batches of 7
-     * in the topic's order (mostly merged), and batches of 7 in a shuffled order, some verdicts twice (older revisions
-     * after newer ones: derived again).
+     * in the topic's order (merged, also when several batches share one transaction, as while catching up), and
+     * batches of 7 in a shuffled order, some verdicts twice (older revisions after newer ones: derived again).
      */
     @Test
     void eachDeployIsTheSameRowWhateverTheBatches() throws Exception {
@@ -124,10 +124,88 @@ class ProjectionWriterTest {
         List<ProjectionWriter.VerdictRow> shuffled = new ArrayList<>(rows);
         shuffled.addAll(rows.subList(0, 40));
         java.util.Collections.shuffle(shuffled, new java.util.Random(79));
-        List<List<Object>> reference = deploys(List.of(rows, rows), "reference");
+        List<List<Object>> reference = deploys(List.of(rows, rows), "reference", 1);
         assertThat(reference).hasSize(150);
-        assertThat(deploys(batchesOf(rows, 7), "in-order")).isEqualTo(reference);
-        assertThat(deploys(batchesOf(shuffled, 7), "shuffled")).isEqualTo(reference);
+        assertThat(mergedAndDerived).containsExactly(1L, 1L);
+        List<List<ProjectionWriter.VerdictRow>> inOrder = batchesOf(rows, 7);
+        assertThat(deploys(inOrder, "in-order", 1)).isEqualTo(reference);
+        assertThat(mergedAndDerived).containsExactly((long) inOrder.size(), 0L);
+        assertThat(deploys(inOrder, "in-order-transactions", 5)).isEqualTo(reference);
+        assertThat(mergedAndDerived).containsExactly((long) inOrder.size(), 0L);
+        assertThat(deploys(batchesOf(shuffled, 7), "shuffled", 1)).isEqualTo(reference);
+        assertThat(mergedAndDerived[0]).isPositive();
+        assertThat(mergedAndDerived[1]).isPositive();
+    }
+
+    /**
+     * Only a verdict whose id is {@code <deployId>@<revision>} can be told new from its deploy's stored row; a batch
+     * with any other id looks its ids up: written twice under the same id, such a verdict is one row, the last.
+     */
+    @Test
+    void aVerdictWhoseIdIsNotItsDeployAndRevisionIsLookedUpById() throws Exception {
+        assertThat(ProjectionWriter.isDeployAndRevision("github:a/b/deployments/7@2", "github:a/b/deployments/7", 2))
+                .isTrue();
+        for (String id : List.of("d@02", "d@2x", "e@2", "d@", "d2", "dd@2", "@2")) {
+            assertThat(ProjectionWriter.isDeployAndRevision(id, "d", 2)).as(id).isFalse();
+        }
+        Verdict v = new Samples(82, Instant.parse("2026-06-01T08:00:00Z")).next().verdicts().get(0);
+        Verdict first = withStatus(v, "custom-" + v.deployId(), dev.oversight.events.VerdictStatus.VIOLATION);
+        Verdict again = withStatus(v, "custom-" + v.deployId(), dev.oversight.events.VerdictStatus.REMEDIATED);
+        TopicPartition tp = new TopicPartition("verdicts", 0);
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("custom.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(List.of(new ProjectionWriter.VerdictRow(first, Json.toBytes(first), 0, 0)), List.of(),
+                    Map.of(tp, 1L));
+            writer.write(List.of(new ProjectionWriter.VerdictRow(again, Json.toBytes(again), 0, 1)), List.of(),
+                    Map.of(tp, 2L));
+            assertThat(writer.deployRowsMergedAndDerived()).containsExactly(0L, 2L);
+            assertThat(db.count("verdicts")).isEqualTo(1);
+            try (Connection c = db.reader(); java.sql.Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, revisions, flagged_status FROM deploys")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("REMEDIATED");
+                assertThat(rs.getInt(2)).isEqualTo(1);
+                assertThat(rs.getString(3)).isNull();
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    private static Verdict withStatus(Verdict v, String verdictId, dev.oversight.events.VerdictStatus status) {
+        return new Verdict(v.schema(), verdictId, v.revision(), v.deployId(), v.repository(), v.service(),
+                v.environment(), v.sha(), v.previousSha(), status, v.reasons(), v.changes(), v.ci(), v.policy(),
+                v.decidedAt(), v.deployedAt(), v.deployer(), v.team(), v.url(), v.deadline(), v.evidence(),
+                v.decision(), v.ledger());
+    }
+
+    /**
+     * A database made by a version of the report without {@code projection_seq} gets the column when opened; its rows
+     * stay, and later revisions of its deploys are merged with them into the same rows as when written all at once.
+     */
+    @Test
+    void aDatabaseMadeBeforeTheRowNumbersIsWrittenOn() throws Exception {
+        Samples samples = new Samples(81, Instant.parse("2026-06-01T08:00:00Z"));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            for (Verdict v : samples.next().verdicts()) {
+                rows.add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, rows.size()));
+            }
+        }
+        List<List<Object>> reference = deploys(List.of(rows), "reference", 1);
+        Path file = dir.resolve("older.duckdb");
+        try (ReportDatabase db = ReportDatabase.open(file); ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(rows.subList(0, 61), List.of(), Map.of(new TopicPartition("verdicts", 0), 61L));
+        }
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE verdicts DROP COLUMN projection_seq");
+        }
+        try (ReportDatabase db = ReportDatabase.open(file); ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(rows.subList(61, rows.size()), List.of(),
+                    Map.of(new TopicPartition("verdicts", 0), (long) rows.size()));
+            assertThat(db.count("verdicts")).isEqualTo(rows.size());
+            assertThat(deployRows(db)).isEqualTo(reference);
+        }
     }
 
     /** Batches written without a commit (a catch-up's, until a row group) show to no reader until one is committed. */
@@ -160,30 +238,43 @@ class ProjectionWriterTest {
         return batches;
     }
 
-    /** The deploys table, every column, after writing the batches into a new database. */
-    private List<List<Object>> deploys(List<List<ProjectionWriter.VerdictRow>> batches, String name) throws Exception {
+    /** How many batches the last {@link #deploys} merged, and how many it derived again. */
+    private long[] mergedAndDerived;
+
+    /**
+     * The deploys table, every column, after writing the batches into a new database, committing every
+     * {@code commitEvery} batches and after the last.
+     */
+    private List<List<Object>> deploys(List<List<ProjectionWriter.VerdictRow>> batches, String name, int commitEvery)
+            throws Exception {
         try (ReportDatabase db = ReportDatabase.open(dir.resolve(name + ".duckdb"));
              ProjectionWriter writer = new ProjectionWriter(db)) {
             long offset = 0;
-            for (List<ProjectionWriter.VerdictRow> batch : batches) {
-                offset += batch.size();
-                writer.write(batch, List.of(), Map.of(new TopicPartition("verdicts", 0), offset));
+            for (int i = 0; i < batches.size(); i++) {
+                offset += batches.get(i).size();
+                boolean commit = (i + 1) % commitEvery == 0 || i == batches.size() - 1;
+                writer.write(batches.get(i), List.of(), Map.of(new TopicPartition("verdicts", 0), offset), commit);
             }
-            List<List<Object>> deploys = new ArrayList<>();
-            try (Connection c = db.reader(); java.sql.Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT * FROM deploys ORDER BY deploy_id")) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int i = 1; i <= columns; i++) {
-                        Object value = rs.getObject(i);
-                        row.add(value instanceof Array a ? strings(a) : value);
-                    }
-                    deploys.add(row);
-                }
-            }
-            return deploys;
+            mergedAndDerived = writer.deployRowsMergedAndDerived();
+            return deployRows(db);
         }
+    }
+
+    private static List<List<Object>> deployRows(ReportDatabase db) throws Exception {
+        List<List<Object>> deploys = new ArrayList<>();
+        try (Connection c = db.reader(); java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM deploys ORDER BY deploy_id")) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = rs.getObject(i);
+                    row.add(value instanceof Array a ? strings(a) : value);
+                }
+                deploys.add(row);
+            }
+        }
+        return deploys;
     }
 
     private static void check(Connection c, ProjectionWriter.VerdictRow row) throws Exception {
