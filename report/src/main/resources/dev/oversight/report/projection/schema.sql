@@ -1,6 +1,6 @@
 -- The report's projection of oversight.verdicts and oversight.actions (report/README.md, "Tables").
 -- One statement per ';'. Every time is UTC (TIMESTAMP without zone). Lists are VARCHAR[].
--- Tables named stage_* are not here: they are per-connection TEMP copies of these shapes (ReportDatabase).
+-- Tables named batch_* are not here: they are TEMP tables of the projection writer's connection (ProjectionWriter).
 
 -- One row per verdict revision, as it was on the topic (raw_json is the record's value, byte for byte as text).
 CREATE TABLE IF NOT EXISTS verdicts (
