@@ -214,42 +214,17 @@ final class ProjectionWriter implements AutoCloseable {
         }
         try (Statement s = connection.createStatement()) {
             if (!lastVerdicts.isEmpty()) {
-                if (onlyLaterRevisions(s, rows.firstRevisions())) {
-                    deleted = System.nanoTime();
-                    long firstSeq = nextSeq;
-                    appendVerdicts(lastVerdicts);
-                    appended = System.nanoTime();
-                    s.execute("DELETE FROM batch_derived");
-                    try (PreparedStatement merge = connection.prepareStatement(MERGE_DEPLOYS)) {
-                        merge.setLong(1, firstSeq);
-                        merge.execute();
-                    }
-                    deleteStored(s);
-                    s.execute("INSERT INTO deploys SELECT * FROM batch_derived");
-                    merged++;
+                boolean merge = onlyLaterRevisions(s, rows.firstRevisions());
+                if (!merge) {
+                    deleteReadBefore(s, lastVerdicts);
+                }
+                deleted = System.nanoTime();
+                long firstSeq = nextSeq;
+                appendVerdicts(lastVerdicts);
+                appended = System.nanoTime();
+                if (merge) {
+                    mergeDeploys(s, firstSeq);
                 } else {
-                    s.execute("DELETE FROM batch_verdicts");
-                    try (DuckDBAppender ids = appender("temp", "batch_verdicts")) {
-                        for (VerdictRow row : lastVerdicts) {
-                            ids.beginRow().append(row.verdict().verdictId()).append(row.verdict().deployId()).endRow();
-                        }
-                    }
-                    // Mostly the ids are new even here: one look tells whether there is anything to delete.
-                    boolean seenBefore;
-                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
-                            + "WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)")) {
-                        rs.next();
-                        seenBefore = rs.getLong(1) > 0;
-                    }
-                    if (seenBefore) {
-                        for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
-                            s.execute("DELETE FROM " + table
-                                    + " WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)");
-                        }
-                    }
-                    deleted = System.nanoTime();
-                    appendVerdicts(lastVerdicts);
-                    appended = System.nanoTime();
                     s.execute("DELETE FROM deploys WHERE deploy_id IN (SELECT deploy_id FROM batch_verdicts)");
                     s.execute(DERIVE_DEPLOYS);
                     derivedAgain++;
@@ -330,8 +305,42 @@ final class ProjectionWriter implements AutoCloseable {
         }
     }
 
-    /** Deletes the stored rows of the batch's deploys (copied to {@code batch_stored}) by their row ids. */
-    private void deleteStored(Statement s) throws SQLException {
+    /**
+     * Stages the ids of the batch's verdicts in {@code batch_verdicts} and deletes the rows of the four verdict tables
+     * that hold one of them (in the open transaction): a verdict read again replaces its rows.
+     */
+    private void deleteReadBefore(Statement s, List<VerdictRow> verdicts) throws SQLException {
+        s.execute("DELETE FROM batch_verdicts");
+        try (DuckDBAppender ids = appender("temp", "batch_verdicts")) {
+            for (VerdictRow row : verdicts) {
+                ids.beginRow().append(row.verdict().verdictId()).append(row.verdict().deployId()).endRow();
+            }
+        }
+        // Mostly the ids are new even here: one look tells whether there is anything to delete.
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM verdicts "
+                + "WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)")) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+                return;
+            }
+        }
+        for (String table : List.of("verdicts", "verdict_reasons", "verdict_changes", "verdict_checks")) {
+            s.execute("DELETE FROM " + table + " WHERE verdict_id IN (SELECT verdict_id FROM batch_verdicts)");
+        }
+    }
+
+    /**
+     * Replaces the {@code deploys} row of each deploy of the batch (its verdict rows numbered from {@code firstSeq} on)
+     * with its stored row merged with the batch's rows ({@link #MERGE_DEPLOYS}). The stored rows are deleted by their
+     * row ids, given as a list of numbers: DuckDB then deletes just those rows, where a join on the deploy ids scans
+     * the table (2–3 against 10 ms at 450,000 deploys).
+     */
+    private void mergeDeploys(Statement s, long firstSeq) throws SQLException {
+        s.execute("DELETE FROM batch_derived");
+        try (PreparedStatement merge = connection.prepareStatement(MERGE_DEPLOYS)) {
+            merge.setLong(1, firstSeq);
+            merge.execute();
+        }
         StringBuilder rowids = new StringBuilder();
         try (ResultSet rs = s.executeQuery("SELECT stored_rowid FROM batch_stored")) {
             while (rs.next()) {
@@ -341,6 +350,8 @@ final class ProjectionWriter implements AutoCloseable {
         if (!rowids.isEmpty()) {
             s.execute("DELETE FROM deploys WHERE rowid IN (" + rowids + ")");
         }
+        s.execute("INSERT INTO deploys SELECT * FROM batch_derived");
+        merged++;
     }
 
     /** How many batches had their deploys' rows merged, and how many derived again from all revisions. */

@@ -78,7 +78,6 @@ public final class ReportDatabase implements AutoCloseable {
             }
         }
         statement.execute("ALTER TABLE verdicts ADD COLUMN projection_seq BIGINT");
-        statement.execute("CHECKPOINT");
     }
 
     /** The statements of {@code schema.sql}: split on ';', comments dropped. */
