@@ -34,7 +34,7 @@ public record ReportConfig(
     public static final Setting<Optional<String>> TOKEN = Setting.secret("OVERSIGHT_REPORT_TOKEN",
             "opens the report pages (bearer token, or typed into the login form); unset: loopback requests only");
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("OVERSIGHT_REPORT_BATCH", 20_000, 1, 100_000,
-            "most records the report's projection writes in one transaction");
+            "most records the report's projection reads and writes as one batch");
     public static final Setting<Integer> PAGE_SIZE = Setting.integer("OVERSIGHT_REPORT_PAGE_SIZE", 50, 1, 1000,
             "rows on one page of the report's lists");
 

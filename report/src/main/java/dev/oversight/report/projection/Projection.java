@@ -172,17 +172,24 @@ public final class Projection implements AutoCloseable {
         });
         Future<?> pending = null;
         int pendingRecords = 0;
-        long uncommitted = 0;
+        long uncommittedVerdicts = 0;
+        long uncommittedRecords = 0;
         try {
             while (running) {
                 List<ConsumerRecord<String, byte[]>> records = poll(c);
                 if (!records.isEmpty()) {
-                    // While catching up, one transaction spans batches until it holds a row group of verdicts
-                    // (ProjectionWriter#write): pages see the projection grow by that much at a time.
-                    uncommitted += records.size();
-                    boolean commit = caughtUp || uncommitted >= ProjectionWriter.ROW_GROUP || atEnd(c, end);
+                    // While catching up, one transaction spans batches until it holds three row groups of verdicts
+                    // (ProjectionWriter#write), or twice as many records of both topics (should the actions be
+                    // most of them): pages see the projection grow by that much at a time.
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        uncommittedVerdicts += r.topic().equals(verdictTopic) ? 1 : 0;
+                    }
+                    uncommittedRecords += records.size();
+                    boolean commit = caughtUp || uncommittedVerdicts >= ProjectionWriter.CATCH_UP_VERDICTS
+                            || uncommittedRecords >= 2L * ProjectionWriter.CATCH_UP_VERDICTS || atEnd(c, end);
                     if (commit) {
-                        uncommitted = 0;
+                        uncommittedVerdicts = 0;
+                        uncommittedRecords = 0;
                     }
                     Batch batch = parse(records, positions(c, partitions), commit);
                     finish(pending);
@@ -196,7 +203,8 @@ public final class Projection implements AutoCloseable {
                     // Transaction markers and aborted records take offsets too: catching up is being at the end offsets.
                     finish(pending);
                     pending = null;
-                    uncommitted = 0;
+                    uncommittedVerdicts = 0;
+                    uncommittedRecords = 0;
                     writePositions(c, writer, partitions);
                 }
                 if (!caughtUp && atEnd(c, end)) {
@@ -304,11 +312,12 @@ public final class Projection implements AutoCloseable {
             }
             try {
                 if (isVerdict) {
-                    Verdict v = Json.fromBytes(r.value(), Verdict.class);
+                    ListsJson.Read read = ListsJson.read(r.value());
+                    Verdict v = read.verdict();
                     if (v.verdictId() == null || v.deployId() == null || v.status() == null) {
                         throw new IllegalArgumentException("no verdictId, deployId or status");
                     }
-                    verdicts.add(new VerdictRow(v, r.value(), r.partition(), r.offset()));
+                    verdicts.add(new VerdictRow(v, r.value(), r.partition(), r.offset(), read.listsReadAlike()));
                 } else {
                     Action a = Json.fromBytes(r.value(), Action.class);
                     if (a.actionId() == null || a.phase() == null || a.type() == null) {

@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,22 +25,32 @@ import org.slf4j.LoggerFactory;
  * offsets it reaches, so the database always holds exactly the records before its stored offsets.
  *
  * <p>How a batch is written, so that catching up is fast and its cost does not grow with the table: the batch's
- * rows are appended with DuckDB's appender straight into the tables (the appender writes in its connection's
- * transaction), each verdict row numbered in the order written ({@code projection_seq}); the {@code deploys} row of
- * every deploy the batch touched is then made again. Usually a batch brings only revisions later than any the
- * projection holds of their deploys (one look at {@code deploys} tells, with the batch's deploy ids staged in a small
- * TEMP table): each such row is then merged from the deploy's stored row and the batch's own rows, found by their
- * numbers, so neither step reads all of {@code verdicts}. Otherwise (a verdict read again keeps its id, or revisions
- * came out of order) the ids of the batch's verdicts are staged, rows of the tables with one of those ids are
- * deleted, and the touched deploys' rows are derived again from all their revisions. A verdict that appears twice is
- * therefore one row, the last one read, and a deploy's row is the same either way.
+ * verdict and action rows are appended with DuckDB's appender straight into the tables (the appender writes in its
+ * connection's transaction), each verdict row numbered in the order written ({@code projection_seq}); the rows of
+ * the verdicts' lists (reasons, changes, checks) are made by DuckDB from the verdicts' JSON once a transaction, just
+ * before it commits; the {@code deploys} row of every deploy the batch touched is made again. Usually a batch brings
+ * only revisions later than any the projection holds of their deploys (one look at {@code deploys} tells, with the
+ * batch's deploy ids staged in a small TEMP table): each such row is then merged from the deploy's stored row and the
+ * batch's own rows, found by their numbers, so neither step reads all of {@code verdicts}. Otherwise (a verdict read
+ * again keeps its id, or revisions came out of order) the ids of the batch's verdicts are staged, rows of the tables
+ * with one of those ids are deleted, and the touched deploys' rows are derived again from all their revisions. A
+ * verdict that appears twice is therefore one row, the last one read, and a deploy's row is the same either way.
  */
 final class ProjectionWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionWriter.class);
 
-    /** A verdict as read (its record's value, UTF-8), with where it was read. */
-    record VerdictRow(Verdict verdict, byte[] rawJson, int partition, long offset) {}
+    /**
+     * A verdict as read (its record's value, UTF-8), with where it was read, and whether DuckDB reads its lists from
+     * that JSON as it was read ({@link ListsJson}).
+     */
+    record VerdictRow(Verdict verdict, byte[] rawJson, int partition, long offset, boolean listsReadAlike) {
+
+        /** A verdict whose JSON is read again to tell whether DuckDB reads its lists alike (tests, benchmarks). */
+        VerdictRow(Verdict verdict, byte[] rawJson, int partition, long offset) {
+            this(verdict, rawJson, partition, offset, ListsJson.read(rawJson).listsReadAlike());
+        }
+    }
 
     /** An action as read (its record's value, UTF-8), with where it was read. */
     record ActionRow(Action action, byte[] rawJson, int partition, long offset) {}
@@ -46,9 +58,12 @@ final class ProjectionWriter implements AutoCloseable {
     /**
      * A batch ready to be written ({@link #prepare}): the last of each verdict and of each action phase read, in the
      * order read, and the first revision of each deploy among the verdicts — or null when a verdict's id is not its
-     * deploy's id and revision, so that only looking the ids up tells whether it was read before.
+     * deploy's id and revision, so that only looking the ids up tells whether it was read before; and which of the
+     * verdicts (by their place in {@code verdicts}) have their lists appended as parsed, not made from their JSON
+     * ({@link ListsJson}).
      */
-    record Rows(List<VerdictRow> verdicts, List<ActionRow> actions, Map<String, Integer> firstRevisions) {}
+    record Rows(List<VerdictRow> verdicts, List<ActionRow> actions, Map<String, Integer> firstRevisions,
+                BitSet listsAsParsed) {}
 
     /** What the revisions of a deploy say, aggregated over them (grouped by {@code deploy_id}). */
     private static final String HISTORY = """
@@ -118,12 +133,28 @@ final class ProjectionWriter implements AutoCloseable {
             + "d.first_decided_at, d.flagged_status, d.flagged_at, d.remediated_at, d.deadline, d.break_glass, "
             + "d.break_glass_expired";
 
-    /** Rows in a DuckDB row group: a transaction appending at least as many writes them compressed to the file. */
+    /**
+     * Rows in a DuckDB row group: a transaction that appends at least as many rows to a table (and deletes none of
+     * them) has them written compressed to the file as it goes; fewer go to the write-ahead log, to be compressed at
+     * the next checkpoint.
+     */
     static final int ROW_GROUP = 122_880;
+
+    /**
+     * The verdicts a catch-up's transaction takes before it commits: three row groups, so that its verdicts and the
+     * rows of their changes and checks are written straight to the file, and there are fewer partial row groups (one
+     * a table and transaction) and fewer logged rows (reasons, actions, {@code deploys}) to compress at a checkpoint.
+     * Measured against one row group in report/README.md, "Performance".
+     */
+    static final int CATCH_UP_VERDICTS = 3 * ROW_GROUP;
 
     private final DuckDBConnection connection;
     /** The number the next verdict row written gets ({@code projection_seq}). */
     private long nextSeq;
+    /** The number of the first verdict row the open transaction wrote, whose lists are still to make; -1: none. */
+    private long listsFrom = -1;
+    /** The numbers of the verdict rows of the open transaction whose lists were appended as parsed. */
+    private final List<Long> listsAppended = new ArrayList<>();
     /** Batches whose deploys were merged, and those derived again from all revisions (for the tests). */
     private long merged;
     private long derivedAgain;
@@ -137,6 +168,7 @@ final class ProjectionWriter implements AutoCloseable {
             s.execute("CREATE TEMP TABLE batch_stored AS SELECT 0::BIGINT AS stored_rowid, 0 AS first_revision, "
                     + STORED + " FROM deploys d LIMIT 0");
             s.execute("CREATE TEMP TABLE batch_actions (action_id VARCHAR NOT NULL, phase VARCHAR NOT NULL)");
+            s.execute("CREATE TEMP TABLE batch_as_parsed (projection_seq BIGINT NOT NULL)");
             try (ResultSet rs = s.executeQuery("SELECT coalesce(max(projection_seq), 0) + 1 FROM verdicts")) {
                 rs.next();
                 nextSeq = rs.getLong(1);
@@ -183,7 +215,13 @@ final class ProjectionWriter implements AutoCloseable {
             }
             firstRevisions.merge(v.deployId(), v.revision(), Math::min);
         }
-        return new Rows(lastVerdicts, lastOfEachAction(actions), firstRevisions);
+        BitSet listsAsParsed = new BitSet();
+        for (int i = 0; i < lastVerdicts.size(); i++) {
+            if (!lastVerdicts.get(i).listsReadAlike()) {
+                listsAsParsed.set(i);
+            }
+        }
+        return new Rows(lastVerdicts, lastOfEachAction(actions), firstRevisions, listsAsParsed);
     }
 
     /** Whether {@code verdictId} is {@code <deployId>@<revision>}. */
@@ -196,9 +234,9 @@ final class ProjectionWriter implements AutoCloseable {
     /**
      * Writes the rows and the offsets reached in the open transaction (opening one if none is), and commits it —
      * with every batch written in it since the last commit — when {@code commit} is true. A catch-up commits once it
-     * has written at least {@link #ROW_GROUP} verdicts: DuckDB then writes whole compressed row groups straight to
-     * the file instead of logging each batch and compressing it again at a checkpoint. Whatever fails rolls back the
-     * whole transaction, offsets included.
+     * has written {@link #CATCH_UP_VERDICTS}: DuckDB then writes whole compressed row groups straight to the file
+     * instead of logging each batch and compressing it again at a checkpoint. Whatever fails rolls back the whole
+     * transaction, offsets included.
      *
      * @param nextOffsets for each partition, the offset of the next record to read
      */
@@ -220,7 +258,7 @@ final class ProjectionWriter implements AutoCloseable {
                 }
                 deleted = System.nanoTime();
                 long firstSeq = nextSeq;
-                appendVerdicts(lastVerdicts);
+                appendVerdicts(lastVerdicts, rows.listsAsParsed());
                 appended = System.nanoTime();
                 if (merge) {
                     mergeDeploys(s, firstSeq);
@@ -256,20 +294,24 @@ final class ProjectionWriter implements AutoCloseable {
                 }
                 offsets.executeBatch();
             }
-            long beforeCommit = System.nanoTime();
+            long beforeLists = System.nanoTime();
+            long beforeCommit = beforeLists;
             if (commit) {
+                makeLists();
+                beforeCommit = System.nanoTime();
                 connection.commit();
                 connection.setAutoCommit(true);
             }
             if (LOG.isDebugEnabled() && !lastVerdicts.isEmpty()) {
                 long now = System.nanoTime();
                 LOG.debug("report: {} verdicts: looked for earlier ones {} ms, appended {} ms, derived deploys {} ms, "
-                                + "actions and offsets {} ms, committed {} ms", lastVerdicts.size(),
+                                + "actions and offsets {} ms, lists {} ms, committed {} ms", lastVerdicts.size(),
                         (deleted - started) / 1_000_000, (appended - deleted) / 1_000_000,
-                        (derived - appended) / 1_000_000, (beforeCommit - derived) / 1_000_000,
-                        (now - beforeCommit) / 1_000_000);
+                        (derived - appended) / 1_000_000, (beforeLists - derived) / 1_000_000,
+                        (beforeCommit - beforeLists) / 1_000_000, (now - beforeCommit) / 1_000_000);
             }
         } catch (SQLException | RuntimeException e) {
+            clearLists();
             try {
                 connection.rollback();
                 connection.setAutoCommit(true);
@@ -378,32 +420,121 @@ final class ProjectionWriter implements AutoCloseable {
         return List.copyOf(last.values());
     }
 
-    /** Appends the verdicts' rows to the four verdict tables (in the open transaction), each numbered in turn. */
-    private void appendVerdicts(List<VerdictRow> verdicts) throws SQLException {
-        try (DuckDBAppender v = appender("main", "verdicts"); DuckDBAppender reasons = appender("main", "verdict_reasons");
-             DuckDBAppender changes = appender("main", "verdict_changes");
-             DuckDBAppender checks = appender("main", "verdict_checks")) {
+    /**
+     * The rows of the three tables of a verdict's lists (its reasons, changes and checks, each in order), made by
+     * DuckDB from the JSON of the verdict rows numbered from the parameter on: the text the verdict was parsed from,
+     * so the rows say what it says, and their strings do not pass one by one from Java to DuckDB (the appender's
+     * costliest part: 18 against 6–7 µs a verdict for these rows, measured alone).
+     */
+    private static final List<String> VERDICT_LISTS = List.of("""
+            INSERT INTO verdict_reasons
+            SELECT verdict_id, deploy_id, generate_subscripts(j.reasons, 1) - 1, coalesce(unnest(j.reasons).code, ''),
+                   unnest(j.reasons).detail
+            FROM (SELECT verdict_id, deploy_id,
+                         from_json(raw_json, '{"reasons": [{"code": "VARCHAR", "detail": "VARCHAR"}]}') AS j
+                  FROM verdicts WHERE projection_seq >= $1 /*asParsed*/)
+            """, """
+            INSERT INTO verdict_changes
+            SELECT verdict_id, deploy_id, position, c.id, c.title, c.url, c.author,
+                   coalesce(c.approvers, []::VARCHAR[]), c.headSha, c.mergeSha
+            FROM (SELECT verdict_id, deploy_id, generate_subscripts(j.changes, 1) - 1 AS position,
+                         unnest(j.changes) AS c
+                  FROM (SELECT verdict_id, deploy_id, from_json(raw_json, '{"changes": [{"id": "VARCHAR",
+                          "title": "VARCHAR", "url": "VARCHAR", "author": "VARCHAR", "approvers": ["VARCHAR"],
+                          "headSha": "VARCHAR", "mergeSha": "VARCHAR"}]}') AS j
+                        FROM verdicts WHERE projection_seq >= $1 /*asParsed*/))
+            """, """
+            INSERT INTO verdict_checks
+            SELECT verdict_id, deploy_id, position, c.name, c.conclusion, c.sha, c.url
+            FROM (SELECT verdict_id, deploy_id, generate_subscripts(j.ci, 1) - 1 AS position, unnest(j.ci) AS c
+                  FROM (SELECT verdict_id, deploy_id, from_json(raw_json, '{"ci": [{"name": "VARCHAR",
+                          "conclusion": "VARCHAR", "sha": "VARCHAR", "url": "VARCHAR"}]}') AS j
+                        FROM verdicts WHERE projection_seq >= $1 /*asParsed*/))
+            """);
+
+    /**
+     * Appends the verdicts' rows to {@code verdicts} (in the open transaction), each numbered in turn; the rows of
+     * their lists are made before the transaction commits ({@link #makeLists}), but for the verdicts whose lists
+     * DuckDB would not read from their JSON as they were parsed ({@code asParsed}, by place; {@link ListsJson}):
+     * theirs are appended here, from the parsed verdict.
+     */
+    private void appendVerdicts(List<VerdictRow> verdicts, BitSet asParsed) throws SQLException {
+        if (listsFrom < 0) {
+            listsFrom = nextSeq;
+        }
+        long firstSeq = nextSeq;
+        try (DuckDBAppender v = appender("main", "verdicts")) {
             for (VerdictRow row : verdicts) {
                 appendVerdict(v, row, nextSeq++);
-                Verdict verdict = row.verdict();
-                for (int i = 0; i < verdict.reasons().size(); i++) {
-                    Verdict.Reason r = verdict.reasons().get(i);
-                    reasons.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
-                            .append(r.code() == null ? "" : r.code().name()).append(r.detail()).endRow();
-                }
-                for (int i = 0; i < verdict.changes().size(); i++) {
-                    Verdict.ChangeSummary c = verdict.changes().get(i);
-                    changes.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
-                            .append(c.id()).append(c.title()).append(c.url()).append(c.author())
-                            .append(c.approvers()).append(c.headSha()).append(c.mergeSha()).endRow();
-                }
-                for (int i = 0; i < verdict.ci().size(); i++) {
-                    Verdict.CheckSummary c = verdict.ci().get(i);
-                    checks.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
-                            .append(c.name()).append(c.conclusion()).append(c.sha()).append(c.url()).endRow();
-                }
             }
         }
+        if (asParsed.isEmpty()) {
+            return;
+        }
+        try (DuckDBAppender reasons = appender("main", "verdict_reasons");
+             DuckDBAppender changes = appender("main", "verdict_changes");
+             DuckDBAppender checks = appender("main", "verdict_checks")) {
+            for (int i = asParsed.nextSetBit(0); i >= 0; i = asParsed.nextSetBit(i + 1)) {
+                appendLists(reasons, changes, checks, verdicts.get(i).verdict());
+                listsAppended.add(firstSeq + i);
+            }
+        }
+    }
+
+    private static void appendLists(DuckDBAppender reasons, DuckDBAppender changes, DuckDBAppender checks,
+                                    Verdict verdict) throws SQLException {
+        for (int i = 0; i < verdict.reasons().size(); i++) {
+            Verdict.Reason r = verdict.reasons().get(i);
+            reasons.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
+                    .append(r.code() == null ? "" : r.code().name()).append(r.detail()).endRow();
+        }
+        for (int i = 0; i < verdict.changes().size(); i++) {
+            Verdict.ChangeSummary c = verdict.changes().get(i);
+            changes.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
+                    .append(c.id()).append(c.title()).append(c.url()).append(c.author())
+                    .append(c.approvers()).append(c.headSha()).append(c.mergeSha()).endRow();
+        }
+        for (int i = 0; i < verdict.ci().size(); i++) {
+            Verdict.CheckSummary c = verdict.ci().get(i);
+            checks.beginRow().append(verdict.verdictId()).append(verdict.deployId()).append(i)
+                    .append(c.name()).append(c.conclusion()).append(c.sha()).append(c.url()).endRow();
+        }
+    }
+
+    /**
+     * Makes the rows of the lists of every verdict the open transaction wrote ({@link #VERDICT_LISTS}) but those
+     * appended as parsed: once a transaction, each table's in one statement over all its verdict rows (a catch-up's
+     * transaction holds row groups of them, which DuckDB then writes straight to the file). A verdict written twice
+     * in the transaction had its first row deleted, so its lists are those of its last reading only.
+     */
+    private void makeLists() throws SQLException {
+        if (listsFrom < 0) {
+            return;
+        }
+        String asParsed = "";
+        if (!listsAppended.isEmpty()) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("DELETE FROM batch_as_parsed");
+            }
+            try (DuckDBAppender a = appender("temp", "batch_as_parsed")) {
+                for (long seq : listsAppended) {
+                    a.beginRow().append(seq).endRow();
+                }
+            }
+            asParsed = "AND projection_seq NOT IN (SELECT projection_seq FROM batch_as_parsed)";
+        }
+        for (String sql : VERDICT_LISTS) {
+            try (PreparedStatement lists = connection.prepareStatement(sql.replace("/*asParsed*/", asParsed))) {
+                lists.setLong(1, listsFrom);
+                lists.execute();
+            }
+        }
+        clearLists();
+    }
+
+    private void clearLists() {
+        listsFrom = -1;
+        listsAppended.clear();
     }
 
     /** An appender to a table of the database ({@code main}) or to one of this connection's ({@code temp}). */

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS verdicts (
     projection_seq      BIGINT              -- the order the projection wrote its rows in (1, 2, ...)
 );
 
+-- The three tables of a verdict revision's lists are made from its raw_json by the projection writer, or from the verdict
+-- as parsed when DuckDB would read that JSON otherwise (ProjectionWriter, ListsJson).
+
 -- The reasons of each verdict revision, in order.
 CREATE TABLE IF NOT EXISTS verdict_reasons (
     verdict_id  VARCHAR NOT NULL,

@@ -53,12 +53,141 @@ class ProjectionWriterTest {
              ProjectionWriter writer = new ProjectionWriter(db)) {
             writer.write(rows.subList(0, 200), List.of(), Map.of(new TopicPartition("verdicts", 0), 200L));
             writer.write(rows.subList(200, rows.size()), List.of(), Map.of(new TopicPartition("verdicts", 0), 400L));
-            try (Connection c = db.reader()) {
-                for (ProjectionWriter.VerdictRow row : rows) {
-                    check(c, row);
-                }
-            }
+            checkEach(db, rows);
             assertThat(db.count("verdicts")).isEqualTo(rows.size());
+        }
+    }
+
+    /**
+     * The rows of a verdict's lists (reasons, changes, checks) are made by DuckDB from the verdict's JSON as it was
+     * read, and are what the verdict parsed from that JSON says: texts with quotes, backslashes, line breaks, escapes
+     * and characters beyond ASCII; fields left out, null or empty; several changes and checks in their order; fields
+     * this version does not know, even one holding a "changes" of its own; lists left out or null.
+     */
+    @Test
+    void theListsOfAVerdictAreWhatItsJsonSays() throws Exception {
+        List<String> texts = List.of("""
+                {"schema": 2, "verdictId": "github:acme/x/deployments/9@1", "revision": 1,
+                 "deployId": "github:acme/x/deployments/9", "status": "VIOLATION",
+                 "reasons": [{"code": "NO_APPROVAL", "detail": "no approval by \\"anyone\\""},
+                             {"detail": "a code left out"}, {"code": null, "detail": null}],
+                 "changes": [{"id": "github:acme/x#1", "title": "Fix \\"quoted\\" C:\\\\path\\nsecond line — ünïcødé 🚀",
+                              "author": "dev1", "approvers": ["reviewer\\u00e9", "r2"]},
+                             {"id": "github:acme/x#2", "approvers": [], "headSha": "abc", "mergeSha": null,
+                              "url": "https://example.test/2", "title": "", "author": "Dev1",
+                              "somethingNew": {"changes": [{"id": "not a change"}]}},
+                             {"id": "github:acme/x#3", "approvers": null}, {}],
+                 "ci": [{"name": "build", "conclusion": "success"},
+                        {"name": "test \\u00e9", "conclusion": "failure", "sha": "def", "url": "https://ci.test/1"}],
+                 "unknown": {"changes": [{"id": "decoy"}], "ci": [{"name": "decoy"}]},
+                 "evidence": ["delivery-1"]}
+                """, """
+                {"schema": 1, "verdictId": "github:acme/x/deployments/10@1", "revision": 1,
+                 "deployId": "github:acme/x/deployments/10", "status": "PENDING"}
+                """, """
+                {"deployId": "github:acme/x/deployments/11", "verdictId": "github:acme/x/deployments/11@2",
+                 "revision": 2, "schema": 2, "status": "COMPLIANT", "reasons": null, "changes": null, "ci": [],
+                 "evidence": []}
+                """);
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        for (String text : texts) {
+            byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+            rows.add(new ProjectionWriter.VerdictRow(Json.fromBytes(raw, Verdict.class), raw, 0, rows.size()));
+        }
+        assertThat(rows).allMatch(ProjectionWriter.VerdictRow::listsReadAlike);
+        assertThat(rows.get(0).verdict().changes()).hasSize(4);
+        assertThat(rows.get(0).verdict().changes().get(0).title()).contains("\"quoted\"", "\n", "🚀");
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(rows, List.of(), Map.of(new TopicPartition("verdicts", 0), 3L));
+            checkEach(db, rows);
+            assertThat(db.count("verdict_reasons")).isEqualTo(3);
+            assertThat(db.count("verdict_changes")).isEqualTo(4);
+            assertThat(db.count("verdict_checks")).isEqualTo(2);
+        }
+    }
+
+    /**
+     * JSON that the verdict's parser reads but DuckDB would read otherwise, or refuse: each such verdict's lists are
+     * appended as parsed, and the batch is written whole, beside verdicts whose lists are made from their JSON. What
+     * policy-stream writes is always made from the JSON.
+     */
+    @Test
+    void jsonDuckDbWouldReadOtherwiseHasItsListsAppendedAsParsed() throws Exception {
+        String plain = """
+                {"schema": 2, "verdictId": "d%1$d@1", "revision": 1, "deployId": "d%1$d", "status": "VIOLATION",
+                 "reasons": [{"code": "NO_APPROVAL", "detail": "first"}],
+                 "changes": [{"id": "c%1$d", "title": "%2$s", "approvers": ["r1"]}],
+                 "ci": [{"name": "build", "conclusion": "success"}]%3$s}""";
+        List<byte[]> odd = List.of(
+                ("\uFEFF" + plain.formatted(1, "a byte order mark first", "")).getBytes(StandardCharsets.UTF_8),
+                (plain.formatted(2, "content after the document", "") + " trailing").getBytes(StandardCharsets.UTF_8),
+                plain.formatted(3, "reasons twice", ", \"reasons\": [{\"code\": \"SELF_APPROVAL\"}]")
+                        .getBytes(StandardCharsets.UTF_8),
+                plain.formatted(4, "a number for a text", "").replace("\"c4\"", "1.50")
+                        .getBytes(StandardCharsets.UTF_8),
+                plain.formatted(5, "an approver that is a number", "").replace("[\"r1\"]", "[7]")
+                        .getBytes(StandardCharsets.UTF_8),
+                plain.formatted(6, "a lone surrogate elsewhere", ", \"note\": \"\\ud800\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        List<ProjectionWriter.VerdictRow> rows = new ArrayList<>();
+        for (byte[] raw : odd) {
+            ListsJson.Read read = ListsJson.read(raw);
+            assertThat(read.listsReadAlike()).as(new String(raw, StandardCharsets.UTF_8)).isFalse();
+            assertThat(read.verdict()).isEqualTo(Json.fromBytes(raw, Verdict.class));
+            rows.add(new ProjectionWriter.VerdictRow(read.verdict(), raw, 0, rows.size(), false));
+        }
+        assertThat(rows.get(2).verdict().reasons().get(0).code()).isEqualTo(dev.oversight.events.ReasonCode.SELF_APPROVAL);
+        assertThat(rows.get(3).verdict().changes().get(0).id()).isEqualTo("1.50");
+        byte[] fine = plain.formatted(7, "plain", "").getBytes(StandardCharsets.UTF_8);
+        assertThat(ListsJson.read(fine).listsReadAlike()).isTrue();
+        rows.add(new ProjectionWriter.VerdictRow(Json.fromBytes(fine, Verdict.class), fine, 0, rows.size()));
+        Samples samples = new Samples(84, Instant.parse("2026-06-01T08:00:00Z"));
+        for (int i = 0; i < 20; i++) {
+            for (Verdict v : samples.next().verdicts()) {
+                assertThat(ListsJson.read(Json.toBytes(v))).as(v.verdictId()).isEqualTo(new ListsJson.Read(v, true));
+                rows.add(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, rows.size()));
+            }
+        }
+        ProjectionWriter.Rows prepared = ProjectionWriter.prepare(rows, List.of());
+        assertThat(prepared.listsAsParsed().cardinality()).isEqualTo(odd.size());
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(prepared, Map.of(new TopicPartition("verdicts", 0), (long) rows.size()), true);
+            checkEach(db, rows);
+            assertThat(db.count("verdicts")).isEqualTo(rows.size());
+        }
+    }
+
+    /**
+     * A verdict written twice in one transaction (as a catch-up may read a record again before it commits) keeps the
+     * lists of its last reading only.
+     */
+    @Test
+    void aVerdictWrittenTwiceInOneTransactionHasTheListsOfItsLastReading() throws Exception {
+        Samples.Deploy deploy = new Samples(83, Instant.parse("2026-06-01T08:00:00Z")).next();
+        Verdict v = deploy.verdicts().get(0);
+        Verdict later = new Verdict(v.schema(), v.verdictId(), v.revision(), v.deployId(), v.repository(),
+                v.service(), v.environment(), v.sha(), v.previousSha(), v.status(),
+                List.of(new Verdict.Reason(dev.oversight.events.ReasonCode.NO_APPROVAL, "read again")),
+                List.of(new Verdict.ChangeSummary("c1", "one", null, "dev9", List.of("r1"), "a", "b"),
+                        new Verdict.ChangeSummary("c2", "two", null, "dev9", List.of(), "c", "d")),
+                List.of(), v.policy(), v.decidedAt(), v.deployedAt(), v.deployer(), v.team(), v.url(), v.deadline(),
+                v.evidence(), v.decision(), v.ledger());
+        TopicPartition tp = new TopicPartition("verdicts", 0);
+        try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
+             ProjectionWriter writer = new ProjectionWriter(db)) {
+            writer.write(List.of(new ProjectionWriter.VerdictRow(v, Json.toBytes(v), 0, 0)), List.of(),
+                    Map.of(tp, 1L), false);
+            ProjectionWriter.VerdictRow again = new ProjectionWriter.VerdictRow(later, Json.toBytes(later), 0, 1);
+            writer.write(List.of(again), List.of(), Map.of(tp, 2L), true);
+            try (Connection c = db.reader()) {
+                check(c, again);
+            }
+            assertThat(db.count("verdicts")).isEqualTo(1);
+            assertThat(db.count("verdict_reasons")).isEqualTo(1);
+            assertThat(db.count("verdict_changes")).isEqualTo(2);
+            assertThat(db.count("verdict_checks")).isZero();
         }
     }
 
@@ -96,11 +225,7 @@ class ProjectionWriterTest {
             List<ProjectionWriter.VerdictRow> again = first.stream()
                     .map(r -> new ProjectionWriter.VerdictRow(r.verdict(), r.rawJson(), 2, r.offset() + 1000)).toList();
             writer.write(again, List.of(), Map.of(tp, 150L));
-            try (Connection c = db.reader()) {
-                for (ProjectionWriter.VerdictRow row : again) {
-                    check(c, row);
-                }
-            }
+            checkEach(db, again);
             assertThat(db.count("verdicts")).isEqualTo(first.size());
         }
     }
@@ -277,6 +402,14 @@ class ProjectionWriterTest {
         return deploys;
     }
 
+    private static void checkEach(ReportDatabase db, List<ProjectionWriter.VerdictRow> rows) throws Exception {
+        try (Connection c = db.reader()) {
+            for (ProjectionWriter.VerdictRow row : rows) {
+                check(c, row);
+            }
+        }
+    }
+
     private static void check(Connection c, ProjectionWriter.VerdictRow row) throws Exception {
         Verdict v = row.verdict();
         try (PreparedStatement s = c.prepareStatement("SELECT * FROM verdicts WHERE verdict_id = ?")) {
@@ -324,12 +457,11 @@ class ProjectionWriterTest {
         List<List<Object>> changes = new ArrayList<>();
         for (int i = 0; i < v.changes().size(); i++) {
             Verdict.ChangeSummary ch = v.changes().get(i);
-            changes.add(Arrays.asList(v.deployId(), i, ch.id(), ch.title(), ch.url(), ch.author(),
-                    String.join(",", ch.approvers()), ch.headSha(), ch.mergeSha()));
+            changes.add(Arrays.asList(v.deployId(), i, ch.id(), ch.title(), ch.url(), ch.author(), ch.approvers(),
+                    ch.headSha(), ch.mergeSha()));
         }
-        assertThat(rows(c, "SELECT deploy_id, position, change_id, title, url, author, array_to_string(approvers, ','), "
-                + "head_sha, merge_sha FROM verdict_changes WHERE verdict_id = ? ORDER BY position", v.verdictId()))
-                .isEqualTo(changes);
+        assertThat(rows(c, "SELECT deploy_id, position, change_id, title, url, author, approvers, head_sha, merge_sha "
+                + "FROM verdict_changes WHERE verdict_id = ? ORDER BY position", v.verdictId())).isEqualTo(changes);
         List<List<Object>> checks = new ArrayList<>();
         for (int i = 0; i < v.ci().size(); i++) {
             Verdict.CheckSummary ch = v.ci().get(i);
@@ -349,7 +481,8 @@ class ProjectionWriterTest {
                     List<Object> row = new ArrayList<>();
                     for (int i = 1; i <= columns; i++) {
                         Object value = rs.getObject(i);
-                        row.add(value instanceof Number n && !(value instanceof Long) ? n.intValue() : value);
+                        row.add(value instanceof Array a ? strings(a)
+                                : value instanceof Number n && !(value instanceof Long) ? n.intValue() : value);
                     }
                     rows.add(row);
                 }

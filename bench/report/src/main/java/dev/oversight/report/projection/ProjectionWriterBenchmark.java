@@ -18,8 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The projection's writer alone, without Kafka: generated verdicts written in batches into a new database, as a
- * catch-up writes them (one transaction for at least a row group of verdicts). Prints the wall-clock rate and the process's CPU time a verdict (in this package because the
- * writer is not public).
+ * catch-up writes them (one transaction until it holds {@link ProjectionWriter#CATCH_UP_VERDICTS}). Prints the
+ * wall-clock rate and the process's CPU time a verdict (in this package because the writer is not public).
  *
  * <p>{@code java … dev.oversight.report.projection.ProjectionWriterBenchmark [verdicts, default 200000] [batch, default
  * the projection's]}
@@ -45,12 +45,12 @@ public final class ProjectionWriterBenchmark {
             double load = os.getSystemLoadAverage();
             long cpu = os.getProcessCpuTime();
             long started = System.nanoTime();
-            // As a catch-up: one transaction until it holds a row group of verdicts, or the last batch.
+            // As a catch-up: one transaction until it holds CATCH_UP_VERDICTS, or the last batch.
             int uncommitted = 0;
             for (int from = 0; from < rows.size(); from += batch) {
                 int to = Math.min(rows.size(), from + batch);
                 uncommitted += to - from;
-                boolean commit = uncommitted >= ProjectionWriter.ROW_GROUP || to == rows.size();
+                boolean commit = uncommitted >= ProjectionWriter.CATCH_UP_VERDICTS || to == rows.size();
                 if (commit) {
                     uncommitted = 0;
                 }
