@@ -7,8 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +56,9 @@ final class ProjectionWriter implements AutoCloseable {
     /**
      * A batch ready to be written ({@link #prepare}): the last of each verdict and of each action phase read, in the
      * order read, and the first revision of each deploy among the verdicts — or null when a verdict's id is not its
-     * deploy's id and revision, so that only looking the ids up tells whether it was read before; and which of the
-     * verdicts (by their place in {@code verdicts}) have their lists appended as parsed, not made from their JSON
-     * ({@link ListsJson}).
+     * deploy's id and revision, so that only looking the ids up tells whether it was read before.
      */
-    record Rows(List<VerdictRow> verdicts, List<ActionRow> actions, Map<String, Integer> firstRevisions,
-                BitSet listsAsParsed) {}
+    record Rows(List<VerdictRow> verdicts, List<ActionRow> actions, Map<String, Integer> firstRevisions) {}
 
     /** What the revisions of a deploy say, aggregated over them (grouped by {@code deploy_id}). */
     private static final String HISTORY = """
@@ -153,8 +148,8 @@ final class ProjectionWriter implements AutoCloseable {
     private long nextSeq;
     /** The number of the first verdict row the open transaction wrote, whose lists are still to make; -1: none. */
     private long listsFrom = -1;
-    /** The numbers of the verdict rows of the open transaction whose lists were appended as parsed. */
-    private final List<Long> listsAppended = new ArrayList<>();
+    /** Whether the open transaction appended the lists of a verdict as parsed (its number is in batch_as_parsed). */
+    private boolean listsAppended;
     /** Batches whose deploys were merged, and those derived again from all revisions (for the tests). */
     private long merged;
     private long derivedAgain;
@@ -215,13 +210,7 @@ final class ProjectionWriter implements AutoCloseable {
             }
             firstRevisions.merge(v.deployId(), v.revision(), Math::min);
         }
-        BitSet listsAsParsed = new BitSet();
-        for (int i = 0; i < lastVerdicts.size(); i++) {
-            if (!lastVerdicts.get(i).listsReadAlike()) {
-                listsAsParsed.set(i);
-            }
-        }
-        return new Rows(lastVerdicts, lastOfEachAction(actions), firstRevisions, listsAsParsed);
+        return new Rows(lastVerdicts, lastOfEachAction(actions), firstRevisions);
     }
 
     /** Whether {@code verdictId} is {@code <deployId>@<revision>}. */
@@ -258,7 +247,7 @@ final class ProjectionWriter implements AutoCloseable {
                 }
                 deleted = System.nanoTime();
                 long firstSeq = nextSeq;
-                appendVerdicts(lastVerdicts, rows.listsAsParsed());
+                appendVerdicts(lastVerdicts);
                 appended = System.nanoTime();
                 if (merge) {
                     mergeDeploys(s, firstSeq);
@@ -455,10 +444,10 @@ final class ProjectionWriter implements AutoCloseable {
     /**
      * Appends the verdicts' rows to {@code verdicts} (in the open transaction), each numbered in turn; the rows of
      * their lists are made before the transaction commits ({@link #makeLists}), but for the verdicts whose lists
-     * DuckDB would not read from their JSON as they were parsed ({@code asParsed}, by place; {@link ListsJson}):
-     * theirs are appended here, from the parsed verdict.
+     * DuckDB would not read from their JSON as they were parsed ({@link ListsJson}): theirs are appended here, from
+     * the parsed verdict, and their numbers staged in {@code batch_as_parsed}.
      */
-    private void appendVerdicts(List<VerdictRow> verdicts, BitSet asParsed) throws SQLException {
+    private void appendVerdicts(List<VerdictRow> verdicts) throws SQLException {
         if (listsFrom < 0) {
             listsFrom = nextSeq;
         }
@@ -468,17 +457,21 @@ final class ProjectionWriter implements AutoCloseable {
                 appendVerdict(v, row, nextSeq++);
             }
         }
-        if (asParsed.isEmpty()) {
+        if (verdicts.stream().allMatch(VerdictRow::listsReadAlike)) {
             return;
         }
         try (DuckDBAppender reasons = appender("main", "verdict_reasons");
              DuckDBAppender changes = appender("main", "verdict_changes");
-             DuckDBAppender checks = appender("main", "verdict_checks")) {
-            for (int i = asParsed.nextSetBit(0); i >= 0; i = asParsed.nextSetBit(i + 1)) {
-                appendLists(reasons, changes, checks, verdicts.get(i).verdict());
-                listsAppended.add(firstSeq + i);
+             DuckDBAppender checks = appender("main", "verdict_checks");
+             DuckDBAppender asParsed = appender("temp", "batch_as_parsed")) {
+            for (int i = 0; i < verdicts.size(); i++) {
+                if (!verdicts.get(i).listsReadAlike()) {
+                    appendLists(reasons, changes, checks, verdicts.get(i).verdict());
+                    asParsed.beginRow().append(firstSeq + i).endRow();
+                }
             }
         }
+        listsAppended = true;
     }
 
     private static void appendLists(DuckDBAppender reasons, DuckDBAppender changes, DuckDBAppender checks,
@@ -511,30 +504,26 @@ final class ProjectionWriter implements AutoCloseable {
         if (listsFrom < 0) {
             return;
         }
-        String asParsed = "";
-        if (!listsAppended.isEmpty()) {
-            try (Statement s = connection.createStatement()) {
-                s.execute("DELETE FROM batch_as_parsed");
-            }
-            try (DuckDBAppender a = appender("temp", "batch_as_parsed")) {
-                for (long seq : listsAppended) {
-                    a.beginRow().append(seq).endRow();
-                }
-            }
-            asParsed = "AND projection_seq NOT IN (SELECT projection_seq FROM batch_as_parsed)";
-        }
+        String asParsed = listsAppended
+                ? "AND projection_seq NOT IN (SELECT projection_seq FROM batch_as_parsed)" : "";
         for (String sql : VERDICT_LISTS) {
             try (PreparedStatement lists = connection.prepareStatement(sql.replace("/*asParsed*/", asParsed))) {
                 lists.setLong(1, listsFrom);
                 lists.execute();
             }
         }
+        if (listsAppended) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("DELETE FROM batch_as_parsed");
+            }
+        }
         clearLists();
     }
 
+    /** After a commit or a rollback (which takes back what the transaction staged in batch_as_parsed). */
     private void clearLists() {
         listsFrom = -1;
-        listsAppended.clear();
+        listsAppended = false;
     }
 
     /** An appender to a table of the database ({@code main}) or to one of this connection's ({@code temp}). */

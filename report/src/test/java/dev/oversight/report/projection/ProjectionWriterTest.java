@@ -150,7 +150,7 @@ class ProjectionWriterTest {
             }
         }
         ProjectionWriter.Rows prepared = ProjectionWriter.prepare(rows, List.of());
-        assertThat(prepared.listsAsParsed().cardinality()).isEqualTo(odd.size());
+        assertThat(prepared.verdicts().stream().filter(r -> !r.listsReadAlike()).count()).isEqualTo(odd.size());
         try (ReportDatabase db = ReportDatabase.open(dir.resolve("report.duckdb"));
              ProjectionWriter writer = new ProjectionWriter(db)) {
             writer.write(prepared, Map.of(new TopicPartition("verdicts", 0), (long) rows.size()), true);
